@@ -1,0 +1,27 @@
+"""Pyomo models of the mission logistics plan, solved with HiGHS.
+
+This package knows Pyomo and HiGHS and nothing about Excel: it takes a ``ModelData`` and returns a
+``Plan``.
+"""
+
+from models.data import LineData, ModelData, ObjectiveWeights
+from models.results import (
+    OBJECTIVE_TERMS,
+    TABLE_COLUMNS,
+    Plan,
+    SolveOptions,
+    SolveProgress,
+    SolveStatus,
+)
+
+__all__ = [
+    "OBJECTIVE_TERMS",
+    "TABLE_COLUMNS",
+    "LineData",
+    "ModelData",
+    "ObjectiveWeights",
+    "Plan",
+    "SolveOptions",
+    "SolveProgress",
+    "SolveStatus",
+]

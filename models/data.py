@@ -1,0 +1,161 @@
+"""Plain sets and parameters the optimisation model is built from.
+
+``ModelData`` knows nothing about workbooks: ``logistics.compile`` fills it from a validated scenario
+with every unit normalised (days, km, t, the supply class's own unit for quantities, USD). Sets are
+tuples in a fixed order, so models built from equal data are identical. A parameter keyed by a
+tuple that is absent from its dict is 0 unless its docstring says otherwise.
+
+Index order is always (base or route or line, supply class, day).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+BaseId = str
+SupplyId = str
+UnitId = str
+VehicleTypeId = str
+LineId = str
+RouteId = str
+Day = int
+
+
+@dataclass(frozen=True)
+class LineData:
+    """One convoy line (a standing convoy or air service) after path finding.
+
+    A convoy of the line departs its ``origin`` on one of ``departure_days``, reaches ``path[i]``
+    ``drop_offset_days[path[i]]`` days later (ceil of the cumulative transit days, so at least 1),
+    may unload at every base of the path after the origin, and its vehicles and escorts are busy on
+    days ``t .. t + round_trip_days - 1`` and back at the origin on day ``t + round_trip_days``.
+    ``departure_days`` already excludes days on which any leg would be closed (season or threat,
+    outbound or return) while the convoy is on it. At most one convoy departs per line and day.
+    """
+
+    line_id: LineId
+    mode: str
+    origin: BaseId
+    path: tuple[BaseId, ...]
+    legs: tuple[RouteId, ...]
+    leg_km: tuple[float, ...]
+    drop_offset_days: Mapping[BaseId, int]
+    round_trip_days: int
+    departure_days: tuple[Day, ...]
+    min_vehicles: int
+    max_vehicles: int
+    vehicle_types: tuple[VehicleTypeId, ...]
+    generated: bool = False
+
+    @property
+    def one_way_km(self) -> float:
+        """Length of the outbound path in km."""
+        return float(sum(self.leg_km))
+
+
+@dataclass(frozen=True)
+class ObjectiveWeights:
+    """Weights of the objective terms (see ``models/README.md``)."""
+
+    shortfall: float = 1000.0
+    garrison: float = 100.0
+    safety_stock: float = 1.0
+    exposure: float = 0.01
+    cost: float = 0.001
+
+
+@dataclass(frozen=True)
+class ModelData:
+    """Everything the Pyomo model needs, in normalised units.
+
+    Quantities of a supply class are in that class's unit (t or kL); masses in t; distances in km;
+    times in whole days (1..H); money in USD; troops in persons.
+    """
+
+    # ---- sets -------------------------------------------------------------------------------------
+    horizon_days: int
+    BASES: tuple[BaseId, ...]
+    SUPPLIES: tuple[SupplyId, ...]
+    CARGO_TYPES: tuple[str, ...]
+    UNITS: tuple[UnitId, ...]
+    VEHICLE_TYPES: tuple[VehicleTypeId, ...]
+    ROUTES: tuple[RouteId, ...]
+    LINES: tuple[LineId, ...]
+    STOCK_POINTS: tuple[tuple[BaseId, SupplyId], ...]
+    """(base, class) pairs that keep a stock balance: stored, supplied, demanded or consumed there."""
+    SOURCES: tuple[tuple[BaseId, SupplyId], ...]
+
+    # ---- supplies ---------------------------------------------------------------------------------
+    mass_t_per_unit: Mapping[SupplyId, float]
+    cargo_type: Mapping[SupplyId, str]
+    shortfall_priority_factor: Mapping[SupplyId, float]
+    """Multiplier of ``weights.shortfall`` per unit short: 2 ** (5 - priority), so water (1) = 16."""
+    safety_stock_days: Mapping[SupplyId, float]
+
+    # ---- bases and stocks -------------------------------------------------------------------------
+    base_sector: Mapping[BaseId, str]
+    accommodation_troops: Mapping[BaseId, int]
+    garrison_required_troops: Mapping[tuple[BaseId, Day], int]
+    """Minimum garrison plus the uplift of the highest threat level active on the base that day."""
+    base_threat_level: Mapping[tuple[BaseId, Day], int]
+    capacity: Mapping[tuple[BaseId, SupplyId], float]
+    initial_stock: Mapping[tuple[BaseId, SupplyId], float]
+    consumption_per_troop_day: Mapping[tuple[BaseId, SupplyId], float]
+    fixed_demand: Mapping[tuple[BaseId, SupplyId, Day], float]
+    """Demand independent of troops: the Stocks sheet's fixed daily demand plus Demands rows."""
+
+    # ---- sources ----------------------------------------------------------------------------------
+    source_per_day: Mapping[tuple[BaseId, SupplyId], float | None]
+    """Most drawn per day; None = no daily limit."""
+    source_total: Mapping[tuple[BaseId, SupplyId], float | None]
+    """Most drawn over the horizon; None = no total limit."""
+    source_cost_usd_per_unit: Mapping[tuple[BaseId, SupplyId], float]
+
+    # ---- units ------------------------------------------------------------------------------------
+    unit_strength: Mapping[UnitId, int]
+    unit_current_base: Mapping[UnitId, BaseId]
+    unit_candidate_bases: Mapping[UnitId, tuple[BaseId, ...]]
+    """Bases the unit may be allocated to: its current base only if it may not move, else every base
+    with accommodation in a sector its country allows (the current base always included)."""
+    unit_escort_capable: Mapping[UnitId, bool]
+    relocation_km: Mapping[tuple[UnitId, BaseId], float]
+    relocation_cost_usd_per_troop_km: float
+
+    # ---- vehicles ---------------------------------------------------------------------------------
+    payload_t: Mapping[VehicleTypeId, float]
+    vehicle_cargo_types: Mapping[VehicleTypeId, frozenset[str]]
+    trips_per_day: Mapping[VehicleTypeId, int]
+    """Round trips one vehicle can start per day: sorties per day for aircraft, 1 otherwise."""
+    fleet: Mapping[tuple[BaseId, VehicleTypeId], int]
+
+    # ---- routes -----------------------------------------------------------------------------------
+    route_km: Mapping[RouteId, float]
+    route_mode: Mapping[RouteId, str]
+    route_open: Mapping[tuple[RouteId, Day], bool]
+    """Open by season and below the closure threat level, for days 1..H."""
+    route_threat_level: Mapping[tuple[RouteId, Day], int]
+    route_max_convoys_per_day: Mapping[RouteId, int]
+    """Only routes with a limit appear."""
+
+    # ---- convoy lines -----------------------------------------------------------------------------
+    lines: Mapping[LineId, LineData]
+    line_threat_level: Mapping[tuple[LineId, Day], int]
+    """Highest threat level on the line's path (outbound and return) for a departure on that day."""
+    escort_troops_per_convoy: Mapping[tuple[LineId, Day], int]
+    escort_troops_per_group: Mapping[tuple[LineId, Day], int]
+    vehicles_per_escort_group: Mapping[tuple[LineId, Day], int]
+    exposure_per_vehicle: Mapping[tuple[LineId, Day], float]
+    """Sum over the round trip's legs of km x risk weight of the leg's threat level that day."""
+    cost_usd_per_vehicle: Mapping[tuple[LineId, VehicleTypeId], float]
+    """Round-trip running cost of one vehicle of that type on the line (km or flight hours)."""
+    route_entries: Mapping[tuple[RouteId, Day], tuple[tuple[LineId, Day], ...]]
+    """For each limited route and day, the (line, departure day) pairs whose convoy enters it that day."""
+
+    weights: ObjectiveWeights = field(default_factory=ObjectiveWeights)
+
+    # ---- derived helpers --------------------------------------------------------------------------
+    @property
+    def DAYS(self) -> tuple[Day, ...]:
+        """Days 1..H."""
+        return tuple(range(1, self.horizon_days + 1))

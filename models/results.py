@@ -1,0 +1,158 @@
+"""What a solve returns: status in plain words, the objective and its terms, and tidy tables.
+
+Tables hold ids and numbers only; the application joins names, countries and the like when it
+writes the workbook. Column names are part of the contract (SPEC §4) and listed in ``TABLE_COLUMNS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import pandas as pd
+
+
+class SolveStatus(StrEnum):
+    """Outcome of a solve, as a planner would say it."""
+
+    optimal = "optimal"
+    """Proven optimal within the requested MIP gap."""
+    feasible = "feasible"
+    """A plan was found but a limit (time) stopped the solver before the requested gap."""
+    no_solution = "no_solution"
+    """A limit stopped the solver before any plan was found."""
+    infeasible = "infeasible"
+    """No plan can satisfy the hard constraints (should not happen: shortfalls are variables)."""
+    error = "error"
+    """The solver failed."""
+
+    @property
+    def has_plan(self) -> bool:
+        """True when the result holds a plan."""
+        return self in (SolveStatus.optimal, SolveStatus.feasible)
+
+
+OBJECTIVE_TERMS: tuple[str, ...] = ("shortfall", "garrison", "safety_stock", "exposure", "cost")
+"""Names of the weighted objective terms, in order of importance."""
+
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "allocation": (
+        "unit_id",
+        "strength",
+        "from_base_id",
+        "to_base_id",
+        "moved_km",
+        "relocation_cost_usd",
+    ),
+    "garrison": (
+        "base_id",
+        "required_troops",
+        "allocated_troops",
+        "shortfall_troops",
+        "shortfall_troop_days",
+        "max_threat_level",
+        "accommodation_troops",
+    ),
+    "convoys": (
+        "convoy_id",
+        "line_id",
+        "mode",
+        "origin_id",
+        "path",
+        "depart_day",
+        "return_day",
+        "vehicles",
+        "escort_troops",
+        "max_threat_level",
+        "exposure",
+        "cost_usd",
+        "cargo_t",
+    ),
+    "convoy_vehicles": ("convoy_id", "vehicle_type_id", "count"),
+    "cargo": ("convoy_id", "base_id", "arrival_day", "supply_id", "quantity"),
+    "stock": (
+        "base_id",
+        "supply_id",
+        "day",
+        "opening",
+        "arrivals",
+        "source_supply",
+        "departures",
+        "demand",
+        "met",
+        "shortfall",
+        "closing",
+        "capacity",
+        "safety_target",
+        "days_of_supply",
+    ),
+    "shortfalls": ("base_id", "supply_id", "day", "quantity", "reason"),
+    "routes": (
+        "route_id",
+        "mode",
+        "distance_km",
+        "days_open",
+        "days_closed",
+        "closed_days",
+        "min_threat_level",
+        "max_threat_level",
+        "convoys",
+        "vehicles",
+        "vehicle_km",
+        "exposure",
+    ),
+}
+"""Columns of every result table, in order."""
+
+
+@dataclass(frozen=True)
+class SolveProgress:
+    """A snapshot of a running solve, for live progress views."""
+
+    stage: str
+    elapsed_s: float
+    incumbent: float | None = None
+    best_bound: float | None = None
+    gap_pct: float | None = None
+
+
+ProgressCallback = Callable[[SolveProgress], None]
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """How to solve (not what): limits, threads and a progress callback."""
+
+    time_limit_s: float = 60.0
+    mip_gap: float = 0.01
+    """Relative MIP gap (0.01 = 1 %)."""
+    threads: int = 1
+    progress: ProgressCallback | None = None
+    warm_start: Mapping[str, float] | None = None
+    """Optional starting plan: variable name -> value, e.g. from ``Plan.solution`` of a previous solve."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The result of one solve."""
+
+    status: SolveStatus
+    termination: str
+    """Plain-words termination, e.g. 'optimal within 1 % gap' or 'time limit reached with a plan'."""
+    objective: float | None
+    best_bound: float | None
+    mip_gap_pct: float | None
+    objective_terms: Mapping[str, float]
+    """Weighted contribution of each term in ``OBJECTIVE_TERMS``."""
+    raw_terms: Mapping[str, float]
+    """Unweighted totals: shortfall_units, garrison_troop_days, safety_stock_unit_days,
+    exposure (vehicle-km x risk), cost_usd (transport + supply + relocation)."""
+    tables: Mapping[str, pd.DataFrame]
+    """Result tables keyed as ``TABLE_COLUMNS``, with those columns."""
+    timings_s: Mapping[str, float] = field(default_factory=dict)
+    """Seconds per model stage: build, solve, extract."""
+    model_size: Mapping[str, int] = field(default_factory=dict)
+    """variables, integer_variables, constraints, nonzeros."""
+    solution: Mapping[str, float] = field(default_factory=dict)
+    """Values of the decision variables by component name, to warm-start a related solve."""
