@@ -154,3 +154,21 @@ class Network:
             base = arc.tail
         arcs.reverse()
         return Path((origin, *(a.head for a in arcs)), tuple(arcs))
+
+
+def point_in_area(lat: float, lon: float, area: tuple[float, float, float]) -> bool:
+    """True when the point lies within ``area`` = (latitude, longitude, radius_km)."""
+    centre_lat, centre_lon, radius_km = area
+    return haversine_km(lat, lon, centre_lat, centre_lon) <= radius_km
+
+
+def route_in_area(
+    start: tuple[float, float], end: tuple[float, float], area: tuple[float, float, float]
+) -> bool:
+    """True when a route between two points runs through ``area``.
+
+    A route counts as inside when either end or its midpoint lies within the radius: cheap, and
+    right for areas of tens to hundreds of km around towns and road sections.
+    """
+    midpoint = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
+    return any(point_in_area(lat, lon, area) for lat, lon in (start, end, midpoint))
