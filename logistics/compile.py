@@ -495,24 +495,18 @@ def _timing(route: Route, start: float, end: float) -> LegTiming:
 
 
 class _DistanceLookup:
-    """Memoised base-to-base relocation distance."""
+    """Base-to-base relocation distance: by road where a road path exists, else great circle."""
 
     def __init__(self, network: Network, bases: Mapping[str, Base]) -> None:
         self._network = network
         self._bases = bases
-        self._known: dict[tuple[str, str], float] = {}
+        self._by_road: dict[str, dict[str, float]] = {}
 
     def __call__(self, origin: str, destination: str) -> float:
-        if origin == destination:
-            return 0.0
-        key = (origin, destination)
-        if key not in self._known:
-            path = self._network.path(origin, destination, Mode.road)
-            if path is not None:
-                self._known[key] = path.distance_km
-            else:
-                a, b = self._bases[origin], self._bases[destination]
-                self._known[key] = haversine_km(
-                    a.latitude_deg, a.longitude_deg, b.latitude_deg, b.longitude_deg
-                )
-        return self._known[key]
+        if origin not in self._by_road:
+            self._by_road[origin] = self._network.distances_from(origin, Mode.road)
+        road = self._by_road[origin].get(destination)
+        if road is not None:
+            return road
+        a, b = self._bases[origin], self._bases[destination]
+        return haversine_km(a.latitude_deg, a.longitude_deg, b.latitude_deg, b.longitude_deg)

@@ -125,26 +125,10 @@ class Network:
     def _least_cost(
         self, origin: str, destination: str, mode: Mode, cost: RouteCost
     ) -> Path | None:
-        """Dijkstra with lexicographic costs; ties are broken by route ids for determinism."""
-        best: dict[str, tuple[float, float]] = {origin: (0.0, 0.0)}
-        came_by: dict[str, Arc] = {}
-        queue: list[tuple[float, float, str]] = [(0.0, 0.0, origin)]
-        done: set[str] = set()
-        while queue:
-            primary, secondary, base = heapq.heappop(queue)
-            if base in done:
-                continue
-            done.add(base)
-            if base == destination:
-                break
-            for arc in sorted(self.arcs_from(base, mode), key=lambda a: a.route.route_id):
-                step = cost(arc.route)
-                candidate = (primary + step[0], secondary + step[1])
-                if arc.head not in best or candidate < best[arc.head]:
-                    best[arc.head] = candidate
-                    came_by[arc.head] = arc
-                    heapq.heappush(queue, (*candidate, arc.head))
-        if destination not in done or origin == destination:
+        if origin == destination:
+            return None
+        _, came_by = self._dijkstra(origin, mode, cost, stop_at=destination)
+        if destination not in came_by:
             return None
         arcs: list[Arc] = []
         base = destination
@@ -154,6 +138,40 @@ class Network:
             base = arc.tail
         arcs.reverse()
         return Path((origin, *(a.head for a in arcs)), tuple(arcs))
+
+    def distances_from(
+        self, origin: str, mode: Mode, cost: RouteCost = by_distance
+    ) -> dict[str, float]:
+        """Least cost (first element of ``cost``) from ``origin`` to every base it reaches."""
+        best, _ = self._dijkstra(origin, mode, cost, stop_at=None)
+        return {base: value[0] for base, value in best.items()}
+
+    def _dijkstra(
+        self, origin: str, mode: Mode, cost: RouteCost, stop_at: str | None
+    ) -> tuple[dict[str, tuple[float, float]], dict[str, Arc]]:
+        """Settled lexicographic costs and the arc each base was reached by.
+
+        Arcs are scanned in route-id order so equal-cost ties always resolve the same way.
+        """
+        best: dict[str, tuple[float, float]] = {origin: (0.0, 0.0)}
+        came_by: dict[str, Arc] = {}
+        queue: list[tuple[float, float, str]] = [(0.0, 0.0, origin)]
+        done: set[str] = set()
+        while queue:
+            primary, secondary, base = heapq.heappop(queue)
+            if base in done:
+                continue
+            done.add(base)
+            if base == stop_at:
+                break
+            for arc in sorted(self.arcs_from(base, mode), key=lambda a: a.route.route_id):
+                step = cost(arc.route)
+                candidate = (primary + step[0], secondary + step[1])
+                if arc.head not in best or candidate < best[arc.head]:
+                    best[arc.head] = candidate
+                    came_by[arc.head] = arc
+                    heapq.heappush(queue, (*candidate, arc.head))
+        return {b: best[b] for b in done}, came_by
 
 
 def point_in_area(lat: float, lon: float, area: tuple[float, float, float]) -> bool:
