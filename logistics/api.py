@@ -1,0 +1,164 @@
+"""The Python API: the same steps as the command line, for analysts.
+
+>>> from logistics import api
+>>> scenario = api.load_scenario("inputs/tiny.xlsx")          # read + validate
+>>> data = api.compile_scenario(scenario)                      # plain sets and parameters
+>>> plan = api.solve(data, api.solve_options(scenario.settings))
+>>> run = api.plan_workbook("inputs/tiny.xlsx", "outputs/tiny-plan.xlsx")  # all of it, timed
+
+Each step returns a new frozen object; nothing is modified in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from importlib.metadata import version
+from pathlib import Path
+
+from logistics import __version__
+from logistics.compile import compile_scenario
+from logistics.export import RunInfo, write_plan_workbook
+from logistics.reader import load_scenario
+from logistics.schemas import Scenario, Settings
+from models import ModelData, Plan, SolveOptions, solve
+from models.results import ProgressCallback
+
+__all__ = [
+    "PlanRun",
+    "compile_scenario",
+    "default_output_path",
+    "load_scenario",
+    "plan_workbook",
+    "solve",
+    "solve_options",
+    "solve_scenario",
+]
+
+StageCallback = Callable[[str], None]
+"""Told the name of each stage as it starts: read, compile, solve, write."""
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    """Everything one planning run produced."""
+
+    scenario: Scenario
+    data: ModelData
+    plan: Plan
+    run: RunInfo
+    """Provenance and per-stage timings (also on the workbook's Run sheet)."""
+    output: Path | None
+    """Where the plan workbook was written, if it was."""
+
+    @property
+    def total_wall_s(self) -> float:
+        """Wall time of every stage together."""
+        return sum(self.run.timings_s.values())
+
+
+def solve_options(
+    settings: Settings,
+    *,
+    time_limit_s: float | None = None,
+    mip_gap_pct: float | None = None,
+    threads: int = 1,
+    progress: ProgressCallback | None = None,
+) -> SolveOptions:
+    """Solver options from the workbook's settings, with command-line style overrides."""
+    return SolveOptions(
+        time_limit_s=settings.time_limit_s if time_limit_s is None else time_limit_s,
+        mip_gap=(settings.mip_gap_pct if mip_gap_pct is None else mip_gap_pct) / 100.0,
+        threads=threads,
+        progress=progress,
+    )
+
+
+def solve_scenario(scenario: Scenario, options: SolveOptions) -> tuple[ModelData, Plan]:
+    """Compile and solve a validated scenario."""
+    data = compile_scenario(scenario)
+    return data, solve(data, options)
+
+
+def default_output_path(input_path: Path, output_dir: Path = Path("outputs")) -> Path:
+    """``outputs/<input name>-plan.xlsx``."""
+    return output_dir / f"{input_path.stem}-plan.xlsx"
+
+
+def plan_workbook(
+    input_path: Path | str,
+    output_path: Path | str | None = None,
+    *,
+    time_limit_s: float | None = None,
+    mip_gap_pct: float | None = None,
+    threads: int = 1,
+    progress: ProgressCallback | None = None,
+    on_stage: StageCallback | None = None,
+) -> PlanRun:
+    """Read, validate, compile, solve and write the plan workbook, timing every stage.
+
+    Raises ``InputError`` (nothing is written) when the workbook has problems. With
+    ``output_path`` None, no workbook is written.
+    """
+    source = Path(input_path)
+    started_at = dt.datetime.now().replace(microsecond=0)
+    timings: dict[str, float] = {}
+    stage = _Stages(timings, on_stage)
+    with stage("read"):
+        scenario = load_scenario(source)
+    with stage("compile"):
+        data = compile_scenario(scenario)
+    options = solve_options(
+        scenario.settings,
+        time_limit_s=time_limit_s,
+        mip_gap_pct=mip_gap_pct,
+        threads=threads,
+        progress=progress,
+    )
+    with stage("solve"):
+        plan = solve(data, options)
+    timings.pop("solve")
+    timings.update(plan.timings_s)
+    run = RunInfo(
+        tool_version=__version__,
+        input_file=source.name,
+        input_sha256=hashlib.sha256(source.read_bytes()).hexdigest(),
+        solver="HiGHS",
+        solver_version=version("highspy"),
+        started_at=started_at,
+        solver_options={
+            "time_limit_s": options.time_limit_s,
+            "mip_rel_gap": options.mip_gap,
+            "threads": options.threads,
+        },
+        timings_s=dict(timings),
+    )
+    output = None if output_path is None else Path(output_path)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with stage("write"):
+            write_plan_workbook(output, scenario, plan, run)
+        run = replace(run, timings_s=dict(timings))
+    return PlanRun(scenario=scenario, data=data, plan=plan, run=run, output=output)
+
+
+class _Stages:
+    """Context manager factory that times named stages and announces them."""
+
+    def __init__(self, timings: dict[str, float], on_stage: StageCallback | None) -> None:
+        self._timings = timings
+        self._on_stage = on_stage
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        if self._on_stage is not None:
+            self._on_stage(name)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self._timings[name] = time.perf_counter() - start
