@@ -24,7 +24,9 @@ class SheetSpec:
     """How one sheet of the workbook maps onto the scenario.
 
     ``attribute`` is the ``Scenario`` field the rows go to; ``key`` the columns that identify a row
-    (unique within the sheet); ``references`` maps a column to the sheet whose id it must name.
+    (unique within the sheet); ``references`` maps a column to the sheet whose id it must name;
+    ``defaults`` are the rows an optional sheet takes when it is absent or has no rows (only those
+    whose references name declared ids, e.g. consumption of the declared supply classes).
     """
 
     name: str
@@ -35,6 +37,7 @@ class SheetSpec:
     key: tuple[str, ...]
     references: tuple[tuple[str, str], ...]
     description: str
+    defaults: tuple[BaseModel, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -78,6 +81,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         ("supply_id", "base_kind"),
         (("supply_id", "Supplies"),),
         "Consumption per person per day; absent = planning-factor defaults for the declared classes.",
+        defaults=s.DEFAULT_CONSUMPTION,
     ),
     SheetSpec(
         "Bases",
@@ -178,6 +182,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         ("threat_level",),
         (),
         "Escorts, risk weight and garrison uplift per threat level; absent = defaults.",
+        defaults=s.DEFAULT_THREAT_LEVELS,
     ),
     SheetSpec(
         "Units",

@@ -141,8 +141,13 @@ ThreatLevel = Annotated[int, Field(ge=1, le=5)]
 class Row(BaseModel):
     """Base of every sheet row: frozen, strict about columns, whitespace stripped."""
 
+    # NaN and infinity slip through bounds such as ``ge=0`` alone; no cell means either.
     model_config = ConfigDict(
-        frozen=True, extra="forbid", str_strip_whitespace=True, use_enum_values=False
+        frozen=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        use_enum_values=False,
+        allow_inf_nan=False,
     )
 
 

@@ -1,0 +1,144 @@
+"""The ``logistics`` command line: the edge where errors are rendered for people.
+
+Commands raise ``InputError`` and friends; ``user_errors`` turns them into a table and an exit code,
+so no planner ever sees a traceback for a problem in their file. A command implemented in another
+module is a plain function registered on ``app`` in the section at the end of this file, and wraps
+its work in ``user_errors()`` like the commands here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from logistics import __version__
+from logistics.errors import InputError, SolveError
+from logistics.reader import LoadedScenario, load
+from logistics.registry import SHEETS
+from logistics.template import write_template
+
+app = typer.Typer(
+    name="logistics",
+    help="Plan troop allocation and escorted supply convoys for a peacekeeping mission.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Rich drops colour and styling by itself when the output is not a terminal or NO_COLOR is set.
+console = Console(highlight=False)
+
+EXIT_INPUT_ERROR = 1
+EXIT_SYSTEM_ERROR = 2
+
+
+def error_table(error: InputError, source: str) -> Table:
+    """Every issue of an ``InputError`` as a table: location, column, value, problem."""
+    count = len(error.issues)
+    table = Table(
+        title=f"{count} problem{'s' if count != 1 else ''} in {source}", title_justify="left"
+    )
+    table.add_column("location", no_wrap=True, style="bold")
+    table.add_column("column")
+    table.add_column("value")
+    table.add_column("problem", overflow="fold")
+    for issue in error.issues:
+        table.add_row(issue.location, issue.header or "", issue.shown_value, issue.message)
+    return table
+
+
+@contextlib.contextmanager
+def user_errors(source: str) -> Iterator[None]:
+    """Render the errors a person can fix (bad input, unreadable files, failed solves) and exit.
+
+    ``source`` names what was being worked on (the input file) in the message.
+    """
+    try:
+        yield
+    except InputError as error:
+        console.print(error_table(error, source))
+        raise typer.Exit(EXIT_INPUT_ERROR) from None
+    except SolveError as error:
+        console.print(f"[red]Could not solve {source}:[/red] {error}")
+        raise typer.Exit(EXIT_SYSTEM_ERROR) from None
+    except OSError as error:
+        console.print(
+            f"[red]Could not use {error.filename or source}:[/red] {error.strerror or error}"
+        )
+        raise typer.Exit(EXIT_SYSTEM_ERROR) from None
+
+
+def _version(show: bool) -> None:
+    if show:
+        console.print(f"logistics {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Plan troop allocation and escorted supply convoys for a peacekeeping mission."""
+
+
+@app.command()
+def template(
+    path: Annotated[Path, typer.Argument(help="Where to write the blank workbook (.xlsx).")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the file if it exists.")
+    ] = False,
+) -> None:
+    """Write the blank input workbook, with instructions, a field dictionary and drop-downs."""
+    if path.exists() and not force:
+        console.print(f"[red]{path} already exists[/red]: choose another name or pass --force")
+        raise typer.Exit(EXIT_INPUT_ERROR)
+    with user_errors(str(path)):
+        write_template(path)
+    console.print(f"Template written to {path}")
+
+
+def summary_table(loaded: LoadedScenario) -> Table:
+    """Rows read per sheet, and which sheets took their defaults."""
+    table = Table(
+        title=f"{loaded.locations.file}: {loaded.scenario.settings.scenario_name}",
+        title_justify="left",
+    )
+    table.add_column("sheet", no_wrap=True)
+    table.add_column("rows", justify="right")
+    table.add_column("from")
+    for spec in SHEETS:
+        defaulted = spec.name in loaded.locations.defaulted
+        if spec.layout == "key_value":
+            given = sum(1 for key in loaded.locations.cells if key[0] == spec.name)
+            table.add_row(spec.name, str(given), "defaults" if defaulted else "workbook")
+            continue
+        rows = len(getattr(loaded.scenario, spec.attribute))
+        table.add_row(spec.name, str(rows), "defaults" if defaulted else "workbook")
+    return table
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="The input workbook (.xlsx) to check.")],
+) -> None:
+    """Check a workbook: print what was read, or every problem with its sheet and cell."""
+    with user_errors(path.name):
+        loaded = load(path)
+    console.print(summary_table(loaded))
+    console.print(f"[green]{path.name} is valid.[/green]")
+
+
+# --------------------------------------------------------------------------------------------------
+# Commands implemented in other modules are registered here, e.g. ``app.command()(solve)``.
+# --------------------------------------------------------------------------------------------------

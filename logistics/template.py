@@ -1,0 +1,346 @@
+"""The input workbook, written from the sheet registry: blank (the template) or filled.
+
+Both share one layout: an ``Instructions`` sheet, a ``Dictionary`` of every column, one sheet per
+registry entry with a bold frozen header whose comments explain each column, drop-downs for
+enumerations and for ids of other sheets, and a hidden ``Lists`` sheet feeding the drop-downs.
+Every text cell is written so that Excel can never take it for a formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from pydantic import BaseModel
+
+from logistics.fields import Column, Kind, columns_of, display_value
+from logistics.registry import SHEET_BY_NAME, SHEETS, SheetSpec
+from logistics.schemas import Scenario
+from logistics.xlsx import save_atomically, write_cell
+
+LISTS_SHEET = "Lists"
+INSTRUCTIONS_SHEET = "Instructions"
+DICTIONARY_SHEET = "Dictionary"
+AUXILIARY_SHEETS = (INSTRUCTIONS_SHEET, DICTIONARY_SHEET, LISTS_SHEET)
+"""Sheets the template adds for people; the reader ignores them."""
+
+DROPDOWN_ROWS = 2000
+"""Rows below the data that still get drop-downs, room for the planner to add records."""
+
+SETTINGS_COMMENT_COLUMNS = ("*unit", "*description")
+"""Comment columns beside the settings' key and value (ignored by the reader)."""
+
+YES_NO = ("yes", "no")
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+TITLE_FONT = Font(bold=True, size=14)
+
+
+def write_template(path: Path) -> None:
+    """Write the blank input template to ``path`` (atomically)."""
+    workbook = build_workbook(None)
+    save_atomically(workbook, Path(path))
+
+
+def write_input_workbook(scenario: Scenario, path: Path) -> None:
+    """Write ``scenario`` as a filled input workbook in the template's layout (atomically).
+
+    Reading the file back gives an equal scenario, except that an optional sheet written with no
+    rows reads back as its defaults, as any workbook would.
+    """
+    workbook = build_workbook(scenario)
+    save_atomically(workbook, Path(path))
+
+
+def input_value(value: Any) -> Any:
+    """A field value as a planner would type it: yes/no, choices and id lists as text."""
+    if isinstance(value, bool | Enum | tuple):
+        return display_value(value)
+    return value
+
+
+def _write_row(sheet: Worksheet, number: int, values: Sequence[Any]) -> None:
+    """Write ``values`` into row ``number`` through the safe cell writer."""
+    for index, value in enumerate(values, start=1):
+        write_cell(sheet, number, index, input_value(value))
+
+
+def build_workbook(scenario: Scenario | None) -> Workbook:
+    """The input workbook in memory: blank when ``scenario`` is None, else filled with it."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.creator = "logistics"
+    _add_instructions(workbook)
+    _add_dictionary(workbook)
+    lists = workbook.create_sheet(LISTS_SHEET)
+    list_names = _add_choice_lists(workbook, lists)
+    _add_id_names(workbook, scenario)
+    for spec in SHEETS:
+        sheet = workbook.create_sheet(spec.name)
+        if spec.layout == "key_value":
+            _fill_settings(sheet, spec, scenario)
+        else:
+            rows = getattr(scenario, spec.attribute) if scenario is not None else ()
+            _fill_table(sheet, spec, rows)
+            _add_dropdowns(sheet, spec, list_names, len(rows))
+    workbook.move_sheet(lists, offset=len(workbook.sheetnames) - 1 - workbook.index(lists))
+    lists.sheet_state = "hidden"
+    workbook.active = 0
+    return workbook
+
+
+# --------------------------------------------------------------------------------------------------
+# Instructions and dictionary
+# --------------------------------------------------------------------------------------------------
+
+
+def _instruction_lines() -> list[str]:
+    """The text of the Instructions sheet, one paragraph per line."""
+    lines = [
+        "Mission logistics input workbook",
+        "",
+        "This workbook describes one peacekeeping mission for the logistics planner: its bases, "
+        "routes, vehicles, troop units, stocks, supply needs and threats. The planner reads it, "
+        "checks it and computes a plan of troop allocation, supply flows and escorted convoys.",
+        "",
+        "How to fill it in",
+        "• One sheet per kind of record, one record per row, under the single header row. Do not "
+        "rename sheets or headers; you may reorder the columns.",
+        "• The first column of a record sheet is its id (letters, digits, '_', '.' or '-', no "
+        "spaces). Other sheets refer to records by these ids; drop-downs offer the ids already "
+        "entered.",
+        "• The unit of a number is the suffix of its header: distance_km in km, payload_t in "
+        "tonnes, transit_days in days. Quantities of a supply class are in that class's unit "
+        "(t or kL, see Supplies).",
+        "• Days are numbered 1 to the horizon (Settings: horizon_days); day 1 is start_date.",
+        "• Yes/no columns accept yes or no. Lists of ids are separated by ';' (e.g. GAO; KIDAL).",
+        "• A blank cell takes the default shown in the Dictionary sheet; a required column must "
+        "be filled on every row.",
+        "• Columns whose header starts with * and a column named notes are yours: they are "
+        "ignored.",
+        "• Type values, not formulas. If a cell holds a formula, save the workbook in Excel or "
+        "LibreOffice so that its value is stored.",
+        "• Optional sheets may be left empty or deleted: Consumption and ThreatLevels then take "
+        "planning-factor defaults; no Convoys rows means lines are generated from the routes.",
+        "• Check the workbook with: logistics validate <file>. Every problem is reported with "
+        "its sheet and cell.",
+        "",
+        "Sheets",
+    ]
+    lines.extend(
+        f"• {spec.name} ({'required' if spec.required else 'optional'}): {spec.description}"
+        for spec in SHEETS
+    )
+    lines.append(f"• {DICTIONARY_SHEET}: every column with its type, unit, default and meaning.")
+    return lines
+
+
+def _add_instructions(workbook: Workbook) -> None:
+    sheet = workbook.create_sheet(INSTRUCTIONS_SHEET)
+    sheet.column_dimensions["A"].width = 120
+    for number, line in enumerate(_instruction_lines(), start=1):
+        cell = write_cell(sheet, number, 1, line)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet["A1"].font = TITLE_FONT
+    for cell in sheet["A"]:
+        if cell.value in ("How to fill it in", "Sheets"):
+            cell.font = Font(bold=True)
+
+
+DICTIONARY_HEADERS = (
+    "sheet",
+    "column",
+    "type",
+    "unit",
+    "required",
+    "default",
+    "allowed values",
+    "description",
+)
+
+
+def dictionary_rows() -> list[tuple[str, ...]]:
+    """One row per column of every sheet (per key of Settings), as in the Dictionary sheet."""
+    rows: list[tuple[str, ...]] = []
+    for spec in SHEETS:
+        for column in columns_of(spec.model).values():
+            rows.append(
+                (
+                    spec.name,
+                    column.name,
+                    column.kind.value,
+                    column.unit,
+                    "yes" if column.required else "no",
+                    column.default_text,
+                    ", ".join(column.choices or (YES_NO if column.kind is Kind.yes_no else ())),
+                    column.description,
+                )
+            )
+    return rows
+
+
+def _add_dictionary(workbook: Workbook) -> None:
+    sheet = workbook.create_sheet(DICTIONARY_SHEET)
+    _write_header(sheet, DICTIONARY_HEADERS, comments=None)
+    for number, row in enumerate(dictionary_rows(), start=2):
+        _write_row(sheet, number, row)
+    for letter, width in zip("ABCDEFGH", (14, 32, 14, 20, 10, 16, 40, 90), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+
+# --------------------------------------------------------------------------------------------------
+# Sheets of records
+# --------------------------------------------------------------------------------------------------
+
+
+def _header_comment(column: Column) -> str:
+    """The note on a header cell: meaning, unit, what is allowed and whether it may be blank."""
+    parts = [column.description]
+    if column.unit:
+        parts.append(f"Unit: {column.unit}.")
+    parts.append(f"Expected: {column.expectation()}.")
+    if column.required:
+        parts.append("Required.")
+    elif column.default_text:
+        parts.append(f"Blank = {column.default_text}.")
+    return "\n".join(parts)
+
+
+def _write_header(sheet: Worksheet, headers: Sequence[str], comments: Sequence[str] | None) -> None:
+    """Bold, filled, frozen header row; each header with its note if given."""
+    for index, header in enumerate(headers, start=1):
+        cell = write_cell(sheet, 1, index, header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        if comments is not None and comments[index - 1]:
+            note = Comment(comments[index - 1], "logistics")
+            note.width, note.height = 320, 160
+            cell.comment = note
+        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 4)
+    sheet.freeze_panes = "A2"
+
+
+def _fill_table(sheet: Worksheet, spec: SheetSpec, rows: Iterable[BaseModel]) -> None:
+    columns = columns_of(spec.model)
+    _write_header(sheet, spec.columns, [_header_comment(columns[name]) for name in spec.columns])
+    for number, row in enumerate(rows, start=2):
+        _write_row(sheet, number, [getattr(row, name) for name in spec.columns])
+
+
+def _fill_settings(sheet: Worksheet, spec: SheetSpec, scenario: Scenario | None) -> None:
+    """Every settings key with its value (the scenario's, else the default), unit and meaning."""
+    headers = (*spec.columns, *SETTINGS_COMMENT_COLUMNS)
+    _write_header(sheet, headers, comments=None)
+    settings = scenario.settings if scenario is not None else None
+    for number, column in enumerate(columns_of(spec.model).values(), start=2):
+        value = getattr(settings, column.name) if settings is not None else column.default
+        _write_row(
+            sheet,
+            number,
+            [
+                column.name,
+                value,
+                column.unit,
+                f"{column.description} Expected: {column.expectation()}.",
+            ],
+        )
+    sheet.column_dimensions["A"].width = 34
+    sheet.column_dimensions["B"].width = 20
+    sheet.column_dimensions["D"].width = 100
+
+
+# --------------------------------------------------------------------------------------------------
+# Drop-downs
+# --------------------------------------------------------------------------------------------------
+
+
+def _choices_of(column: Column) -> tuple[str, ...]:
+    return column.choices or (YES_NO if column.kind is Kind.yes_no else ())
+
+
+def _add_choice_lists(workbook: Workbook, lists: Worksheet) -> dict[tuple[str, ...], str]:
+    """Write every distinct list of choices to the Lists sheet, each under a defined name.
+
+    Drop-downs refer to these names rather than to literal lists, which Excel caps at 255
+    characters.
+    """
+    names: dict[tuple[str, ...], str] = {}
+    for spec in SHEETS:
+        for column in columns_of(spec.model).values():
+            choices = _choices_of(column)
+            if not choices or choices in names:
+                continue
+            name = "choices_yes_no" if column.kind is Kind.yes_no else f"choices_{column.name}"
+            index = len(names) + 1
+            letter = get_column_letter(index)
+            write_cell(lists, 1, index, name).font = Font(bold=True)
+            for offset, choice in enumerate(choices, start=2):
+                write_cell(lists, offset, index, choice)
+            reference = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(choices) + 1}"
+            workbook.defined_names[name] = DefinedName(name, attr_text=reference)
+            names[choices] = name
+    return names
+
+
+def ids_name(sheet_name: str) -> str:
+    """Defined name of the id column of a sheet, the source of id drop-downs elsewhere."""
+    return f"ids_{sheet_name}"
+
+
+def _add_id_names(workbook: Workbook, scenario: Scenario | None) -> None:
+    """A defined name over the id column of every sheet that other sheets refer to."""
+    targets = sorted({target for spec in SHEETS for _, target in spec.references})
+    for target_name in targets:
+        target = SHEET_BY_NAME[target_name]
+        rows = len(getattr(scenario, target.attribute)) if scenario is not None else 0
+        letter = get_column_letter(target.columns.index(target.key[0]) + 1)
+        reference = (
+            f"{quote_sheetname(target.name)}!${letter}$2:${letter}${rows + DROPDOWN_ROWS + 1}"
+        )
+        name = ids_name(target.name)
+        workbook.defined_names[name] = DefinedName(name, attr_text=reference)
+
+
+def _add_dropdowns(
+    sheet: Worksheet,
+    spec: SheetSpec,
+    list_names: dict[tuple[str, ...], str],
+    row_count: int,
+) -> None:
+    """A list drop-down on every enumeration, yes/no and id-reference column of a record sheet."""
+    last_row = row_count + DROPDOWN_ROWS + 1
+    references = dict(spec.references)
+    for index, name in enumerate(spec.columns, start=1):
+        column = columns_of(spec.model)[name]
+        if name in references:
+            source = ids_name(references[name])
+            prompt = f"An id from the {references[name]} sheet."
+        elif _choices_of(column):
+            source = list_names[_choices_of(column)]
+            prompt = f"One of: {', '.join(_choices_of(column))}."
+        else:
+            continue
+        validation = DataValidation(
+            type="list",
+            formula1=source,
+            allow_blank=True,
+            showErrorMessage=True,
+            showInputMessage=True,
+            errorTitle="Not in the list"[:32],
+            error=f"{name}: choose a value from the list. {prompt}"[:255],
+            promptTitle=name[:32],
+            prompt=f"{column.description} {prompt}"[:255],
+        )
+        letter = get_column_letter(index)
+        validation.add(f"{letter}2:{letter}{last_row}")
+        sheet.add_data_validation(validation)

@@ -1,0 +1,499 @@
+"""Cross-sheet checks of a scenario: what no single row can tell is wrong.
+
+Each rule is one small function from (scenario, source map) to the issues it finds, each issue at
+the cell that should change. ``validate`` runs every rule and reports all issues at once. The source
+map, not the workbook, gives the cells, so an overlaid what-if scenario is checked the same way.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from logistics.errors import Issue, raise_if_any
+from logistics.fields import columns_of, display_value
+from logistics.locations import SourceMap
+from logistics.network import Network, point_in_area, route_in_area
+from logistics.registry import SHEET_BY_NAME, SHEETS, SheetSpec
+from logistics.schemas import Scenario
+
+Rule = Callable[[Scenario, SourceMap], list[Issue]]
+
+LIST_REFERENCES: tuple[tuple[str, str, str], ...] = (("Convoys", "via_base_ids", "Bases"),)
+"""(sheet, column, referenced sheet) for columns that hold several ids separated by ';'."""
+
+
+def validate(scenario: Scenario, locations: SourceMap) -> None:
+    """Raise ``InputError`` with every cross-sheet problem of ``scenario``, if there is any."""
+    raise_if_any(check(scenario, locations))
+
+
+def check(
+    scenario: Scenario, locations: SourceMap, rules: Sequence[Rule] | None = None
+) -> list[Issue]:
+    """The problems ``rules`` (default: every rule) find in ``scenario``, rule by rule."""
+    return [
+        issue for rule in (RULES if rules is None else rules) for issue in rule(scenario, locations)
+    ]
+
+
+def _rows(scenario: Scenario, sheet: str) -> tuple[Any, ...]:
+    rows: tuple[Any, ...] = getattr(scenario, SHEET_BY_NAME[sheet].attribute)
+    return rows
+
+
+def _ids(scenario: Scenario, sheet: str) -> set[str]:
+    key = SHEET_BY_NAME[sheet].key[0]
+    return {getattr(row, key) for row in _rows(scenario, sheet)}
+
+
+def _suggestion(value: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+# --------------------------------------------------------------------------------------------------
+# Identity and references
+# --------------------------------------------------------------------------------------------------
+
+
+def duplicate_keys(scenario: Scenario, locations: SourceMap) -> list[Issue]:
+    """Ids (or composite keys such as base × supply class) given twice in a sheet."""
+    issues = []
+    for spec in SHEETS:
+        if spec.layout != "table":
+            continue
+        first_index: dict[tuple[Any, ...], int] = {}
+        for index, row in enumerate(_rows(scenario, spec.name)):
+            key = tuple(getattr(row, column) for column in spec.key)
+            if key not in first_index:
+                first_index[key] = index
+                continue
+            earlier = locations.locate(spec.name, first_index[key], spec.key[0])
+            shown = ", ".join(
+                f"{c} {display_value(v) or '(blank)'}" for c, v in zip(spec.key, key, strict=True)
+            )
+            issues.append(
+                locations.issue(
+                    spec.name,
+                    index,
+                    spec.key[0],
+                    getattr(row, spec.key[0]),
+                    f"duplicate: {shown} is already used at {earlier.sheet}!{earlier.cell}"
+                    if earlier.cell
+                    else f"duplicate: {shown} is given twice",
+                )
+            )
+    return issues
+
+
+def _reference_issue(
+    locations: SourceMap,
+    sheet: str,
+    index: int,
+    column: str,
+    value: str,
+    target: str,
+    known: set[str],
+) -> Issue:
+    return locations.issue(
+        sheet,
+        index,
+        column,
+        value,
+        f"no {SHEET_BY_NAME[target].key[0]} {value!r} in the {target} sheet{_suggestion(value, known)}",
+    )
+
+
+def unknown_references(scenario: Scenario, locations: SourceMap) -> list[Issue]:
+    """Ids that name no record of the sheet they refer to (a route to an unknown base…)."""
+    references = [
+        (spec.name, column, target) for spec in SHEETS for column, target in spec.references
+    ]
+    issues = []
+    for sheet, column, target in [*references, *LIST_REFERENCES]:
+        known = _ids(scenario, target) | locations.unread_ids.get(target, frozenset())
+        for index, row in enumerate(_rows(scenario, sheet)):
+            value = getattr(row, column)
+            values = value if isinstance(value, tuple) else (value,)
+            for item in values:
+                if item is not None and item not in known:
+                    issues.append(
+                        _reference_issue(locations, sheet, index, column, item, target, known)
+                    )
+    return issues
+
+
+def unknown_sectors(scenario: Scenario, locations: SourceMap) -> list[Issue]:
+    """National caveats naming a sector that no base is in."""
+    sectors = {base.sector for base in scenario.bases}
+    issues = []
+    for index, unit in enumerate(scenario.units):
+        unknown = [s for s in unit.allowed_sectors if s not in sectors]
+        if unknown:
+            issues.append(
+                locations.issue(
+                    "Units",
+                    index,
+                    "allowed_sectors",
+                    display_value(unit.allowed_sectors),
+                    f"no base is in sector {', '.join(unknown)}; sectors of the bases: {', '.join(sorted(sectors))}",
+                )
+            )
+    return issues
+
+
+def undefined_threat_levels(scenario: Scenario, locations: SourceMap) -> list[Issue]:
+    """Routes and threats at a level the ThreatLevels sheet does not define."""
+    defined = {rule.threat_level for rule in scenario.threat_levels}
+    shown = ", ".join(str(level) for level in sorted(defined)) or "none"
+    issues = []
+    for sheet, column in (("Routes", "threat_level"), ("Threats", "level")):
+        for index, row in enumerate(_rows(scenario, sheet)):
+            level = getattr(row, column)
+            if level not in defined:
+                issues.append(
+                    locations.issue(
+                        sheet,
+                        index,
+                        column,
+                        level,
+                        f"threat level {level} is not defined in the ThreatLevels sheet (defined: {shown})",
+                    )
+                )
+    return issues
+
+
+# --------------------------------------------------------------------------------------------------
+# Routes and convoys
+# --------------------------------------------------------------------------------------------------
+
+
+def identical_route_ends(scenario: Scenario, locations: SourceMap) -> list[Issue]:
+    """Routes that start and end at the same base."""
+    return [
+        locations.issue(
+            "Routes",
+            index,
+            "to_base_id",
+            route.to_base_id,
+            f"the route starts and ends at {route.to_base_id}: the two ends must differ",
+        )
+        for index, route in enumerate(scenario.routes)
+        if route.from_base_id == route.to_base_id
+    ]
+
+
+def convoy_paths(scenario: Scenario, locations: SourceMap) -> list[Issue]:
+    """Convoy lines whose via-bases are not a chain of routes of their mode, or with no path at all."""
+    bases = _ids(scenario, "Bases")
+    network = Network.from_routes(scenario.routes)
+    issues = []
+    for index, line in enumerate(scenario.convoys):
+        stops = (line.origin_base_id, *line.via_base_ids, line.destination_base_id)
+        if any(stop not in bases for stop in stops):
+            continue  # reported as an unknown reference
+        if line.origin_base_id == line.destination_base_id and not line.via_base_ids:
+            message = "the origin and the destination are the same base"
+            issues.append(
+                locations.issue(
+                    "Convoys", index, "destination_base_id", line.destination_base_id, message
+                )
+            )
+        elif (
+            network.path(
+                line.origin_base_id, line.destination_base_id, line.mode, line.via_base_ids
+            )
+            is None
+        ):
+            issues.append(
+                _no_path_issue(locations, index, stops, line.mode.value, bool(line.via_base_ids))
+            )
+    return issues
+
+
+def _no_path_issue(
+    locations: SourceMap, index: int, stops: Sequence[str], mode: str, has_via: bool
+) -> Issue:
+    if has_via:
+        return locations.issue(
+            "Convoys",
+            index,
+            "via_base_ids",
+            "; ".join(stops[1:-1]),
+            f"{' > '.join(stops)} is not a chain of {mode} routes: each base must be joined to the "
+            f"next by a {mode} route in the Routes sheet",
+        )
+    return locations.issue(
+        "Convoys",
+        index,
+        "destination_base_id",
+        stops[-1],
+        f"no {mode} route path leads from {stops[0]} to {stops[-1]} in the Routes sheet",
+    )
+
+
+def convoy_fleet(scenario: Scenario, locations: SourceMap) -> list[Issue]:
+    """Convoy lines whose origin has no vehicles of the line's mode."""
+    vehicle_modes = {vehicle.vehicle_type_id: vehicle.mode for vehicle in scenario.vehicles}
+    modes_at: dict[str, set[str]] = defaultdict(set)
+    for entry in scenario.fleet:
+        if entry.count > 0 and entry.vehicle_type_id in vehicle_modes:
+            modes_at[entry.base_id].add(vehicle_modes[entry.vehicle_type_id])
+    return [
+        locations.issue(
+            "Convoys",
+            index,
+            "origin_base_id",
+            line.origin_base_id,
+            f"no {line.mode.value} vehicles are based at {line.origin_base_id} (Fleet sheet), so this convoy line can never run",
+        )
+        for index, line in enumerate(scenario.convoys)
+        if line.mode not in modes_at[line.origin_base_id]
+    ]
+
+
+# --------------------------------------------------------------------------------------------------
+# Supply
+# --------------------------------------------------------------------------------------------------
+
+
+def _troop_consumers(scenario: Scenario) -> dict[str, tuple[str, int | None, str, str]]:
+    """Bases certain to hold troops: (sheet, row, column, why) of the first cell that says so."""
+    consumers: dict[str, tuple[str, int | None, str, str]] = {}
+    for index, unit in enumerate(scenario.units):
+        if not unit.may_move:
+            consumers.setdefault(
+                unit.current_base_id,
+                ("Units", index, "current_base_id", f"unit {unit.unit_id} stays there"),
+            )
+    for index, base in enumerate(scenario.bases):
+        if base.min_garrison_troops > 0:
+            consumers.setdefault(
+                base.base_id, ("Bases", index, "min_garrison_troops", "it needs a garrison")
+            )
+    return consumers
+
+
+def _consumes(scenario: Scenario, supply_id: str, base_kind: Any) -> bool:
+    """Whether troops at a base of ``base_kind`` consume the supply class (kind-specific rate first)."""
+    rates = {
+        row.base_kind: row.quantity_per_person_day
+        for row in scenario.consumption
+        if row.supply_id == supply_id
+    }
+    rate = rates.get(base_kind, rates.get(None, 0.0))
+    return rate > 0
+
+
+def _demand_cells(scenario: Scenario) -> dict[tuple[str, str], tuple[str, int | None, str, str]]:
+    """(base, supply class) with a demand, and the first cell that creates it."""
+    demands: dict[tuple[str, str], tuple[str, int | None, str, str]] = {}
+    for index, demand in enumerate(scenario.demands):
+        demands.setdefault(
+            (demand.base_id, demand.supply_id),
+            ("Demands", index, "supply_id", f"demand {demand.demand_id}"),
+        )
+    for index, stock in enumerate(scenario.stocks):
+        if stock.fixed_demand_per_day > 0:
+            demands.setdefault(
+                (stock.base_id, stock.supply_id),
+                ("Stocks", index, "fixed_demand_per_day", "a fixed daily demand"),
+            )
+    kinds = {base.base_id: base.kind for base in scenario.bases}
+    for base_id, origin in _troop_consumers(scenario).items():
+        for supply in scenario.supplies:
+            if base_id in kinds and _consumes(scenario, supply.supply_id, kinds[base_id]):
+                demands.setdefault((base_id, supply.supply_id), origin)
+    return demands
+
+
+def unreachable_demand(scenario: Scenario, locations: SourceMap) -> list[Issue]:
+    """Demand at a base that no route links to any base with a source of that supply class."""
+    network = Network.from_routes(scenario.routes)
+    sources: dict[str, set[str]] = defaultdict(set)
+    for source in scenario.sources:
+        sources[source.supply_id].add(source.base_id)
+    reachable = {supply_id: network.reachable(bases) for supply_id, bases in sources.items()}
+    bases, supplies = _ids(scenario, "Bases"), _ids(scenario, "Supplies")
+    issues = []
+    for (base_id, supply_id), (sheet, index, column, why) in _demand_cells(scenario).items():
+        if (
+            base_id not in bases
+            or supply_id not in supplies
+            or base_id in reachable.get(supply_id, set())
+        ):
+            continue
+        cause = (
+            f"no route links it to a base with a {supply_id} source"
+            if supply_id in sources
+            else f"no base has a {supply_id} source in the Sources sheet"
+        )
+        value = getattr(_rows(scenario, sheet)[index], column) if index is not None else None
+        issues.append(
+            locations.issue(
+                sheet,
+                index,
+                column,
+                value,
+                f"{supply_id} is needed at {base_id} ({why}) but {cause}",
+            )
+        )
+    return issues
+
+
+# --------------------------------------------------------------------------------------------------
+# Units
+# --------------------------------------------------------------------------------------------------
+
+
+def units_outside_caveats(scenario: Scenario, locations: SourceMap) -> list[Issue]:
+    """Units whose current base lies outside the sectors their country allows."""
+    sector_of = {base.base_id: base.sector for base in scenario.bases}
+    issues = []
+    for index, unit in enumerate(scenario.units):
+        sector = sector_of.get(unit.current_base_id)
+        if unit.allowed_sectors and sector is not None and sector not in unit.allowed_sectors:
+            issues.append(
+                locations.issue(
+                    "Units",
+                    index,
+                    "current_base_id",
+                    unit.current_base_id,
+                    f"{unit.current_base_id} is in sector {sector}, outside the sectors the unit may serve in "
+                    f"({display_value(unit.allowed_sectors)})",
+                )
+            )
+    return issues
+
+
+def units_without_room(scenario: Scenario, locations: SourceMap) -> list[Issue]:
+    """Units at a base that houses nobody, and units that may not move filling a base past capacity."""
+    by_id = {base.base_id: (index, base) for index, base in enumerate(scenario.bases)}
+    issues = []
+    staying: dict[str, list[Any]] = defaultdict(list)
+    for index, unit in enumerate(scenario.units):
+        if unit.current_base_id not in by_id:
+            continue
+        base = by_id[unit.current_base_id][1]
+        if base.accommodation_troops == 0:
+            message = f"{base.base_id} has no accommodation (accommodation_troops is 0 in the Bases sheet)"
+            issues.append(
+                locations.issue("Units", index, "current_base_id", unit.current_base_id, message)
+            )
+        elif not unit.may_move:
+            staying[base.base_id].append(unit)
+    for base_id, units in staying.items():
+        index, base = by_id[base_id]
+        troops = sum(unit.strength for unit in units)
+        if troops > base.accommodation_troops:
+            names = ", ".join(unit.unit_id for unit in units)
+            message = f"units that may not move ({names}) total {troops} troops, more than the base can house"
+            issues.append(
+                locations.issue(
+                    "Bases", index, "accommodation_troops", base.accommodation_troops, message
+                )
+            )
+    return issues
+
+
+# --------------------------------------------------------------------------------------------------
+# Threats and days
+# --------------------------------------------------------------------------------------------------
+
+
+def threat_areas_touching_nothing(scenario: Scenario, locations: SourceMap) -> list[Issue]:
+    """Threat areas that contain no base and touch no route (a route's ends or midpoint)."""
+    position = {base.base_id: (base.latitude_deg, base.longitude_deg) for base in scenario.bases}
+    segments = [
+        (position[route.from_base_id], position[route.to_base_id])
+        for route in scenario.routes
+        if route.from_base_id in position and route.to_base_id in position
+    ]
+    issues = []
+    for index, threat in enumerate(scenario.threats):
+        if threat.latitude_deg is None or threat.longitude_deg is None or threat.radius_km is None:
+            continue
+        area = (threat.latitude_deg, threat.longitude_deg, threat.radius_km)
+        touches_base = any(point_in_area(lat, lon, area) for lat, lon in position.values())
+        if touches_base or any(route_in_area(start, end, area) for start, end in segments):
+            continue
+        message = (
+            f"the area of {display_value(threat.radius_km)} km around ({threat.latitude_deg}, "
+            f"{threat.longitude_deg}) contains no base and touches no route: check the coordinates and radius"
+        )
+        issues.append(
+            locations.issue("Threats", index, "latitude_deg", threat.latitude_deg, message)
+        )
+    return issues
+
+
+def _is_range_start(column: str) -> bool:
+    """Day columns that open a range (first_day, open_from_day…), as opposed to those closing one."""
+    return "last" not in column and "_to_" not in column
+
+
+def days_beyond_horizon(scenario: Scenario, locations: SourceMap) -> list[Issue]:
+    """Day ranges that start after the last planned day (a last day beyond it is simply cut)."""
+    horizon = scenario.settings.horizon_days
+    issues = []
+    for spec in SHEETS:
+        day_columns = [
+            c.name
+            for c in columns_of(spec.model).values()
+            if c.unit == "day" and _is_range_start(c.name)
+        ]
+        if spec.layout != "table" or not day_columns:
+            continue
+        for index, row in enumerate(_rows(scenario, spec.name)):
+            issues.extend(_late_days(locations, spec, index, row, day_columns, horizon))
+    return issues
+
+
+def _late_days(
+    locations: SourceMap,
+    spec: SheetSpec,
+    index: int,
+    row: BaseModel,
+    columns: Sequence[str],
+    horizon: int,
+) -> list[Issue]:
+    return [
+        locations.issue(
+            spec.name,
+            index,
+            column,
+            getattr(row, column),
+            f"day {getattr(row, column)} is after the last planned day ({horizon}, horizon_days in Settings)",
+        )
+        for column in columns
+        if getattr(row, column) > horizon
+    ]
+
+
+RULES: tuple[Rule, ...] = (
+    duplicate_keys,
+    unknown_references,
+    unknown_sectors,
+    undefined_threat_levels,
+    identical_route_ends,
+    convoy_paths,
+    convoy_fleet,
+    unreachable_demand,
+    units_outside_caveats,
+    units_without_room,
+    threat_areas_touching_nothing,
+    days_beyond_horizon,
+)
+"""Every cross-sheet rule, in the order its issues are reported."""
+
+PARTIAL_SCENARIO_RULES: tuple[Rule, ...] = (
+    duplicate_keys,
+    unknown_references,
+    identical_route_ends,
+)
+"""Rules that stay right when some rows could not be read (they look at one row or at ids only)."""
