@@ -18,6 +18,7 @@ from itertools import pairwise
 from logistics.network import haversine_km
 from logistics.schemas import (
     Base,
+    Consumption,
     ConvoyLine,
     FleetEntry,
     Route,
@@ -121,6 +122,10 @@ def synthetic_mission(n_bases: int, horizon_days: int = 90, seed: int = 7) -> Sc
             time_limit_s=600,
         ),
         supplies=SUPPLIES,
+        consumption=tuple(
+            Consumption(supply_id=k, quantity_per_person_day=rate)
+            for k, rate in DAILY_NEED_PER_TROOP.items()
+        ),
         bases=_bases(port, hubs, camps, home, strength, helipad),
         stocks=_stocks(hubs, camps, strength),
         sources=tuple(

@@ -18,7 +18,10 @@ from rich.console import Console
 from rich.table import Table
 
 from logistics import __version__
+from logistics.api import PlanRun, default_output_path, plan_workbook
 from logistics.errors import InputError, SolveError
+from logistics.export import compute_kpis, plan_frames
+from logistics.progress import ProgressView
 from logistics.reader import LoadedScenario, load
 from logistics.registry import SHEETS
 from logistics.template import write_template
@@ -139,6 +142,81 @@ def validate(
     console.print(f"[green]{path.name} is valid.[/green]")
 
 
-# --------------------------------------------------------------------------------------------------
-# Commands implemented in other modules are registered here, e.g. ``app.command()(solve)``.
-# --------------------------------------------------------------------------------------------------
+EXIT_NO_PLAN = 3
+SUMMARY_KPIS = (
+    "status",
+    "mip_gap_pct",
+    "objective",
+    "total_wall_s",
+    "demand_met_pct",
+    "shortfall_total",
+    "convoys",
+    "air_sorties",
+    "vehicle_km",
+    "exposure",
+    "troops_allocated",
+    "garrison_shortfall",
+    "cost_usd",
+)
+
+
+def kpi_table(run: PlanRun) -> Table:
+    """The headline KPIs of a solved plan, as in the workbook's Summary."""
+    frames = plan_frames(run.scenario, run.plan)
+    kpis = {k.kpi: k for k in compute_kpis(run.scenario, run.plan, frames, run.total_wall_s)}
+    table = Table(
+        title=f"{run.scenario.settings.scenario_name}: {run.plan.termination}", title_justify="left"
+    )
+    table.add_column("kpi", no_wrap=True)
+    table.add_column("value", justify="right")
+    table.add_column("unit")
+    for name in SUMMARY_KPIS:
+        if name in kpis:
+            kpi = kpis[name]
+            shown = (
+                f"{kpi.value:,.2f}"
+                if isinstance(kpi.value, float)
+                else str(kpi.value if kpi.value is not None else "")
+            )
+            table.add_row(name, shown, kpi.unit)
+    return table
+
+
+@app.command()
+def solve(
+    path: Annotated[Path, typer.Argument(help="The input workbook (.xlsx) to solve.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Plan workbook to write (default: outputs/<name>-plan.xlsx)."
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit", min=0.1, help="Solver time limit in seconds (default: the workbook's)."
+        ),
+    ] = None,
+    mip_gap: Annotated[
+        float | None,
+        typer.Option(
+            "--mip-gap", min=0.0, max=100.0, help="Relative MIP gap in % (default: the workbook's)."
+        ),
+    ] = None,
+) -> None:
+    """Solve a workbook and write the plan workbook, showing progress and the key figures."""
+    target = output if output is not None else default_output_path(path)
+    with user_errors(path.name), ProgressView(console) as view:
+        run = plan_workbook(
+            path,
+            target,
+            time_limit_s=time_limit,
+            mip_gap_pct=mip_gap,
+            progress=view.solver,
+            on_stage=view.stage,
+        )
+    console.print(kpi_table(run))
+    console.print(f"Plan written to {target}")
+    if not run.plan.status.has_plan:
+        console.print(f"[red]No plan was found:[/red] {run.plan.termination}")
+        raise typer.Exit(EXIT_NO_PLAN)
