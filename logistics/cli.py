@@ -173,13 +173,19 @@ def kpi_table(run: PlanRun) -> Table:
     for name in SUMMARY_KPIS:
         if name in kpis:
             kpi = kpis[name]
-            shown = (
-                f"{kpi.value:,.2f}"
-                if isinstance(kpi.value, float)
-                else str(kpi.value if kpi.value is not None else "")
-            )
-            table.add_row(name, shown, kpi.unit)
+            table.add_row(name, _shown(kpi.value), kpi.unit)
     return table
+
+
+def _shown(value: float | int | str | None) -> str:
+    """A KPI value for the terminal: counts without decimals, measures with two."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return value
 
 
 @app.command()
