@@ -21,6 +21,8 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     )
     os.close(handle)
     temporary = Path(temporary_name)
+    # mkstemp creates the file private (0600); a shared plan should get the usual permissions.
+    temporary.chmod(0o666 & ~_current_umask())
     try:
         write(temporary)
         temporary.replace(path)
@@ -28,3 +30,10 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
         raise
+
+
+def _current_umask() -> int:
+    """The process umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import math
 from enum import Enum
 from pathlib import Path
@@ -246,6 +247,17 @@ def test_save_atomically_writes_the_complete_file(tmp_path: Path) -> None:
     save_atomically(_workbook_with("new"), path)
     assert openpyxl.load_workbook(path).active["A1"].value == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.xlsx"]
+
+
+def test_saved_workbook_is_readable_by_others_under_the_usual_umask(tmp_path: Path) -> None:
+    """A plan is shared: it must not keep the private 0600 mode of its temporary file."""
+    previous = os.umask(0o022)
+    try:
+        target = tmp_path / "plan.xlsx"
+        save_atomically(Workbook(), target)
+    finally:
+        os.umask(previous)
+    assert target.stat().st_mode & 0o777 == 0o644
 
 
 def test_failure_mid_save_leaves_no_file_and_no_temporary(
