@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import math
+import os
 from enum import Enum
 from pathlib import Path
 
