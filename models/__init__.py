@@ -1,9 +1,10 @@
 """Pyomo models of the mission logistics plan, solved with HiGHS.
 
 This package knows Pyomo and HiGHS and nothing about Excel: it takes a ``ModelData`` and returns a
-``Plan``.
+``Plan``. ``build_model`` gives the Pyomo model alone; ``solve`` builds, solves and extracts.
 """
 
+from models.build import build_model
 from models.data import LineData, ModelData, ObjectiveWeights
 from models.results import (
     OBJECTIVE_TERMS,
@@ -13,6 +14,7 @@ from models.results import (
     SolveProgress,
     SolveStatus,
 )
+from models.solve import solve
 
 __all__ = [
     "OBJECTIVE_TERMS",
@@ -24,4 +26,6 @@ __all__ = [
     "SolveOptions",
     "SolveProgress",
     "SolveStatus",
+    "build_model",
+    "solve",
 ]

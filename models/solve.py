@@ -1,0 +1,323 @@
+"""Solve the model with HiGHS: standard-form hand-off, a starting plan, live progress, a watchdog.
+
+The model goes to HiGHS through Pyomo's ``LinearStandardFormCompiler`` and ``highspy.passModel``
+(the fastest Pyomo hand-off, see the performance notes), which also gives access to HiGHS
+callbacks for progress and to ``setSolution`` for the starting plan. HiGHS can overshoot its own
+time limit during root processing, so an interrupt callback also stops it at the deadline.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, replace
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.common.errors import InfeasibleConstraintException
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from models.build import build_model
+from models.data import ModelData
+from models.extract import SolveOutcome, empty_plan, extract_plan
+from models.results import Plan, SolveOptions, SolveProgress, SolveStatus
+from models.sets import index_model_data
+from models.start import (
+    MatrixView,
+    repaired_start,
+    rounded_lp_proposals,
+    set_trivial_plan,
+    trivial_start,
+    warm_start_proposal,
+)
+
+PROGRESS_INTERVAL_S = 1.0
+"""Longest wait between two progress reports while HiGHS searches."""
+
+
+@dataclass
+class _Clock:
+    """Wall time since the solve started, stage timings and progress reports."""
+
+    options: SolveOptions
+    started: float
+    timings: dict[str, float]
+    stage_started: float
+
+    @classmethod
+    def start(cls, options: SolveOptions) -> _Clock:
+        now = time.perf_counter()
+        return cls(options, now, {}, now)
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def begin(self, stage: str) -> None:
+        self.stage_started = time.perf_counter()
+        self.report(SolveProgress(stage=stage, elapsed_s=self.elapsed()))
+
+    def end(self, stage: str) -> None:
+        self.timings[stage] = time.perf_counter() - self.stage_started
+
+    def report(self, progress: SolveProgress) -> None:
+        if self.options.progress is not None:
+            self.options.progress(progress)
+
+
+def solve(data: ModelData, options: SolveOptions | None = None) -> Plan:
+    """Build the model from ``data``, solve it with HiGHS and return the plan.
+
+    Always returns a ``Plan``: its ``status`` says whether it holds a plan, and ``termination``
+    says in plain words why the solver stopped.
+    """
+    options = options or SolveOptions()
+    clock = _Clock.start(options)
+
+    clock.begin("build")
+    index = index_model_data(data)
+    m = build_model(data, index)
+    clock.end("build")
+
+    clock.begin("transfer")
+    try:
+        view = _standard_form(m)
+    except InfeasibleConstraintException as error:
+        clock.end("transfer")
+        return empty_plan(
+            SolveOutcome(
+                SolveStatus.infeasible, f"the fixed decisions break a constraint: {error}"
+            ),
+            clock.timings,
+        )
+    highs = _highs_model(view, options)
+    clock.end("transfer")
+
+    clock.begin("solve")
+    deadline = time.perf_counter() + options.time_limit_s
+    set_trivial_plan(m, data)
+    highs.setSolution(_full_solution(_starting_plan(view, data, options, deadline)))
+    _subscribe_progress(highs, clock, deadline)
+    highs.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.0))
+    highs.run()
+    outcome = _outcome(highs, options, is_mip=bool(view.is_integer.any()))
+    clock.end("solve")
+
+    clock.begin("extract")
+    size = _model_size(view)
+    if not outcome.status.has_plan:
+        clock.end("extract")
+        return empty_plan(outcome, clock.timings, size)
+    _load_solution(view, np.asarray(highs.getSolution().col_value, dtype=float))
+    plan = extract_plan(m, data, index, outcome, clock.timings, size)
+    clock.end("extract")
+    return replace(plan, timings_s=dict(clock.timings))
+
+
+def _standard_form(m: pyo.ConcreteModel) -> MatrixView:
+    form = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=pyo.minimize)
+    sense = np.array([row.bound_type for row in form.rows], dtype=int)
+    rhs = np.asarray(form.rhs, dtype=float)
+    inf = highspy.kHighsInf
+    columns = list(form.columns)
+    view = MatrixView(
+        columns=columns,
+        cost=form.c.toarray()[0].astype(float),
+        cost_offset=float(form.c_offset[0]),
+        A=form.A.tocsc(),
+        row_lower=np.where(sense <= 0, rhs, -inf),
+        row_upper=np.where(sense >= 0, rhs, inf),
+        col_lower=np.array([-inf if v.lb is None else v.lb for v in columns], dtype=float),
+        col_upper=np.array([inf if v.ub is None else v.ub for v in columns], dtype=float),
+        is_integer=np.array([v.is_integer() for v in columns], dtype=bool),
+    )
+    return view
+
+
+def _highs_lp(view: MatrixView, *, integer: bool) -> highspy.HighsLp:
+    """The model as HiGHS data, with integrality or as its LP relaxation."""
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(view.columns), len(view.row_lower)
+    lp.col_cost_, lp.offset_ = view.cost, view.cost_offset
+    lp.col_lower_, lp.col_upper_ = view.col_lower, view.col_upper
+    lp.row_lower_, lp.row_upper_ = view.row_lower, view.row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = view.A.indptr
+    lp.a_matrix_.index_ = view.A.indices
+    lp.a_matrix_.value_ = view.A.data
+    if integer:
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if is_integer else highspy.HighsVarType.kContinuous
+            for is_integer in view.is_integer
+        ]
+    return lp
+
+
+def _new_highs(options: SolveOptions, time_limit_s: float) -> highspy.Highs:
+    highs = highspy.Highs()  # type: ignore[no-untyped-call]
+    highs.silent()
+    highs.setOptionValue("time_limit", max(time_limit_s, 0.0))
+    highs.setOptionValue("threads", options.threads)
+    return highs
+
+
+def _highs_model(view: MatrixView, options: SolveOptions) -> highspy.Highs:
+    highs = _new_highs(options, options.time_limit_s)
+    highs.setOptionValue("mip_rel_gap", options.mip_gap)
+    highs.passModel(_highs_lp(view, integer=True))
+    return highs
+
+
+def _starting_plan(
+    view: MatrixView, data: ModelData, options: SolveOptions, deadline: float
+) -> np.ndarray:
+    """The best of the trivial plan and the repaired warm start or rounded LP relaxation.
+
+    The integer decisions of the warm start (if any) or of the rounded LP relaxation are repaired
+    to fit the model, then the continuous decisions are completed by an LP with them fixed. Each
+    LP may use a quarter of the time left; the trivial plan is kept if they do not finish.
+    """
+    trivial = trivial_start(view)
+    relaxed = None
+    if options.warm_start:
+        proposals = [warm_start_proposal(view, options.warm_start)]
+    else:
+        relaxed = _solve_lp(view, options, deadline, view.col_lower, view.col_upper)
+        proposals = [] if relaxed is None else rounded_lp_proposals(view, data, relaxed)
+    if not proposals:
+        return trivial
+    columns, values = repaired_start(view, trivial, proposals, preference=relaxed)
+    lower, upper = view.col_lower.copy(), view.col_upper.copy()
+    lower[columns], upper[columns] = values, values
+    completed = _solve_lp(view, options, deadline, lower, upper)
+    if completed is None or view.cost @ completed > view.cost @ trivial:
+        return trivial
+    return completed
+
+
+def _solve_lp(
+    view: MatrixView,
+    options: SolveOptions,
+    deadline: float,
+    col_lower: np.ndarray,
+    col_upper: np.ndarray,
+) -> np.ndarray | None:
+    """Column values of the LP with the given column bounds, or None if not solved in time."""
+    lp = _highs_lp(view, integer=False)
+    lp.col_lower_, lp.col_upper_ = col_lower, col_upper
+    highs = _new_highs(options, (deadline - time.perf_counter()) / 4)
+    highs.setOptionValue("solver", "ipm")  # faster than simplex on large LPs; crossover stays on
+    highs.passModel(lp)
+    highs.run()
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return np.asarray(highs.getSolution().col_value, dtype=float)
+
+
+def _full_solution(values: np.ndarray) -> highspy.HighsSolution:
+    solution = highspy.HighsSolution()
+    solution.col_value = values
+    solution.value_valid = True
+    return solution
+
+
+def _subscribe_progress(highs: highspy.Highs, clock: _Clock, deadline: float) -> None:
+    """Report incumbent, bound and gap on improving solutions, on HiGHS log lines and at least
+    every ``PROGRESS_INTERVAL_S`` while HiGHS works; interrupt it at the deadline."""
+    last_report = [time.perf_counter()]
+
+    def report(event: highspy.highs.HighsCallbackEvent) -> None:
+        last_report[0] = time.perf_counter()
+        out = event.data_out
+        clock.report(
+            SolveProgress(
+                stage="solve",
+                elapsed_s=clock.elapsed(),
+                incumbent=_finite(out.mip_primal_bound),
+                best_bound=_finite(out.mip_dual_bound),
+                gap_pct=_gap_pct(out.mip_gap),
+            )
+        )
+
+    def poll(event: highspy.highs.HighsCallbackEvent) -> None:
+        now = time.perf_counter()
+        if now > deadline:
+            event.interrupt()
+        elif now - last_report[0] >= PROGRESS_INTERVAL_S:
+            report(event)
+
+    def stop_at_deadline(event: highspy.highs.HighsCallbackEvent) -> None:
+        if time.perf_counter() > deadline:
+            event.interrupt()
+
+    highs.cbMipImprovingSolution.subscribe(report)
+    highs.cbMipLogging.subscribe(report)
+    highs.cbMipInterrupt.subscribe(poll)
+    highs.cbSimplexInterrupt.subscribe(stop_at_deadline)
+
+
+def _outcome(highs: highspy.Highs, options: SolveOptions, *, is_mip: bool) -> SolveOutcome:
+    """Status, words and numbers of the finished solve (an LP's optimum is its own bound)."""
+    status = highs.getModelStatus()
+    info = highs.getInfo()
+    has_plan = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    objective = info.objective_function_value if has_plan else None
+    bound = _finite(info.mip_dual_bound) if is_mip else objective
+    gap = (_gap_pct(info.mip_gap) if is_mip else 0.0) if has_plan else None
+    requested = f"{options.mip_gap * 100:g} %"
+    if status == highspy.HighsModelStatus.kOptimal:
+        return SolveOutcome(
+            SolveStatus.optimal,
+            f"optimal within the requested {requested} gap",
+            objective,
+            bound,
+            gap,
+        )
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return SolveOutcome(SolveStatus.infeasible, "no plan satisfies the hard constraints")
+    limit = _LIMIT_WORDS.get(status)
+    if limit is None:
+        return SolveOutcome(
+            SolveStatus.error, f"the solver failed: {highs.modelStatusToString(status)}"
+        )
+    if has_plan:
+        return SolveOutcome(
+            SolveStatus.feasible,
+            f"{limit} reached with a plan {gap:.2f} % from the best bound",
+            objective,
+            bound,
+            gap,
+        )
+    return SolveOutcome(SolveStatus.no_solution, f"{limit} reached before any plan was found")
+
+
+_LIMIT_WORDS = {
+    highspy.HighsModelStatus.kTimeLimit: "time limit",
+    highspy.HighsModelStatus.kInterrupt: "time limit",
+    highspy.HighsModelStatus.kIterationLimit: "iteration limit",
+    highspy.HighsModelStatus.kSolutionLimit: "solution limit",
+}
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _gap_pct(gap: float) -> float | None:
+    return 100.0 * gap if math.isfinite(gap) else None
+
+
+def _model_size(view: MatrixView) -> dict[str, int]:
+    return {
+        "variables": len(view.columns),
+        "integer_variables": int(view.is_integer.sum()),
+        "constraints": len(view.row_lower),
+        "nonzeros": int(view.A.nnz),
+    }
+
+
+def _load_solution(view: MatrixView, values: np.ndarray) -> None:
+    """Write the solver's column values into the Pyomo variables, integers rounded."""
+    values = np.where(view.is_integer, np.round(values), values)
+    for var, value in zip(view.columns, values, strict=True):
+        var.set_value(float(value), skip_validation=True)

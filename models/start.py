@@ -1,0 +1,203 @@
+"""Starting plans handed to HiGHS before the branch and bound.
+
+The trivial plan (no convoy, every unit at its current base, all demand short, stocks carried) is
+complete and satisfies every constraint, so the solver always holds a plan to return. Better
+starts are proposed as integer decisions: those of a warm start (``SolveOptions.warm_start``, e.g.
+``Plan.solution`` of a related solve) or those read off the LP relaxation. ``repaired_start``
+makes them fit the current model (the allocation, then convoy by convoy, each kept only if every
+all-integer row still holds); ``solve`` then completes the continuous decisions with an LP.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pyomo.environ as pyo
+import scipy.sparse as sp
+
+from models.data import ModelData
+from models.sets import escort_group_size
+
+FEASIBILITY_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class MatrixView:
+    """The standard-form rows and columns a start is checked against."""
+
+    columns: list[pyo.Var]
+    cost: npt.NDArray[np.float64]
+    cost_offset: float
+    A: sp.csc_array
+    row_lower: npt.NDArray[np.float64]
+    row_upper: npt.NDArray[np.float64]
+    col_lower: npt.NDArray[np.float64]
+    col_upper: npt.NDArray[np.float64]
+    is_integer: npt.NDArray[np.bool_]
+
+
+def set_trivial_plan(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Give every variable of ``m`` its value in the trivial plan (no convoy, all demand short)."""
+    for var in m.component_data_objects(pyo.Var, descend_into=True):
+        if not var.fixed:
+            var.set_value(0, skip_validation=True)
+    for u in data.UNITS:
+        if not m.Assign[u, data.unit_current_base[u]].fixed:
+            m.Assign[u, data.unit_current_base[u]].set_value(1)
+    for i in m.DEMAND_DAYS:
+        m.Shortfall[i].set_value(pyo.value(m.Demand[i]), skip_validation=True)
+    for b, k, t in m.STOCK_DAYS:
+        m.Stock[b, k, t].set_value(data.initial_stock.get((b, k), 0.0), skip_validation=True)
+    for b, k, t in m.SAFETY_DAYS:
+        target = data.safety_stock_days[k] * pyo.value(m.Demand[b, k, t])
+        m.SafetyDeficit[b, k, t].set_value(max(0.0, target - pyo.value(m.Stock[b, k, t])))
+    for b, t in m.GARRISON_DAYS:
+        missing = data.garrison_required_troops[b, t] - pyo.value(m.Troops[b])
+        m.GarrisonShortfall[b, t].set_value(max(0.0, missing))
+
+
+def trivial_start(view: MatrixView) -> npt.NDArray[np.float64]:
+    """The column values of the trivial plan (call ``set_trivial_plan`` first)."""
+    return np.array([var.value for var in view.columns], dtype=float)
+
+
+def warm_start_proposal(view: MatrixView, warm: Mapping[str, float]) -> npt.NDArray[np.float64]:
+    """Column values named in ``warm`` (variable name -> value), 0 where it names none."""
+    return np.array([warm.get(var.name, 0.0) for var in view.columns], dtype=float)
+
+
+def rounded_lp_proposals(
+    view: MatrixView, data: ModelData, lp_values: npt.NDArray[np.float64]
+) -> list[npt.NDArray[np.float64]]:
+    """Integer decisions read off the LP relaxation, vehicles rounded up and to nearest.
+
+    Each unit goes to the base with its largest LP share; each convoy takes its LP vehicles
+    rounded (then raised to the line's minimum), departs if it has any, and takes the escort
+    groups those vehicles need.
+    """
+    return [_rounded(view, data, lp_values, np.ceil), _rounded(view, data, lp_values, np.round)]
+
+
+def _rounded(
+    view: MatrixView,
+    data: ModelData,
+    lp_values: npt.NDArray[np.float64],
+    rounding: Callable[[npt.NDArray[np.float64]], npt.NDArray[np.float64]],
+) -> npt.NDArray[np.float64]:
+    proposal = np.zeros(len(view.columns))
+    vehicles: dict[tuple[str, int], list[int]] = defaultdict(list)
+    other: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
+    assign: dict[str, list[int]] = defaultdict(list)
+    for col in map(int, np.flatnonzero(view.is_integer)):
+        var = view.columns[col]
+        name, key = var.parent_component().name, var.index()
+        if name == "Assign":
+            assign[key[0]].append(col)
+        elif name == "Vehicles":
+            vehicles[key[0], key[1]].append(col)
+        else:
+            other[key][name] = col
+    for cols in assign.values():
+        proposal[max(cols, key=lambda c: lp_values[c])] = 1.0
+    for (line_id, t), cols in vehicles.items():
+        counts = np.minimum(rounding(lp_values[cols] - FEASIBILITY_TOLERANCE), view.col_upper[cols])
+        missing = max(data.lines[line_id].min_vehicles - counts.sum(), 0) if counts.sum() else 0
+        largest = int(np.argmax(lp_values[cols]))
+        counts[largest] = min(counts[largest] + missing, view.col_upper[cols[largest]])
+        proposal[cols] = counts
+        size = int(counts.sum())
+        columns = other[line_id, t]
+        proposal[columns["Depart"]] = 1.0 if size else 0.0
+        if "EscortGroups" in columns:
+            proposal[columns["EscortGroups"]] = math.ceil(
+                size / escort_group_size(data, (line_id, t))
+            )
+    return proposal
+
+
+def repaired_start(
+    view: MatrixView,
+    trivial: npt.NDArray[np.float64],
+    proposals: Sequence[npt.NDArray[np.float64]],
+    preference: npt.NDArray[np.float64] | None = None,
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
+    """Integer columns and values of the ``proposals`` repaired to satisfy the current model.
+
+    Starts from the trivial plan's integer decisions, then adopts the allocation and each convoy
+    in turn (most preferred first, see ``_groups``) from the first proposal that keeps every row made of integer columns alone
+    satisfied, or leaves it as in the trivial plan. Rows with continuous columns always hold with
+    the trivial continuous values (no cargo, all demand short), so the LP HiGHS solves to complete
+    the start is feasible.
+    """
+    integer_cols = np.flatnonzero(view.is_integer)
+    pure_rows = _rows_without_continuous_columns(view)
+    A = view.A[pure_rows][:, integer_cols].tocsc()
+    lower, upper = view.row_lower[pure_rows], view.row_upper[pure_rows]
+    values: npt.NDArray[np.float64] = trivial[integer_cols].copy()
+    activity = A @ values
+    bounded = [
+        np.clip(
+            np.round(p[integer_cols]), view.col_lower[integer_cols], view.col_upper[integer_cols]
+        )
+        for p in proposals
+    ]
+    for group in _groups(view, integer_cols, preference):
+        block = A[:, group]
+        for proposal in bounded:
+            touched, change = _row_change(block, proposal[group] - values[group])
+            candidate = activity[touched] + change
+            if np.all(candidate >= lower[touched] - FEASIBILITY_TOLERANCE) and np.all(
+                candidate <= upper[touched] + FEASIBILITY_TOLERANCE
+            ):
+                values[group] = proposal[group]
+                activity[touched] = candidate
+                break
+    return integer_cols.astype(np.int32), values.astype(np.float64)
+
+
+def _row_change(
+    columns: sp.csc_array, delta: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    """Rows touched by ``columns`` and how much their activity changes by ``delta``."""
+    column_of_entry = np.repeat(np.arange(len(delta)), np.diff(columns.indptr))
+    touched, position = np.unique(columns.indices, return_inverse=True)
+    change = np.bincount(position, weights=columns.data * delta[column_of_entry])
+    return touched.astype(np.intp), change.astype(np.float64)
+
+
+def _rows_without_continuous_columns(view: MatrixView) -> npt.NDArray[np.intp]:
+    continuous = (~view.is_integer).astype(float)
+    touches_continuous = abs(view.A) @ continuous
+    return np.flatnonzero(touches_continuous == 0)
+
+
+def _groups(
+    view: MatrixView,
+    integer_cols: npt.NDArray[np.intp],
+    preference: npt.NDArray[np.float64] | None,
+) -> list[list[int]]:
+    """Positions in ``integer_cols`` adopted together: the allocation, then each convoy.
+
+    Convoys come in order of ``preference`` of their departure (largest first, e.g. the LP
+    relaxation's value), then by day.
+    """
+    allocation: list[int] = []
+    convoys: dict[tuple[int, str], list[int]] = {}
+    rank: dict[tuple[int, str], float] = {}
+    for position, col in enumerate(integer_cols):
+        var = view.columns[col]
+        name = var.parent_component().name
+        if name == "Assign":
+            allocation.append(position)
+            continue
+        line_id, day = var.index()[:2]
+        convoys.setdefault((day, line_id), []).append(position)
+        if name == "Depart" and preference is not None:
+            rank[day, line_id] = -float(preference[col])
+    ordered = sorted(convoys, key=lambda key: (rank.get(key, 0.0), key))
+    return [allocation, *(convoys[key] for key in ordered)]

@@ -1,0 +1,87 @@
+"""The solve pipeline: status, progress, timings, model size, warm starts and plans without a solution."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from models import TABLE_COLUMNS, SolveOptions, SolveProgress, SolveStatus, solve
+from tests.models.factory import Mission, solve_checked
+
+
+def test_plan_reports_stages_sizes_and_terms(road_mission: Mission) -> None:
+    """A solved plan has timings for every stage, the model's size and each objective term."""
+    data = road_mission.demand("CAMP", "RATIONS", range(1, 6), 10.0).build()
+    plan = solve_checked(data)
+
+    assert plan.status is SolveStatus.optimal
+    assert plan.termination == "optimal within the requested 0 % gap"
+    assert set(plan.timings_s) == {"build", "transfer", "solve", "extract"}
+    assert set(plan.model_size) == {"variables", "integer_variables", "constraints", "nonzeros"}
+    assert plan.model_size["integer_variables"] == 8  # Depart and Vehicles of days 1-4
+    assert sum(plan.objective_terms.values()) == pytest.approx(plan.objective)
+    assert set(plan.raw_terms) == {
+        "shortfall_units",
+        "garrison_troop_days",
+        "safety_stock_unit_days",
+        "exposure",
+        "cost_usd",
+    }
+
+
+def test_progress_goes_through_the_stages_in_order(road_mission: Mission) -> None:
+    """Progress reports start with build and transfer, then solve (with the incumbent), then extract."""
+    data = road_mission.demand("CAMP", "RATIONS", range(1, 6), 10.0).build()
+    reports: list[SolveProgress] = []
+    solve(data, SolveOptions(mip_gap=0.0, progress=reports.append))
+
+    stages = [r.stage for r in reports]
+    assert stages[:3] == ["build", "transfer", "solve"]
+    assert stages[-1] == "extract"
+    incumbents = [r.incumbent for r in reports if r.incumbent is not None]
+    assert incumbents and min(incumbents) == pytest.approx(30000.2)
+
+
+def test_warm_start_from_a_previous_plan_reaches_the_same_optimum(road_mission: Mission) -> None:
+    """Re-solving with the previous plan's solution as warm start finds the same objective."""
+    data = road_mission.demand("CAMP", "RATIONS", range(1, 6), 10.0).build()
+    first = solve_checked(data)
+    again = solve_checked(data, warm_start=first.solution)
+
+    assert again.objective == pytest.approx(first.objective)
+
+
+def test_warm_start_that_no_longer_fits_is_repaired(road_mission: Mission) -> None:
+    """A warm start using departure days that were since closed is repaired, not rejected."""
+    data = road_mission.demand("CAMP", "RATIONS", range(1, 6), 10.0).build()
+    first = solve_checked(data)
+    used_days = set(first.tables["convoys"]["depart_day"])
+    line = data.lines["L1"]
+    closed = replace(
+        line, departure_days=tuple(t for t in line.departure_days if t not in used_days)
+    )
+    changed = replace(data, lines={"L1": closed})
+    plan = solve_checked(changed, warm_start=first.solution)
+
+    assert not set(plan.tables["convoys"]["depart_day"]) & used_days
+    assert plan.objective is not None and plan.objective >= first.objective - 1e-6
+
+
+def test_a_model_without_any_plan_returns_empty_tables_with_columns() -> None:
+    """Initial stock above storage cannot be held on day 1: no plan exists, tables stay empty."""
+    data = (
+        Mission(horizon_days=2)
+        .supply("RATIONS")
+        .base("CAMP")
+        .stock("CAMP", "RATIONS", capacity=5.0, initial=10.0)
+        .build()
+    )
+    plan = solve(data)
+
+    assert plan.status is SolveStatus.infeasible
+    assert not plan.status.has_plan
+    assert plan.objective is None
+    for name, columns in TABLE_COLUMNS.items():
+        assert plan.tables[name].empty
+        assert tuple(plan.tables[name].columns) == columns
