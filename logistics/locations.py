@@ -92,6 +92,15 @@ class SourceMap:
                 rows[(name, moved)] = location
         return replace(self, cells=MappingProxyType(cells), rows=MappingProxyType(rows))
 
-    def with_cells(self, updates: Mapping[FieldKey, CellLocation]) -> SourceMap:
-        """The map with some values now coming from other cells (e.g. an overlay's)."""
-        return replace(self, cells=MappingProxyType({**self.cells, **updates}))
+    def with_cells(
+        self,
+        updates: Mapping[FieldKey, CellLocation],
+        rows: Mapping[tuple[str, int], CellLocation] = MappingProxyType({}),
+    ) -> SourceMap:
+        """The map with some values (and rows, by their identifying cell) now coming from other
+        cells, e.g. an overlay's."""
+        return replace(
+            self,
+            cells=MappingProxyType({**self.cells, **updates}),
+            rows=MappingProxyType({**self.rows, **rows}),
+        )

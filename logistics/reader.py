@@ -17,7 +17,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 from logistics.errors import InputError, Issue, raise_if_any
 from logistics.fields import Column, Kind, columns_of, format_number
 from logistics.locations import SETTINGS_ROW, CellLocation, FieldKey, SourceMap
-from logistics.registry import SHEET_BY_NAME, SHEETS, SheetSpec
+from logistics.registry import SCENARIOS_SHEET, SHEET_BY_NAME, SHEETS, SheetSpec
 from logistics.schemas import Scenario, Settings
 from logistics.security import (
     MAX_COLUMNS,
@@ -49,12 +49,18 @@ FORMULA_WITHOUT_VALUE = (
 )
 
 
+IGNORED_SHEETS = (*AUXILIARY_SHEETS, SCENARIOS_SHEET.name)
+"""Sheets a mission workbook may hold besides the registry's: the template's sheets for people
+and the what-if ``Scenarios`` sheet (read by ``logistics.overlays``, not as part of the base)."""
+
+
 @dataclass(frozen=True)
 class LoadedScenario:
-    """A scenario and where each of its values came from."""
+    """A scenario, where each of its values came from, and the workbook it was read from."""
 
     scenario: Scenario
     locations: SourceMap
+    path: Path | None = None
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -98,7 +104,8 @@ def _read(path: Path) -> tuple[LoadedScenario, list[Issue]]:
     check_workbook_file(path)
     with reading(path):
         tables, settings_row = _read_all_sheets(path)
-    return _assemble(tables, settings_row, path.name)
+    loaded, issues = _assemble(tables, settings_row, path.name)
+    return LoadedScenario(loaded.scenario, loaded.locations, path), issues
 
 
 # --------------------------------------------------------------------------------------------------
@@ -108,16 +115,22 @@ def _read(path: Path) -> tuple[LoadedScenario, list[Issue]]:
 
 @dataclass(frozen=True)
 class ReadCell:
-    """One cell of a row: where it is, its column, and the value the workbook holds."""
+    """One cell of a row: where it is, its column, and the value the workbook holds.
 
-    reference: str
+    ``sheet`` is set when the cell lies on another sheet than the row it is part of (a what-if
+    value standing in for a field of a record); ``reference`` is None for a value typed on the
+    command line.
+    """
+
+    reference: str | None
     header: str
     raw: Any
     problem: str | None = None
+    sheet: str | None = None
 
     def location(self, sheet: str) -> CellLocation:
-        """This cell as a ``CellLocation``."""
-        return CellLocation(sheet, self.reference, self.header)
+        """This cell as a ``CellLocation`` (on ``sheet`` unless the cell names its own)."""
+        return CellLocation(self.sheet or sheet, self.reference, self.header)
 
 
 @dataclass
@@ -189,9 +202,7 @@ def _read_all_sheets(path: Path) -> tuple[dict[str, list[ReadRow]], ReadRow | No
                 if spec.required:
                     issues.append(_missing_sheet_issue(spec))
                 continue
-            worksheet = workbook[spec.name]
-            worksheet.reset_dimensions()  # the declared size can lie; read what is there
-            rows, sheet_issues = _read_table(worksheet, spec, cached)
+            rows, sheet_issues = _read_table(workbook[spec.name], spec, cached)
             issues.extend(sheet_issues)
             if spec.required and not rows and not sheet_issues:
                 message = f"the sheet has no rows under its header: the mission needs at least one {spec.key[0]}"
@@ -203,6 +214,32 @@ def _read_all_sheets(path: Path) -> tuple[dict[str, list[ReadRow]], ReadRow | No
                 raw_tables[spec.name] = rows
     raise_if_any(issues)
     return raw_tables, settings_row
+
+
+def read_sheets(
+    path: Path, requests: Sequence[tuple[SheetSpec, tuple[str, ...]]], prefix: str = ""
+) -> tuple[tuple[str, ...], dict[str, list[ReadRow]]]:
+    """The sheet names of a workbook, and the rows as read of the requested sheets it holds.
+
+    Each request is a sheet and extra columns its header must also hold (read as they are, for
+    the caller to convert). The file is pre-flighted like a mission workbook; header problems are
+    raised at once, on sheets named ``prefix`` + the sheet's name.
+    """
+    check_workbook_file(path)
+    issues: list[Issue] = []
+    tables: dict[str, list[ReadRow]] = {}
+    with reading(path), contextlib.ExitStack() as stack:
+        workbook = stack.enter_context(open_workbook(path, data_only=False))
+        cached = _CachedValues(path, stack)
+        names = tuple(workbook.sheetnames)
+        for spec, extra in requests:
+            if spec.name in names:
+                tables[spec.name], sheet_issues = _read_table(
+                    workbook[spec.name], spec, cached, extra
+                )
+                issues.extend(replace(i, sheet=prefix + i.sheet) for i in sheet_issues)
+    raise_if_any(issues)
+    return names, tables
 
 
 def _sheet_name_issues(names: Sequence[str], path: Path) -> list[Issue]:
@@ -224,7 +261,7 @@ def _sheet_name_issues(names: Sequence[str], path: Path) -> list[Issue]:
     missing = [name for name in expected if name not in names]
     issues = []
     for name in names:
-        if name in expected or name in AUXILIARY_SHEETS:
+        if name in expected or name in IGNORED_SHEETS:
             continue
         folded = [m for m in missing if m.casefold() == name.strip().casefold()]
         close = folded or difflib.get_close_matches(name, missing, n=1, cutoff=0.75)
@@ -255,10 +292,12 @@ def _missing_sheet_issue(spec: SheetSpec) -> Issue:
 
 
 def _read_table(
-    worksheet: Any, spec: SheetSpec, cached: _CachedValues
+    worksheet: Any, spec: SheetSpec, cached: _CachedValues, extra: tuple[str, ...] = ()
 ) -> tuple[list[ReadRow], list[Issue]]:
-    """The data rows of a sheet under its header, with formula values resolved."""
-    header, issues = _read_header(worksheet, spec)
+    """The data rows of a sheet under its header (which must also hold the ``extra`` columns),
+    with formula values resolved."""
+    worksheet.reset_dimensions()  # the declared size can lie; read what is there
+    header, issues = _read_header(worksheet, spec, extra)
     if header is None or issues:
         return [], issues
     rows: list[ReadRow] = []
@@ -313,13 +352,15 @@ def _is_filled(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def _read_header(worksheet: Any, spec: SheetSpec) -> tuple[_Header | None, list[Issue]]:
+def _read_header(
+    worksheet: Any, spec: SheetSpec, extra: tuple[str, ...]
+) -> tuple[_Header | None, list[Issue]]:
     """Find the header row (the first row with anything in it) and match it to the columns."""
     rows = worksheet.iter_rows(values_only=True)
     with contextlib.closing(rows):
         for number, values in capped_rows(rows, spec.name):
             if any(_is_filled(v) for v in values):
-                return _match_header(spec, number, values)
+                return _match_header(spec, number, values, extra)
     return None, [
         Issue(
             sheet=spec.name,
@@ -328,7 +369,7 @@ def _read_header(worksheet: Any, spec: SheetSpec) -> tuple[_Header | None, list[
             value=None,
             message=(
                 "the sheet is empty: its first row must hold the headers "
-                f"{', '.join(spec.columns)} (or delete the sheet if it is optional)"
+                f"{', '.join((*extra, *spec.columns))} (or delete the sheet if it is optional)"
             ),
         )
     ]
@@ -339,15 +380,16 @@ def _is_ignored_header(text: str) -> bool:
 
 
 def _match_header(
-    spec: SheetSpec, number: int, values: Sequence[Any]
+    spec: SheetSpec, number: int, values: Sequence[Any], extra: tuple[str, ...]
 ) -> tuple[_Header | None, list[Issue]]:
-    """Which field each header cell names; unknown, repeated and missing columns are issues."""
+    """Which field (or extra column) each header cell names; unknown, repeated and missing
+    columns are issues."""
     filled = [i for i, v in enumerate(values) if _is_filled(v)]
     width = filled[-1] + 1
     if width > MAX_COLUMNS:
         message = f"the header row is {width:,} columns wide; more than {MAX_COLUMNS} is refused"
         return None, [Issue(spec.name, None, None, None, message)]
-    allowed = spec.columns
+    allowed = (*extra, *spec.columns)
     by_fold = {name.casefold(): name for name in allowed}
     fields: dict[int, str] = {}
     issues: list[Issue] = []
@@ -364,7 +406,7 @@ def _match_header(
                     reference,
                     None,
                     values[position],
-                    _unknown_name_message("column", text, allowed),
+                    unknown_name_message("column", text, allowed),
                 )
             )
         elif name in fields.values():
@@ -379,8 +421,7 @@ def _match_header(
             )
         else:
             fields[position] = name
-    required = _required_columns(spec)
-    for name in required:
+    for name in (*extra, *_required_columns(spec)):
         if name not in fields.values():
             issues.append(
                 Issue(
@@ -401,10 +442,11 @@ def _required_columns(spec: SheetSpec) -> tuple[str, ...]:
     return tuple(name for name in spec.columns if columns[name].required)
 
 
-def _unknown_name_message(what: str, text: str, allowed: Sequence[str]) -> str:
+def unknown_name_message(what: str, text: str, allowed: Sequence[str]) -> str:
     """'unknown column (did you mean …?); allowed: …' with the closest allowed name, if any."""
-    close = difflib.get_close_matches(text.casefold(), list(allowed), n=1, cutoff=0.6)
-    hint = f" (did you mean {close[0]}?)" if close else ""
+    folded = {name.casefold(): name for name in allowed}
+    close = difflib.get_close_matches(text.casefold(), list(folded), n=1, cutoff=0.6)
+    hint = f" (did you mean {folded[close[0]]}?)" if close else ""
     return f"unknown {what}{hint}; allowed: {', '.join(allowed)}"
 
 
@@ -435,7 +477,7 @@ def _settings_row(rows: list[ReadRow], spec: SheetSpec) -> tuple[ReadRow, list[I
                     key_cell.reference,
                     "key",
                     key_cell.raw,
-                    _unknown_name_message("setting", key_text, keys),
+                    unknown_name_message("setting", key_text, keys),
                 )
             )
         elif key in first_seen:
@@ -461,7 +503,7 @@ def _settings_row(rows: list[ReadRow], spec: SheetSpec) -> tuple[ReadRow, list[I
 # --------------------------------------------------------------------------------------------------
 
 
-def _normalise(raw: Any, column: Column) -> tuple[Any, str | None]:
+def normalise(raw: Any, column: Column) -> tuple[Any, str | None]:
     """The cell value as the row model should see it, or the reason it cannot be used.
 
     Text is trimmed and loses one leading apostrophe (the mark that keeps text from being read as
@@ -495,22 +537,37 @@ def _match_choice(text: str, column: Column) -> str:
 
 def _build_row(model: type[BaseModel], sheet: str, row: ReadRow) -> BaseModel | list[Issue]:
     """The row model for one row, or every issue found in its cells."""
+    return build_record(model, sheet, row.cells)
+
+
+def build_record(
+    model: type[BaseModel],
+    sheet: str,
+    cells: Mapping[str, ReadCell],
+    fixed: Mapping[str, Any] = MappingProxyType({}),
+) -> BaseModel | list[Issue]:
+    """A row model from the cells of its fields, or every issue found in them, at their cells.
+
+    ``fixed`` holds already valid values of the other fields (a record a what-if changes), so
+    that checks across fields see the whole record; cells on other sheets say so themselves.
+    """
     columns = columns_of(model)
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {k: v for k, v in fixed.items() if k not in cells}
     issues: list[Issue] = []
-    for name, cell in row.cells.items():
+    reported: set[str | None] = set()
+    for name, cell in cells.items():
         value, problem = (
-            (None, cell.problem) if cell.problem else _normalise(cell.raw, columns[name])
+            (None, cell.problem) if cell.problem else normalise(cell.raw, columns[name])
         )
         if problem:
             issues.append(cell.location(sheet).issue(cell.raw, problem))
+            reported.add(name)
         elif value is not None:
             values[name] = value
-    reported = {issue.header for issue in issues}
     try:
         built = model.model_validate(values)
     except ValidationError as error:
-        issues.extend(_validation_issues(error, sheet, row, columns, reported))
+        issues.extend(_validation_issues(error, sheet, cells, columns, reported))
         return issues
     return issues or built
 
@@ -518,7 +575,7 @@ def _build_row(model: type[BaseModel], sheet: str, row: ReadRow) -> BaseModel | 
 def _validation_issues(
     error: ValidationError,
     sheet: str,
-    row: ReadRow,
+    cells: Mapping[str, ReadCell],
     columns: Mapping[str, Column],
     reported: set[str | None],
 ) -> list[Issue]:
@@ -533,22 +590,22 @@ def _validation_issues(
                 message = f"a value is required here: {message}"
         else:
             text = str(detail["msg"]).removeprefix("Value error, ")
-            name = _first_column_named(text, row) or next(iter(row.cells), "")
+            name = _first_column_named(text, cells) or next(iter(cells), "")
             message = text
         if name in reported:
             continue
         reported.add(name)
-        cell = row.cells.get(name)
+        cell = cells.get(name)
         location = cell.location(sheet) if cell else CellLocation(sheet, None, name or None)
         issues.append(location.issue(cell.raw if cell else None, message))
     return issues
 
 
-def _first_column_named(text: str, row: ReadRow) -> str | None:
+def _first_column_named(text: str, cells: Mapping[str, ReadCell]) -> str | None:
     """The column a row-level message names first (``initial_stock must not exceed …``)."""
     mentions = [
         (match.start(), name)
-        for name in row.cells
+        for name in cells
         for match in re.finditer(rf"\b{re.escape(name)}\b", text)
     ]
     return min(mentions)[1] if mentions else None
@@ -614,7 +671,7 @@ def _assemble(
 def _row_id(spec: SheetSpec, row: ReadRow) -> list[str]:
     """The id a row was meant to have (as text), even when the row itself could not be read."""
     cell = row.cells.get(spec.key[0])
-    value = None if cell is None else _normalise(cell.raw, columns_of(spec.model)[spec.key[0]])[0]
+    value = None if cell is None else normalise(cell.raw, columns_of(spec.model)[spec.key[0]])[0]
     return [] if value is None else [str(value)]
 
 

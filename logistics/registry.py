@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from logistics import schemas as s
+from logistics.fields import display_value
 
 SheetLayout = Literal["table", "key_value"]
 
@@ -49,6 +50,11 @@ class SheetSpec:
     def field(self, name: str) -> FieldInfo:
         """The pydantic field behind a column (or a settings key)."""
         return self.model.model_fields[name]
+
+    def record_id(self, row: BaseModel) -> str:
+        """A row's id as text: its key values joined by ``/``, blanks left out (``GAO/FUEL``)."""
+        values = (getattr(row, column) for column in self.key)
+        return "/".join(display_value(value) for value in values if value is not None)
 
 
 SHEETS: tuple[SheetSpec, ...] = (
@@ -197,6 +203,39 @@ SHEETS: tuple[SheetSpec, ...] = (
 )
 
 SHEET_BY_NAME: dict[str, SheetSpec] = {spec.name: spec for spec in SHEETS}
+
+SCENARIOS_SHEET = SheetSpec(
+    "Scenarios",
+    s.ScenarioChange,
+    "",
+    "table",
+    False,
+    ("scenario",),
+    (),
+    "What-if changes: one field of one record per row (column value holds the new value), "
+    "optionally for a range of days; field * with value remove removes the record.",
+)
+"""The what-if sheet, in a base workbook or a workbook of its own; not part of a ``Scenario``.
+
+Its ``value`` column is read with the type of the column a row changes, so it is not a field of
+``ScenarioChange`` and is named in ``SCENARIO_VALUE_COLUMN`` instead.
+"""
+
+SCENARIO_VALUE_COLUMN = "value"
+"""The column of the ``Scenarios`` sheet that holds the new value."""
+
+DAY_VARYING_FIELDS: tuple[tuple[str, str], ...] = (
+    ("Routes", "open"),
+    ("Routes", "threat_level"),
+    ("Routes", "max_convoys_per_day"),
+    ("Bases", "min_garrison_troops"),
+    ("Threats", "level"),
+    ("Stocks", "fixed_demand_per_day"),
+    ("Demands", "quantity_per_day"),
+    ("Sources", "quantity_per_day"),
+)
+"""(sheet, column) of the fields with a per-day meaning: the only ones a what-if may change for a
+range of days (``Scenario.day_values``); every other field holds one value for the horizon."""
 
 
 def enum_choices(field: FieldInfo) -> tuple[str, ...]:

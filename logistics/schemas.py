@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -350,6 +350,10 @@ class Route(Row):
     open_to_day: Day | None = Field(
         None, description="Last day the route is usable; blank = open to the end."
     )
+    open: YesNo = Field(
+        True,
+        description="no = closed; in a what-if with a day range: closed on those days.",
+    )
     max_convoys_per_day: int | None = Field(
         None,
         ge=0,
@@ -522,6 +526,45 @@ class Unit(Row):
 
 
 # --------------------------------------------------------------------------------------------------
+# What-if changes (a ``Scenarios`` sheet, read by ``logistics.overlays``)
+# --------------------------------------------------------------------------------------------------
+
+
+class ScenarioChange(Row):
+    """One row of a ``Scenarios`` sheet: a what-if change of one field of one record.
+
+    The new value sits in the row's ``value`` column, which is read with the type of the column it
+    changes (so it is not a field here).
+    """
+
+    scenario: str = Field(
+        min_length=1,
+        max_length=31,
+        description="Name of the what-if scenario the change belongs to (letters, digits, spaces, '_', '-', '.').",
+    )
+    sheet: str = Field(
+        min_length=1, max_length=31, description="Sheet of the record changed, e.g. Routes."
+    )
+    id: str = Field(
+        min_length=1,
+        max_length=200,
+        description="Id of the record; composite keys joined by '/' (GAO/FUEL); for Settings the setting's key.",
+    )
+    field: str = Field(
+        min_length=1,
+        max_length=64,
+        description="Column changed (value for Settings), or * with value remove to remove the record.",
+    )
+    first_day: Day | None = Field(
+        None, description="First day the change applies; blank = from day 1."
+    )
+    last_day: Day | None = Field(
+        None, description="Last day the change applies; blank = to the end of the horizon."
+    )
+    description: str = Field("", max_length=500, description="Why: the what-if in words.")
+
+
+# --------------------------------------------------------------------------------------------------
 # Defaults for optional sheets
 # --------------------------------------------------------------------------------------------------
 
@@ -591,6 +634,33 @@ DEFAULT_CONSUMPTION: tuple[Consumption, ...] = (
 # --------------------------------------------------------------------------------------------------
 
 
+DayValueType = bool | int | float | None
+"""Types a field that varies by day can take (yes/no, threat level, count or quantity)."""
+
+DayValueT = TypeVar("DayValueT")
+
+
+class DayValue(BaseModel):
+    """A what-if value of one field of one record on a range of days (both days inclusive).
+
+    The record itself keeps its base value; on the days of the range this value replaces it.
+    ``record_id`` is the record's id, composite keys joined by ``/`` (``GAO/FUEL``).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sheet: str = Field(description="Sheet of the record, e.g. Routes.")
+    record_id: str = Field(description="Id of the record; composite keys joined by '/'.")
+    field: str = Field(description="Column whose value varies.")
+    value: DayValueType = Field(description="Value on the days of the range.")
+    first_day: Day = Field(1, description="First day of the range.")
+    last_day: Day | None = Field(None, description="Last day of the range; None = to the end.")
+
+    def covers(self, day: int) -> bool:
+        """Whether ``day`` lies in the range."""
+        return self.first_day <= day and (self.last_day is None or day <= self.last_day)
+
+
 class Scenario(BaseModel):
     """One validated mission workbook: settings plus every sheet's rows, frozen.
 
@@ -615,3 +685,44 @@ class Scenario(BaseModel):
     threats: tuple[Threat, ...] = ()
     threat_levels: tuple[ThreatLevelRule, ...] = DEFAULT_THREAT_LEVELS
     units: tuple[Unit, ...] = ()
+    day_values: tuple[DayValue, ...] = Field(
+        (),
+        description="What-if values limited to a range of days, in the order given (later wins).",
+    )
+
+
+DayIndex = dict[tuple[str, str, str], tuple[DayValue, ...]]
+
+_DAY_INDEX_ATTRIBUTE = "_day_value_index"
+
+
+def _day_index(scenario: Scenario) -> DayIndex:
+    """The scenario's day values by (sheet, record id, field), latest first; built once.
+
+    The index is kept in the instance's ``__dict__`` beside the fields (pydantic's equality, hash and
+    dumps look at fields only) together with the tuple it was built from, so that a copy made with
+    other day values rebuilds it.
+    """
+    cached = scenario.__dict__.get(_DAY_INDEX_ATTRIBUTE)
+    if cached is None or cached[0] is not scenario.day_values:
+        index: dict[tuple[str, str, str], list[DayValue]] = {}
+        for entry in reversed(scenario.day_values):
+            index.setdefault((entry.sheet, entry.record_id, entry.field), []).append(entry)
+        cached = (scenario.day_values, {key: tuple(found) for key, found in index.items()})
+        scenario.__dict__[_DAY_INDEX_ATTRIBUTE] = cached
+    built: DayIndex = cached[1]
+    return built
+
+
+def value_on(
+    scenario: Scenario, sheet: str, record_id: str, field: str, day: int, default: DayValueT
+) -> DayValueT:
+    """The value of a record's field on ``day``: a day value covering it, else ``default``.
+
+    ``default`` is the record's own value of the field; when two day values cover the day, the one
+    given last wins. A day value was validated against the same field, so it has its type.
+    """
+    for entry in _day_index(scenario).get((sheet, record_id, field), ()):
+        if entry.covers(day):
+            return cast(DayValueT, entry.value)
+    return default

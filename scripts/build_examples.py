@@ -8,7 +8,10 @@ Run ``python scripts/build_examples.py`` from the repository root to (re)write:
   convoy lines, fleet, threats), each estimate commented with where it comes from;
 * ``inputs/tiny.xlsx``: one hub, two camps and one water tanker over six days, small enough that its
   optimal plan is derived by hand in the docstring of ``build_tiny``;
-* ``inputs/template.xlsx``: the blank input template.
+* ``inputs/template.xlsx``: the blank input template;
+* ``inputs/mali-scenarios.xlsx``: what-if scenarios on the Mali mission (road closures, a threat
+  surge, a battalion leaving, flights refused, more water in the North, a tanker company lost, the
+  Niamey corridor closed), each row saying what it models in its ``description``.
 
 References in comments: "FACTS §n" is a section of FACTS.md, "[S] n" its numbered source list,
 "factor x" a row of ``planning_factors.csv``; "[E]" marks an estimate of ours where no public figure
@@ -25,10 +28,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 if __name__ == "__main__":  # run as a file from a clone: make the repository's packages importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from logistics.overlays import REMOVE, SCENARIO_COLUMN, WHOLE_RECORD
+from logistics.registry import SCENARIO_VALUE_COLUMN, SCENARIOS_SHEET, SHEET_BY_NAME
 from logistics.schemas import (
     AirfieldClass,
     Base,
@@ -53,7 +62,8 @@ from logistics.schemas import (
     UnitType,
     Vehicle,
 )
-from logistics.template import write_input_workbook, write_template
+from logistics.template import HEADER_FILL, HEADER_FONT, write_input_workbook, write_template
+from logistics.xlsx import save_atomically, write_cell
 
 SCRIPTS_DIR = Path(__file__).resolve().parent
 REPO_DIR = SCRIPTS_DIR.parent
@@ -1242,17 +1252,193 @@ def build_tiny() -> Scenario:
 
 
 # ==================================================================================================
+# Mali: what-if scenarios
+# ==================================================================================================
+
+ScenarioRow = tuple[str, str, str, str, Any, int | None, int | None, str]
+"""(scenario, sheet, id, field, value, first_day, last_day, description): one Scenarios row."""
+
+SCENARIO_SHEET_COLUMNS = (
+    SCENARIO_COLUMN,
+    "sheet",
+    "id",
+    "field",
+    SCENARIO_VALUE_COLUMN,
+    "first_day",
+    "last_day",
+    "description",
+)
+
+GAO_KIDAL_AXIS = ("GAO-BOU-ROAD", "BOU-ANE-ROAD", "ANE-KID-ROAD")
+"""The Tilemsi road from Gao to Kidal via Bourem and Anéfis (FACTS §3: 352 km, a week in 2023)."""
+NIAMEY_CORRIDOR = ("NIM-ANS-ROAD", "NIM-GAO-AIR")
+"""Fuel from Niamey by road through Ansongo, and the Niamey–Gao air bridge (FACTS §4, [S] 62)."""
+NORTH_WATER_UPLIFT = 0.3
+"""Extra water in Sector North in the heat scenario, as a share of the troops' consumption [E]."""
+LOST_TANKERS = 20
+"""Tankers in one transport company [E]; Gao keeps the rest of its 10 kL tankers."""
+
+
+def mali_scenario_rows(mali: Scenario) -> list[ScenarioRow]:
+    """The changes of the Mali what-ifs, one Scenarios row each."""
+    horizon = mali.settings.horizon_days
+    closure = mali.settings.route_closure_threat_level
+    gao_tankers = next(
+        entry.count
+        for entry in mali.fleet
+        if (entry.base_id, entry.vehicle_type_id) == ("GAO", "TANKER-10KL")
+    )
+    air_routes = [route.route_id for route in mali.routes if route.mode is Mode.air]
+    rows: list[ScenarioRow] = [
+        (
+            "rains-dou-tbu",
+            "Routes",
+            "DOU-TBU-ROAD",
+            "open",
+            "no",
+            10,
+            horizon,
+            "Out-of-season rains wash out the sandy Douentza–Timbuktu track: closed from day 10 to the end.",
+        ),
+        *(
+            (
+                "gao-kidal-level5",
+                "Routes",
+                route_id,
+                "threat_level",
+                closure,
+                5,
+                18,
+                "IED campaign on the Tilemsi axis: Gao–Kidal road at the closure level on days 5–18.",
+            )
+            for route_id in GAO_KIDAL_AXIS
+        ),
+        (
+            "chad-leaves-tessalit",
+            "Units",
+            "TES-CHD-BN",
+            WHOLE_RECORD,
+            REMOVE,
+            None,
+            None,
+            "The Chadian battalion at Tessalit is withdrawn: the camp's garrison must come from elsewhere.",
+        ),
+        *(
+            (
+                "no-flights",
+                "Routes",
+                route_id,
+                "open",
+                "no",
+                None,
+                None,
+                "The host nation refuses flight clearances (as in 2022): every air route closed.",
+            )
+            for route_id in air_routes
+        ),
+        (
+            "gao-tanker-coy-lost",
+            "Fleet",
+            "GAO/TANKER-10KL",
+            "count",
+            gao_tankers - LOST_TANKERS,
+            None,
+            None,
+            f"A fuel tanker company ({LOST_TANKERS} tankers) is lost at Gao: ambush losses and repatriation.",
+        ),
+        *(
+            (
+                "niamey-corridor-closed",
+                "Routes",
+                route_id,
+                "open",
+                "no",
+                None,
+                None,
+                "Niger closes the border: no fuel by road from Niamey and no Niamey–Gao flights.",
+            )
+            for route_id in NIAMEY_CORRIDOR
+        ),
+    ]
+    return rows
+
+
+def mali_scenario_demands(mali: Scenario) -> list[tuple[str, Demand]]:
+    """(scenario, demand) added by the North water what-if: 30 % more water at each North camp."""
+    troops = troops_by_base(mali.units)
+    rates = {
+        c.base_kind: c.quantity_per_person_day for c in mali.consumption if c.supply_id == "WATER"
+    }
+    demands = []
+    for base in mali.bases:
+        if base.sector != "North" or not troops.get(base.base_id):
+            continue
+        rate = rates.get(base.kind, rates[None])
+        demands.append(
+            (
+                "north-water-plus30",
+                Demand(
+                    demand_id=f"{base.base_id}-WATER-HEAT",
+                    base_id=base.base_id,
+                    supply_id="WATER",
+                    quantity_per_day=round(NORTH_WATER_UPLIFT * troops[base.base_id] * rate, 1),
+                    description=(
+                        "Heat and water shared with displaced people: 30 % above the troops' "
+                        f"{rate * 1000:.0f} L per person per day in Sector North."
+                    ),
+                ),
+            )
+        )
+    return demands
+
+
+def _write_sheet(sheet: Worksheet, headers: Iterable[str], rows: Iterable[Iterable[Any]]) -> None:
+    """A header row in the template's style, frozen, and the rows under it."""
+    for column, header in enumerate(headers, start=1):
+        cell = write_cell(sheet, 1, column, header)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        sheet.column_dimensions[cell.column_letter].width = max(14, len(header) + 4)
+    for number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            write_cell(sheet, number, column, value)
+    sheet.freeze_panes = "A2"
+
+
+def build_mali_scenarios(mali: Scenario | None = None) -> Workbook:
+    """The what-if workbook of the Mali mission: a Scenarios sheet and the Demands it adds."""
+    mali = mali or build_mali()
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    scenarios = workbook.create_sheet(SCENARIOS_SHEET.name)
+    _write_sheet(scenarios, SCENARIO_SHEET_COLUMNS, mali_scenario_rows(mali))
+    scenarios.column_dimensions["H"].width = 100
+    demands = workbook.create_sheet("Demands")
+    columns = SHEET_BY_NAME["Demands"].columns
+    _write_sheet(
+        demands,
+        (SCENARIO_COLUMN, *columns),
+        (
+            (name, *(getattr(demand, column) for column in columns))
+            for name, demand in mali_scenario_demands(mali)
+        ),
+    )
+    return workbook
+
+
+# ==================================================================================================
 # Writing
 # ==================================================================================================
 
 
 def main() -> None:
-    """Write ``inputs/mali.xlsx``, ``inputs/tiny.xlsx`` and ``inputs/template.xlsx``."""
+    """Write the mission, what-if and template workbooks of ``inputs/``."""
     INPUTS_DIR.mkdir(exist_ok=True)
-    write_input_workbook(build_mali(), INPUTS_DIR / "mali.xlsx")
+    mali = build_mali()
+    write_input_workbook(mali, INPUTS_DIR / "mali.xlsx")
+    save_atomically(build_mali_scenarios(mali), INPUTS_DIR / "mali-scenarios.xlsx")
     write_input_workbook(build_tiny(), INPUTS_DIR / "tiny.xlsx")
     write_template(INPUTS_DIR / "template.xlsx")
-    for name in ("mali.xlsx", "tiny.xlsx", "template.xlsx"):
+    for name in ("mali.xlsx", "mali-scenarios.xlsx", "tiny.xlsx", "template.xlsx"):
         print(f"wrote {INPUTS_DIR / name}")
 
 

@@ -177,3 +177,13 @@ def test_mali_base_threats_stay_below_closure(mali: Scenario) -> None:
 )
 def test_season_window(note: str, start: dt.date, window: tuple[int, int | None]) -> None:
     assert build_examples.season_window(note, start) == window
+
+
+def _cell_values(workbook: openpyxl.Workbook) -> dict[str, list[tuple[object, ...]]]:
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
+
+
+def test_committed_mali_scenarios_are_up_to_date() -> None:
+    """``inputs/mali-scenarios.xlsx`` holds exactly the cells the script writes today."""
+    committed = openpyxl.load_workbook(INPUTS / "mali-scenarios.xlsx")
+    assert _cell_values(committed) == _cell_values(build_examples.build_mali_scenarios())
