@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from logistics.network import Network, Path, haversine_km, point_in_area, route_in_area
+from logistics.registry import SHEET_BY_NAME
 from logistics.schemas import (
     AIRFIELD_RANK,
     Base,
@@ -31,6 +32,7 @@ from logistics.schemas import (
     Threat,
     ThreatLevelRule,
     Vehicle,
+    value_on,
 )
 from models.data import LineData, ModelData, ObjectiveWeights
 
@@ -59,6 +61,7 @@ class ThreatMap:
     """Threat level of every route and base on every day, from base levels and active threats."""
 
     def __init__(self, scenario: Scenario) -> None:
+        self._scenario = scenario
         self._bases = {b.base_id: b for b in scenario.bases}
         self._route_base_level = {r.route_id: r.threat_level for r in scenario.routes}
         self._route_threats: dict[str, list[Threat]] = defaultdict(list)
@@ -98,13 +101,28 @@ class ThreatMap:
         return (base.latitude_deg, base.longitude_deg)
 
     def route_level(self, route_id: str, day: int) -> int:
-        """Highest of the route's base level and the threats active on it that day."""
-        active = [t.level for t in self._route_threats.get(route_id, ()) if _active(t, day)]
-        return max([self._route_base_level[route_id], *active])
+        """Highest of the route's own level that day and the threats active on it that day."""
+        own = value_on(
+            self._scenario,
+            "Routes",
+            route_id,
+            "threat_level",
+            day,
+            self._route_base_level[route_id],
+        )
+        return max([own, *self._active_levels(self._route_threats.get(route_id, ()), day)])
 
     def base_level(self, base_id: str, day: int) -> int:
         """Highest level of the threats active on the base that day (1 when none)."""
-        return max([1, *(t.level for t in self._base_threats.get(base_id, ()) if _active(t, day))])
+        return max([1, *self._active_levels(self._base_threats.get(base_id, ()), day)])
+
+    def _active_levels(self, threats: Iterable[Threat], day: int) -> list[int]:
+        """Levels that day of the threats active that day (a what-if may change a level by day)."""
+        return [
+            value_on(self._scenario, "Threats", t.threat_id, "level", day, t.level)
+            for t in threats
+            if _active(t, day)
+        ]
 
 
 def _area(threat: Threat) -> tuple[float, float, float] | None:
@@ -153,11 +171,21 @@ class _Compiler:
             in_season = route.open_from_day <= day and (
                 route.open_to_day is None or day <= route.open_to_day
             )
+            in_season = in_season and value_on(
+                self.scenario, "Routes", route_id, "open", day, route.open
+            )
             below_closure = (
                 self.threats.route_level(route_id, day) < self.settings.route_closure_threat_level
             )
             self._open[key] = in_season and below_closure
         return self._open[key]
+
+    def route_limit(self, route_id: str, day: int) -> int | None:
+        """Most convoys that may enter the route that day (None = no limit)."""
+        route = self.routes[route_id]
+        return value_on(
+            self.scenario, "Routes", route_id, "max_convoys_per_day", day, route.max_convoys_per_day
+        )
 
     def risk_weight(self, level: int) -> float:
         """Exposure weight per vehicle-km at a threat level."""
@@ -306,11 +334,7 @@ class _Compiler:
         exposure: dict[tuple[str, int], float] = {}
         cost: dict[tuple[str, str], float] = {}
         entries: dict[tuple[str, int], list[tuple[str, int]]] = defaultdict(list)
-        limited = {
-            r.route_id: r.max_convoys_per_day
-            for r in self.scenario.routes
-            if r.max_convoys_per_day is not None
-        }
+        limited: dict[tuple[str, int], int] = {}
         for spec in self.line_specs():
             path = self.line_path(spec)
             if path is None:
@@ -337,8 +361,11 @@ class _Compiler:
                     r.distance_km * self.risk_weight(lvl) for r, lvl in legs
                 )
                 for g in outbound:
-                    if g.route.route_id in limited:
-                        entries[(g.route.route_id, t + g.first_offset)].append((line.line_id, t))
+                    entered = (g.route.route_id, t + g.first_offset)
+                    limit = self.route_limit(*entered)
+                    if limit is not None:
+                        limited[entered] = limit
+                        entries[entered].append((line.line_id, t))
         return ModelData(
             horizon_days=self.horizon,
             BASES=tuple(self.bases),
@@ -366,9 +393,7 @@ class _Compiler:
             initial_stock={(s.base_id, s.supply_id): s.initial_stock for s in self.scenario.stocks},
             consumption_per_troop_day=self.consumption_rates(),
             fixed_demand=self.fixed_demand(),
-            source_per_day={
-                (s.base_id, s.supply_id): s.quantity_per_day for s in self.scenario.sources
-            },
+            source_per_day=self.source_limits(),
             source_total={
                 (s.base_id, s.supply_id): s.total_quantity for s in self.scenario.sources
             },
@@ -415,6 +440,22 @@ class _Compiler:
             ),
         )
 
+    def source_limits(self) -> dict[tuple[str, str, int], float | None]:
+        """Most each source gives per day, day by day (None = no daily limit)."""
+        sources = SHEET_BY_NAME["Sources"]
+        return {
+            (s.base_id, s.supply_id, t): value_on(
+                self.scenario,
+                "Sources",
+                sources.record_id(s),
+                "quantity_per_day",
+                t,
+                s.quantity_per_day,
+            )
+            for s in self.scenario.sources
+            for t in self.days
+        }
+
     def consumption_rates(self) -> dict[tuple[str, str], float]:
         """Per-troop daily rate at each base: the rate for its kind, else the rate for every kind."""
         by_kind: dict[tuple[str, BaseKind | None], float] = {
@@ -431,14 +472,29 @@ class _Compiler:
     def fixed_demand(self) -> dict[tuple[str, str, int], float]:
         """Fixed daily demand from Stocks plus the Demands rows active on each day."""
         demand: dict[tuple[str, str, int], float] = defaultdict(float)
+        stocks = SHEET_BY_NAME["Stocks"]
         for stock in self.scenario.stocks:
-            if stock.fixed_demand_per_day > 0:
-                for t in self.days:
-                    demand[(stock.base_id, stock.supply_id, t)] += stock.fixed_demand_per_day
+            record = stocks.record_id(stock)
+            for t in self.days:
+                demand[(stock.base_id, stock.supply_id, t)] += value_on(
+                    self.scenario,
+                    "Stocks",
+                    record,
+                    "fixed_demand_per_day",
+                    t,
+                    stock.fixed_demand_per_day,
+                )
         for extra in self.scenario.demands:
             last = min(extra.last_day or self.horizon, self.horizon)
             for t in range(extra.first_day, last + 1):
-                demand[(extra.base_id, extra.supply_id, t)] += extra.quantity_per_day
+                demand[(extra.base_id, extra.supply_id, t)] += value_on(
+                    self.scenario,
+                    "Demands",
+                    extra.demand_id,
+                    "quantity_per_day",
+                    t,
+                    extra.quantity_per_day,
+                )
         return {key: value for key, value in demand.items() if value > 0}
 
     def stock_points(self) -> tuple[tuple[str, str], ...]:
@@ -458,7 +514,10 @@ class _Compiler:
             for t in self.days:
                 level = self.threats.base_level(b, t)
                 uplift = self.levels[level].garrison_uplift_troops if level in self.levels else 0
-                troops = base.min_garrison_troops + (uplift if base.accommodation_troops > 0 else 0)
+                minimum = value_on(
+                    self.scenario, "Bases", b, "min_garrison_troops", t, base.min_garrison_troops
+                )
+                troops = minimum + (uplift if base.accommodation_troops > 0 else 0)
                 if troops > 0:
                     required[(b, t)] = troops
         return required

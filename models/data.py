@@ -106,8 +106,8 @@ class ModelData:
     """Demand independent of troops: the Stocks sheet's fixed daily demand plus Demands rows."""
 
     # ---- sources ----------------------------------------------------------------------------------
-    source_per_day: Mapping[tuple[BaseId, SupplyId], float | None]
-    """Most drawn per day; None = no daily limit."""
+    source_per_day: Mapping[tuple[BaseId, SupplyId, Day], float | None]
+    """Most drawn on each day, for every source and day 1..H; None = no daily limit."""
     source_total: Mapping[tuple[BaseId, SupplyId], float | None]
     """Most drawn over the horizon; None = no total limit."""
     source_cost_usd_per_unit: Mapping[tuple[BaseId, SupplyId], float]
@@ -135,8 +135,8 @@ class ModelData:
     route_open: Mapping[tuple[RouteId, Day], bool]
     """Open by season and below the closure threat level, for days 1..H."""
     route_threat_level: Mapping[tuple[RouteId, Day], int]
-    route_max_convoys_per_day: Mapping[RouteId, int]
-    """Only routes with a limit appear."""
+    route_max_convoys_per_day: Mapping[tuple[RouteId, Day], int]
+    """Most convoys entering the route that day; only limited (route, day) pairs appear."""
 
     # ---- convoy lines -----------------------------------------------------------------------------
     lines: Mapping[LineId, LineData]
@@ -150,7 +150,8 @@ class ModelData:
     cost_usd_per_vehicle: Mapping[tuple[LineId, VehicleTypeId], float]
     """Round-trip running cost of one vehicle of that type on the line (km or flight hours)."""
     route_entries: Mapping[tuple[RouteId, Day], tuple[tuple[LineId, Day], ...]]
-    """For each limited route and day, the (line, departure day) pairs whose convoy enters it that day."""
+    """For each route and day with a limit, the (line, departure day) pairs whose convoy enters it
+    that day."""
 
     weights: ObjectiveWeights = field(default_factory=ObjectiveWeights)
 

@@ -249,7 +249,8 @@ class _Usage:
         if departs and size >= line.max_vehicles:
             reasons.add(CONVOY_SIZE)
         if not departs and any(
-            self._convoys_entering(route_id, day) >= data.route_max_convoys_per_day.get(route_id, 0)
+            self._convoys_entering(route_id, day)
+            >= data.route_max_convoys_per_day.get((route_id, day), 0)
             for route_id, day in self.routes_entered.get((line_id, t), [])
         ):
             reasons.add(ROUTE)
@@ -306,10 +307,7 @@ class _Usage:
     def _source_has_spare(self, b: BaseId, k: SupplyId, day: Day) -> bool:
         if (b, k) not in self.sources or self._total_exhausted(b, k):
             return False
-        per_day = self.data.source_per_day.get((b, k))
-        return per_day is None or self.drawn[b, k][day - 1] < per_day - TOLERANCE * max(
-            1.0, per_day
-        )
+        return not self._drew_daily_limit(b, k, day)
 
     def _total_exhausted(self, b: BaseId, k: SupplyId) -> bool:
         total = self.data.source_total.get((b, k))
@@ -324,11 +322,12 @@ class _Usage:
             return True
         if self._total_exhausted(b, k):
             return True
-        drawn = self.drawn[b, k]
-        per_day = self.data.source_per_day.get((b, k))
-        if per_day is None:
-            return False
         first = self._last_full_day_before(b, k, t) + 1
-        return all(
-            drawn[day - 1] >= per_day - TOLERANCE * max(1.0, per_day) for day in range(first, t + 1)
+        return all(self._drew_daily_limit(b, k, day) for day in range(first, t + 1))
+
+    def _drew_daily_limit(self, b: BaseId, k: SupplyId, day: Day) -> bool:
+        """True when the source drew its whole daily limit that day (False with no limit)."""
+        per_day = self.data.source_per_day.get((b, k, day))
+        return per_day is not None and self.drawn[b, k][day - 1] >= per_day - TOLERANCE * max(
+            1.0, per_day
         )

@@ -126,8 +126,9 @@ def index_model_data(data: ModelData) -> ModelIndex:
         SOURCE_DAYS=tuple(
             (b, k, t)
             for (b, k) in data.SOURCES
-            if data.source_per_day.get((b, k)) != 0 and data.source_total.get((b, k)) != 0
+            if data.source_total.get((b, k)) != 0
             for t in data.DAYS
+            if data.source_per_day.get((b, k, t)) != 0
         ),
         DEPARTURES=departures,
         CONVOY_VEHICLES=tuple(
@@ -419,6 +420,6 @@ def _route_entries(
     entries: dict[tuple[RouteId, Day], tuple[Departure, ...]] = {}
     for (route_id, day), pairs in data.route_entries.items():
         modelled = tuple(p for p in pairs if p in departures)
-        if len(modelled) > data.route_max_convoys_per_day.get(route_id, len(modelled)):
+        if len(modelled) > data.route_max_convoys_per_day.get((route_id, day), len(modelled)):
             entries[route_id, day] = modelled
     return entries

@@ -49,14 +49,14 @@ def define_stock_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
 
 
 def define_source_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """``SourceSupply[b, k, t]`` ∈ [0, source_per_day[b, k]] drawn from the source (SOURCE_DAYS).
+    """``SourceSupply[b, k, t]`` ∈ [0, source_per_day[b, k, t]] drawn from the source (SOURCE_DAYS).
 
     The upper bound is the ``source_daily_limit`` of the formulation.
     """
     m.SourceSupply = pyo.Var(
         m.SOURCE_DAYS,
         domain=pyo.NonNegativeReals,
-        bounds=lambda _, b, k, t: (0.0, data.source_per_day.get((b, k))),
+        bounds=lambda _, b, k, t: (0.0, data.source_per_day.get((b, k, t))),
     )
 
 

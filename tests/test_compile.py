@@ -14,6 +14,7 @@ from logistics.schemas import (
     Base,
     Consumption,
     ConvoyLine,
+    DayValue,
     FleetEntry,
     Route,
     Scenario,
@@ -234,7 +235,8 @@ def test_air_line_has_no_escort_and_only_aircraft_its_airfields_admit(data: Mode
 def test_route_entries_count_convoys_entering_a_limited_route(data: ModelData) -> None:
     """R2 (limited to 1 per day) is entered on day t + floor(0.5) = t."""
     assert data.route_entries[("R2", 6)] == (("L_A", 6),)
-    assert data.route_max_convoys_per_day == {"R2": 1}
+    assert data.route_max_convoys_per_day[("R2", 6)] == 1
+    assert ("R1", 6) not in data.route_max_convoys_per_day
 
 
 def test_consumption_by_base_kind_and_stock_points(data: ModelData) -> None:
@@ -276,3 +278,60 @@ def test_empty_convoys_sheet_generates_one_line_per_route_direction_with_vehicle
     assert sorted(data.LINES) == ["R1.HUB-WP", "R3.HUB-CAMP_B", "R4.HUB-CAMP_B"]
     assert data.lines["R3.HUB-CAMP_B"].max_vehicles == 4
     assert all(line.generated for line in data.lines.values())
+
+
+def _with_day_values(*values: DayValue) -> ModelData:
+    return compile_scenario(_scenario().model_copy(update={"day_values": values}))
+
+
+def test_route_closed_for_a_range_of_days_removes_departures_on_it() -> None:
+    """R1 (HUB–WP) closed days 6–7: L_A is on R1 on days t and t+1..t+2 (return 1.9–2.4), so
+    departures 4..7 are gone too; day 3 and 8 stay only if R2's threat closure (days 4–5) allows."""
+    data = _with_day_values(
+        DayValue(sheet="Routes", record_id="R1", field="open", value=False, first_day=6, last_day=7)
+    )
+    assert data.route_open[("R1", 6)] is False
+    assert data.route_open[("R1", 8)] is True
+    assert data.lines["L_A"].departure_days == (1, 2, 8, 9)
+
+
+def test_threat_level_raised_for_some_days_changes_escorts_and_exposure_on_those_days() -> None:
+    """R1 at level 4 on days 1–2: a day-1 departure drives R1 on days 1–3, so it meets level 4."""
+    data = _with_day_values(
+        DayValue(sheet="Routes", record_id="R1", field="threat_level", value=4, last_day=2)
+    )
+    assert data.route_threat_level[("R1", 2)] == 4
+    assert data.route_threat_level[("R1", 3)] == 2
+    assert data.line_threat_level[("L_A", 1)] == 4
+    assert data.escort_troops_per_convoy[("L_A", 1)] == 24
+    assert data.line_threat_level[("L_A", 6)] == 3
+
+
+def test_route_limit_and_source_and_demand_values_vary_by_day() -> None:
+    data = _with_day_values(
+        DayValue(
+            sheet="Routes",
+            record_id="R2",
+            field="max_convoys_per_day",
+            value=0,
+            first_day=8,
+            last_day=8,
+        ),
+        DayValue(
+            sheet="Stocks",
+            record_id="HUB/RATIONS",
+            field="fixed_demand_per_day",
+            value=2.5,
+            first_day=3,
+            last_day=4,
+        ),
+        DayValue(
+            sheet="Bases", record_id="CAMP_A", field="min_garrison_troops", value=120, first_day=5
+        ),
+    )
+    assert data.route_max_convoys_per_day[("R2", 8)] == 0
+    assert data.route_max_convoys_per_day[("R2", 9)] == 1
+    assert data.fixed_demand[("HUB", "RATIONS", 3)] == pytest.approx(2.5)
+    assert ("HUB", "RATIONS", 5) not in data.fixed_demand
+    assert data.garrison_required_troops[("CAMP_A", 4)] == 50
+    assert data.garrison_required_troops[("CAMP_A", 5)] == 120

@@ -276,7 +276,7 @@ class Mission:
             initial_stock={key: s.initial for key, s in self.stocks.items()},
             consumption_per_troop_day={key: s.per_troop_day for key, s in self.stocks.items()},
             fixed_demand=dict(self.fixed_demand),
-            source_per_day={key: s.per_day for key, s in self.sources.items()},
+            source_per_day={(*key, t): s.per_day for key, s in self.sources.items() for t in days},
             source_total={key: s.total for key, s in self.sources.items()},
             source_cost_usd_per_unit={key: s.cost for key, s in self.sources.items()},
             unit_strength={u: s.strength for u, s in self.units.items()},
@@ -302,9 +302,10 @@ class Mission:
                 (r, t): s.threat_level for r, s in self.routes.items() for t in days
             },
             route_max_convoys_per_day={
-                r: s.max_convoys_per_day
+                (r, t): s.max_convoys_per_day
                 for r, s in self.routes.items()
                 if s.max_convoys_per_day is not None
+                for t in days
             },
             lines=dict(self.lines),
             line_threat_level=dict.fromkeys(departures, 1),

@@ -114,7 +114,7 @@ def _stock(data: ModelData, plan: Plan) -> Iterator[str]:
 def _sources(data: ModelData, stock: pd.DataFrame) -> Iterator[str]:
     supplied = stock["source_supply"]
     for (b, k, t), quantity in supplied.items():
-        per_day = data.source_per_day.get((b, k))
+        per_day = data.source_per_day.get((b, k, t))
         if quantity > TOLERANCE and (b, k) not in data.SOURCES:
             yield f"supply drawn at {b}/{k} day {t} without a source"
         if per_day is not None and quantity > per_day + TOLERANCE:
@@ -215,8 +215,9 @@ def _routes(data: ModelData, plan: Plan) -> Iterator[str]:
             if (row.line_id, row.depart_day) in departures:
                 entering[route_id, day] += 1
     for (route_id, day), n in entering.items():
-        if n > data.route_max_convoys_per_day[route_id]:
-            yield f"{n} convoys enter {route_id} on day {day}, limit {data.route_max_convoys_per_day[route_id]}"
+        limit = data.route_max_convoys_per_day[route_id, day]
+        if n > limit:
+            yield f"{n} convoys enter {route_id} on day {day}, limit {limit}"
 
 
 def _fleet(data: ModelData, plan: Plan) -> Iterator[str]:
