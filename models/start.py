@@ -1,18 +1,16 @@
-"""Starting plans handed to HiGHS before the branch and bound.
+"""Starting plans: the trivial plan, and warm starts repaired to fit the current model.
 
 The trivial plan (no convoy, every unit at its current base, all demand short, stocks carried) is
-complete and satisfies every constraint, so the solver always holds a plan to return. Better
-starts are proposed as integer decisions: those of a warm start (``SolveOptions.warm_start``, e.g.
-``Plan.solution`` of a related solve) or those read off the LP relaxation. ``repaired_start``
-makes them fit the current model (the allocation, then convoy by convoy, each kept only if every
-all-integer row still holds); ``solve`` then completes the continuous decisions with an LP.
+complete and satisfies every constraint, so there is always a plan to fall back on. A warm start
+proposes integer decisions (``SolveOptions.warm_start``, e.g. ``Plan.solution`` of a related
+solve); ``repaired_start`` makes them fit the current model (the allocation, then convoy by
+convoy, each kept only if every all-integer row still holds); ``solve`` then completes the
+continuous decisions with an LP.
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +19,6 @@ import pyomo.environ as pyo
 import scipy.sparse as sp
 
 from models.data import ModelData
-from models.sets import escort_group_size
 
 FEASIBILITY_TOLERANCE = 1e-6
 
@@ -71,65 +68,15 @@ def warm_start_proposal(view: MatrixView, warm: Mapping[str, float]) -> npt.NDAr
     return np.array([warm.get(var.name, 0.0) for var in view.columns], dtype=float)
 
 
-def rounded_lp_proposals(
-    view: MatrixView, data: ModelData, lp_values: npt.NDArray[np.float64]
-) -> list[npt.NDArray[np.float64]]:
-    """Integer decisions read off the LP relaxation, vehicles rounded up and to nearest.
-
-    Each unit goes to the base with its largest LP share; each convoy takes its LP vehicles
-    rounded (then raised to the line's minimum), departs if it has any, and takes the escort
-    groups those vehicles need.
-    """
-    return [_rounded(view, data, lp_values, np.ceil), _rounded(view, data, lp_values, np.round)]
-
-
-def _rounded(
-    view: MatrixView,
-    data: ModelData,
-    lp_values: npt.NDArray[np.float64],
-    rounding: Callable[[npt.NDArray[np.float64]], npt.NDArray[np.float64]],
-) -> npt.NDArray[np.float64]:
-    proposal = np.zeros(len(view.columns))
-    vehicles: dict[tuple[str, int], list[int]] = defaultdict(list)
-    other: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
-    assign: dict[str, list[int]] = defaultdict(list)
-    for col in map(int, np.flatnonzero(view.is_integer)):
-        var = view.columns[col]
-        name, key = var.parent_component().name, var.index()
-        if name == "Assign":
-            assign[key[0]].append(col)
-        elif name == "Vehicles":
-            vehicles[key[0], key[1]].append(col)
-        else:
-            other[key][name] = col
-    for cols in assign.values():
-        proposal[max(cols, key=lambda c: lp_values[c])] = 1.0
-    for (line_id, t), cols in vehicles.items():
-        counts = np.minimum(rounding(lp_values[cols] - FEASIBILITY_TOLERANCE), view.col_upper[cols])
-        missing = max(data.lines[line_id].min_vehicles - counts.sum(), 0) if counts.sum() else 0
-        largest = int(np.argmax(lp_values[cols]))
-        counts[largest] = min(counts[largest] + missing, view.col_upper[cols[largest]])
-        proposal[cols] = counts
-        size = int(counts.sum())
-        columns = other[line_id, t]
-        proposal[columns["Depart"]] = 1.0 if size else 0.0
-        if "EscortGroups" in columns:
-            proposal[columns["EscortGroups"]] = math.ceil(
-                size / escort_group_size(data, (line_id, t))
-            )
-    return proposal
-
-
 def repaired_start(
     view: MatrixView,
     trivial: npt.NDArray[np.float64],
     proposals: Sequence[npt.NDArray[np.float64]],
-    preference: npt.NDArray[np.float64] | None = None,
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
     """Integer columns and values of the ``proposals`` repaired to satisfy the current model.
 
     Starts from the trivial plan's integer decisions, then adopts the allocation and each convoy
-    in turn (most preferred first, see ``_groups``) from the first proposal that keeps every row made of integer columns alone
+    in turn (by departure day, see ``_groups``) from the first proposal that keeps every row made of integer columns alone
     satisfied, or leaves it as in the trivial plan. Rows with continuous columns always hold with
     the trivial continuous values (no cargo, all demand short), so the LP HiGHS solves to complete
     the start is feasible.
@@ -146,7 +93,7 @@ def repaired_start(
         )
         for p in proposals
     ]
-    for group in _groups(view, integer_cols, preference):
+    for group in _groups(view, integer_cols):
         block = A[:, group]
         for proposal in bounded:
             touched, change = _row_change(block, proposal[group] - values[group])
@@ -176,28 +123,15 @@ def _rows_without_continuous_columns(view: MatrixView) -> npt.NDArray[np.intp]:
     return np.flatnonzero(touches_continuous == 0)
 
 
-def _groups(
-    view: MatrixView,
-    integer_cols: npt.NDArray[np.intp],
-    preference: npt.NDArray[np.float64] | None,
-) -> list[list[int]]:
-    """Positions in ``integer_cols`` adopted together: the allocation, then each convoy.
-
-    Convoys come in order of ``preference`` of their departure (largest first, e.g. the LP
-    relaxation's value), then by day.
-    """
+def _groups(view: MatrixView, integer_cols: npt.NDArray[np.intp]) -> list[list[int]]:
+    """Positions in ``integer_cols`` adopted together: the allocation, then each convoy by day."""
     allocation: list[int] = []
     convoys: dict[tuple[int, str], list[int]] = {}
-    rank: dict[tuple[int, str], float] = {}
     for position, col in enumerate(integer_cols):
         var = view.columns[col]
-        name = var.parent_component().name
-        if name == "Assign":
+        if var.parent_component().name == "Assign":
             allocation.append(position)
             continue
         line_id, day = var.index()[:2]
         convoys.setdefault((day, line_id), []).append(position)
-        if name == "Depart" and preference is not None:
-            rank[day, line_id] = -float(preference[col])
-    ordered = sorted(convoys, key=lambda key: (rank.get(key, 0.0), key))
-    return [allocation, *(convoys[key] for key in ordered)]
+    return [allocation, *(convoys[key] for key in sorted(convoys))]
