@@ -66,6 +66,7 @@ SUPPLIES = (
         safety_stock_days=10,
     ),
 )
+HUB_TROOPS = 1500
 DAILY_NEED_PER_TROOP = {"WATER": 0.084, "RATIONS": 0.003, "FUEL": 0.010, "AMMO": 0.0003}
 VEHICLES = (
     Vehicle(
@@ -128,18 +129,7 @@ def synthetic_mission(n_bases: int, horizon_days: int = 90, seed: int = 7) -> Sc
         ),
         bases=_bases(port, hubs, camps, home, strength, helipad),
         stocks=_stocks(hubs, camps, strength),
-        sources=tuple(
-            Source(base_id="PORT", supply_id=s.supply_id, quantity_per_day=1e6, unit_cost_usd=100)
-            for s in SUPPLIES
-        )
-        + tuple(
-            Source(
-                base_id=c.base_id,
-                supply_id="WATER",
-                quantity_per_day=round(0.06 * strength[c.base_id], 2),
-            )
-            for c in camps
-        ),
+        sources=_sources(hubs, camps, strength),
         routes=routes,
         vehicles=VEHICLES,
         fleet=_fleet(port, hubs, camps, home, rng),
@@ -192,7 +182,7 @@ def _bases(
             sector=h.base_id,
             latitude_deg=h.lat,
             longitude_deg=h.lon,
-            accommodation_troops=1500,
+            accommodation_troops=HUB_TROOPS,
             min_garrison_troops=300,
             airfield_class="paved_runway",
         )
@@ -265,7 +255,7 @@ def _routes(
 def _stocks(hubs: list[_Place], camps: list[_Place], strength: dict[str, int]) -> tuple[Stock, ...]:
     rows: list[Stock] = []
     for place, troops, capacity_days, initial_days in (
-        *((h, 1500, 30, 15) for h in hubs),
+        *((h, HUB_TROOPS, 30, 15) for h in hubs),
         *((c, strength[c.base_id], 20, 8) for c in camps),
     ):
         for supply_id, rate in DAILY_NEED_PER_TROOP.items():
@@ -279,6 +269,28 @@ def _stocks(hubs: list[_Place], camps: list[_Place], strength: dict[str, int]) -
                 )
             )
     return tuple(rows)
+
+
+def _sources(
+    hubs: list[_Place], camps: list[_Place], strength: dict[str, int]
+) -> tuple[Source, ...]:
+    """The port supplies every class; boreholes cover 90 % of camp water and more at hubs."""
+    port = tuple(
+        Source(base_id="PORT", supply_id=s.supply_id, quantity_per_day=1e6, unit_cost_usd=100)
+        for s in SUPPLIES
+    )
+    local = tuple(
+        Source(
+            base_id=place.base_id,
+            supply_id="WATER",
+            quantity_per_day=round(share * DAILY_NEED_PER_TROOP["WATER"] * troops, 2),
+        )
+        for place, troops, share in (
+            *((h, HUB_TROOPS, 1.5) for h in hubs),
+            *((c, strength[c.base_id], 0.9) for c in camps),
+        )
+    )
+    return port + local
 
 
 def _fleet(
