@@ -888,7 +888,7 @@ def _stock_chart(ws: Any, frames: Mapping[str, pd.DataFrame], chart_row: int, da
     chart.set_categories(Reference(ws, min_col=1, min_row=data.first_row, max_row=data.last_row))
     for series in chart.series:
         series.smooth = False  # a smoothed line would dip below zero stock between days
-    _finish_chart(chart)
+    finish_chart(chart)
     ws.add_chart(chart, ws.cell(row=chart_row, column=_SIDE_COLUMN).coordinate)
     return data.last_row + 3
 
@@ -945,16 +945,16 @@ def _route_chart(ws: Any, routes: pd.DataFrame, chart_row: int, data_row: int) -
     cost.y_axis.crosses = "max"
     cost.y_axis.delete = False
     bars += cost
-    _finish_chart(bars)
+    finish_chart(bars)
     ws.add_chart(bars, ws.cell(row=chart_row, column=_SIDE_COLUMN).coordinate)
 
 
-def _finish_chart(chart: Any) -> None:
-    """One size for every summary chart, so they stack neatly, and axes Excel shows.
+def finish_chart(chart: Any, width_cm: float = 20.0, height_cm: float = 9.5) -> None:
+    """One size for every chart of a sheet, so they stack neatly, and axes Excel shows.
 
     openpyxl 3.1 leaves an axis's ``delete`` flag unset, which Excel reads as a hidden axis.
     """
-    chart.width = 20.0
-    chart.height = 9.5
+    chart.width = width_cm
+    chart.height = height_cm
     chart.x_axis.delete = False
     chart.y_axis.delete = False
