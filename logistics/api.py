@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib.metadata import version
@@ -29,12 +29,14 @@ from models import ModelData, Plan, SolveOptions, solve
 from models.results import ProgressCallback
 
 __all__ = [
+    "InputProvenance",
     "PlanRun",
     "compile_scenario",
     "default_output_path",
     "load_scenario",
     "plan_workbook",
     "solve",
+    "solve_and_write",
     "solve_options",
     "solve_scenario",
 ]
@@ -68,13 +70,18 @@ def solve_options(
     mip_gap_pct: float | None = None,
     threads: int = 1,
     progress: ProgressCallback | None = None,
+    warm_start: Mapping[str, float] | None = None,
 ) -> SolveOptions:
-    """Solver options from the workbook's settings, with command-line style overrides."""
+    """Solver options from the workbook's settings, with command-line style overrides.
+
+    ``warm_start`` is a previous plan's ``Plan.solution`` to start from (see ``models.solve``).
+    """
     return SolveOptions(
         time_limit_s=settings.time_limit_s if time_limit_s is None else time_limit_s,
         mip_gap=(settings.mip_gap_pct if mip_gap_pct is None else mip_gap_pct) / 100.0,
         threads=threads,
         progress=progress,
+        warm_start=warm_start,
     )
 
 
@@ -87,6 +94,20 @@ def solve_scenario(scenario: Scenario, options: SolveOptions) -> tuple[ModelData
 def default_output_path(input_path: Path, output_dir: Path = Path("outputs")) -> Path:
     """``outputs/<input name>-plan.xlsx``."""
     return output_dir / f"{input_path.stem}-plan.xlsx"
+
+
+@dataclass(frozen=True)
+class InputProvenance:
+    """Which file a scenario came from, and which what-if changes were applied to it."""
+
+    file_name: str
+    sha256: str
+    overrides: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, path: Path, overrides: tuple[str, ...] = ()) -> InputProvenance:
+        """Name and SHA-256 of ``path``."""
+        return cls(path.name, hashlib.sha256(path.read_bytes()).hexdigest(), overrides)
 
 
 def plan_workbook(
@@ -105,13 +126,9 @@ def plan_workbook(
     ``output_path`` None, no workbook is written.
     """
     source = Path(input_path)
-    started_at = dt.datetime.now().replace(microsecond=0)
     timings: dict[str, float] = {}
-    stage = _Stages(timings, on_stage)
-    with stage("read"):
+    with _Stages(timings, on_stage)("read"):
         scenario = load_scenario(source)
-    with stage("compile"):
-        data = compile_scenario(scenario)
     options = solve_options(
         scenario.settings,
         time_limit_s=time_limit_s,
@@ -119,14 +136,36 @@ def plan_workbook(
         threads=threads,
         progress=progress,
     )
+    output = None if output_path is None else Path(output_path)
+    return solve_and_write(scenario, options, output, InputProvenance.of(source), timings, on_stage)
+
+
+def solve_and_write(
+    scenario: Scenario,
+    options: SolveOptions,
+    output: Path | None,
+    provenance: InputProvenance,
+    timings: dict[str, float] | None = None,
+    on_stage: StageCallback | None = None,
+) -> PlanRun:
+    """Compile, solve and (with ``output``) write the plan workbook of a validated scenario.
+
+    ``timings`` may already hold earlier stages (reading); the model's own stages (build,
+    transfer, solve, extract) and compile and write are added.
+    """
+    started_at = dt.datetime.now().replace(microsecond=0)
+    timings = {} if timings is None else timings
+    stage = _Stages(timings, on_stage)
+    with stage("compile"):
+        data = compile_scenario(scenario)
     with stage("solve"):
         plan = solve(data, options)
     timings.pop("solve")
     timings.update(plan.timings_s)
     run = RunInfo(
         tool_version=__version__,
-        input_file=source.name,
-        input_sha256=hashlib.sha256(source.read_bytes()).hexdigest(),
+        input_file=provenance.file_name,
+        input_sha256=provenance.sha256,
         solver="HiGHS",
         solver_version=version("highspy"),
         started_at=started_at,
@@ -134,10 +173,11 @@ def plan_workbook(
             "time_limit_s": options.time_limit_s,
             "mip_rel_gap": options.mip_gap,
             "threads": options.threads,
+            "warm_start": options.warm_start is not None,
         },
         timings_s=dict(timings),
+        overrides=provenance.overrides,
     )
-    output = None if output_path is None else Path(output_path)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         with stage("write"):

@@ -19,12 +19,14 @@ from rich.table import Table
 
 from logistics import __version__
 from logistics.api import PlanRun, default_output_path, plan_workbook
+from logistics.comparison import ScenarioSummary
 from logistics.errors import InputError, SolveError
 from logistics.export import compute_kpis, plan_frames
 from logistics.progress import ProgressView
 from logistics.reader import LoadedScenario, load
 from logistics.registry import SHEETS
 from logistics.template import write_template
+from logistics.whatif import run_whatif
 
 app = typer.Typer(
     name="logistics",
@@ -226,3 +228,111 @@ def solve(
     if not run.plan.status.has_plan:
         console.print(f"[red]No plan was found:[/red] {run.plan.termination}")
         raise typer.Exit(EXIT_NO_PLAN)
+
+
+@app.command()
+def whatif(
+    base: Annotated[Path, typer.Argument(help="The base workbook (.xlsx).")],
+    scenarios: Annotated[
+        Path | None,
+        typer.Argument(help="A workbook of what-if scenarios (Scenarios sheet, added rows)."),
+    ] = None,
+    output_dir: Annotated[
+        Path, typer.Option("--output-dir", "-o", help="Folder for the plans and comparison.xlsx.")
+    ] = Path("outputs/whatif"),
+    only: Annotated[
+        list[str] | None, typer.Option("--scenario", help="Solve only this scenario (repeatable).")
+    ] = None,
+    close_route: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--close-route", help="ROUTE[:FIRST-LAST]: a command-line scenario closes a route."
+        ),
+    ] = None,
+    threat: Annotated[
+        list[str] | None,
+        typer.Option("--threat", help="ROUTE=LEVEL[:FIRST-LAST]: raise a route's threat level."),
+    ] = None,
+    remove_unit: Annotated[
+        list[str] | None, typer.Option("--remove-unit", help="UNIT: the unit leaves the mission.")
+    ] = None,
+    set_value: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="SHEET.ID.FIELD=VALUE[:FIRST-LAST]: change any field."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Worker processes (default: one per core)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Run on this Dask cluster instead, e.g. tcp://10.0.0.5:8786."
+        ),
+    ] = None,
+    warm: Annotated[
+        bool, typer.Option("--warm/--cold", help="Start each scenario from the base plan.")
+    ] = True,
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", min=0.1, help="Solver time limit per scenario, s."),
+    ] = None,
+    mip_gap: Annotated[
+        float | None, typer.Option("--mip-gap", min=0.0, max=100.0, help="Relative MIP gap in %.")
+    ] = None,
+) -> None:
+    """Solve the base case and every what-if scenario, and compare them side by side."""
+    shortcuts = [
+        *(f"close-route {v}" for v in close_route or ()),
+        *(f"threat {v}" for v in threat or ()),
+        *(f"remove-unit {v}" for v in remove_unit or ()),
+        *(f"set {v}" for v in set_value or ()),
+    ]
+    tally = _BatchTally()
+    with user_errors(base.name):
+        result = run_whatif(
+            base,
+            scenarios,
+            output_dir,
+            names=only or (),
+            shortcuts=shortcuts,
+            workers=workers,
+            scheduler=scheduler,
+            warm=warm,
+            time_limit_s=time_limit,
+            mip_gap_pct=mip_gap,
+            on_event=tally.event,
+        )
+    for name, issues in result.input_problems.items():
+        console.print(error_table(InputError(issues), f"scenario {name}"))
+    console.print(
+        f"{len(result.summaries)} plans and {result.comparison} written in {result.wall_s:.1f} s"
+    )
+    if result.failed:
+        console.print(f"[red]Failed:[/red] {', '.join(result.failed)}")
+        raise typer.Exit(EXIT_INPUT_ERROR)
+
+
+class _BatchTally:
+    """Prints scenarios done / running / failed as a batch goes."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.failed = 0
+        self.total = 0
+
+    def event(self, kind: str, summary: ScenarioSummary | None) -> None:
+        if summary is None:
+            return
+        if kind == "failed":
+            self.failed += 1
+            first_line = (summary.error or "").splitlines()[0] if summary.error else ""
+            console.print(f"[red]failed[/red]  {summary.name}: {first_line}")
+        else:
+            self.done += 1
+            met = summary.value("demand_met_pct")
+            met = met if isinstance(met, float | int) else None
+            console.print(
+                f"done    {summary.name}: {summary.termination}; demand met {_shown(met)} %"
+                f"  ({self.done} done, {self.failed} failed)"
+            )

@@ -242,6 +242,19 @@ def read_overlays(base: LoadedScenario, overlay_path: Path | None) -> dict[str, 
     could not be read) and validated, so that every problem of every scenario is reported at
     once, at its cell.
     """
+    overlays, problems = read_overlays_by_scenario(base, overlay_path)
+    raise_if_any(dict.fromkeys(issue for issues in problems.values() for issue in issues))
+    return overlays
+
+
+def read_overlays_by_scenario(
+    base: LoadedScenario, overlay_path: Path | None
+) -> tuple[dict[str, Overlay], dict[str, tuple[Issue, ...]]]:
+    """Like ``read_overlays``, but each scenario's own problems are returned, not raised.
+
+    A batch of what-ifs uses this so that one bad scenario does not stop the others. Problems no
+    single scenario owns (an unreadable file, sheet or row) still raise ``InputError``.
+    """
     issues: list[Issue] = []
     found: list[Overlay] = []
     if base.path is not None:
@@ -253,10 +266,13 @@ def read_overlays(base: LoadedScenario, overlay_path: Path | None) -> dict[str, 
     for overlay in found:
         earlier = overlays.get(overlay.name)
         overlays[overlay.name] = earlier.merged(overlay) if earlier else overlay
-    for overlay in overlays.values():
-        issues.extend(_checked_overlay(base, overlay)[1])
-    raise_if_any(dict.fromkeys(issues))
-    return overlays
+    checked = {
+        name: tuple(_checked_overlay(base, overlay)[1]) for name, overlay in overlays.items()
+    }
+    problems = {name: own for name, own in checked.items() if own}
+    if issues:
+        raise InputError(dict.fromkeys([*issues, *(i for own in problems.values() for i in own)]))
+    return overlays, problems
 
 
 def _read_overlay_workbook(path: Path, issues: list[Issue]) -> list[Overlay]:

@@ -1,0 +1,299 @@
+"""What-if batches: the base case and every scenario solved in parallel, then compared.
+
+The parent process reads and validates everything (base workbook, overlays); workers receive
+validated scenarios (plain frozen data, never Pyomo objects), compile, solve and write their plan
+workbook, and send back a small ``ScenarioSummary``. The base case is solved first; its plan then
+warm-starts every scenario (``SolveOptions.warm_start``). Workers are local processes by default,
+or the workers of an existing Dask cluster given its scheduler address. A scenario that fails (bad
+overlay, solver trouble) is reported as failed and never stops the others.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Protocol
+
+from logistics.api import InputProvenance, solve_and_write, solve_options
+from logistics.comparison import (
+    ScenarioSummary,
+    failed_summary,
+    summarise,
+    write_comparison_workbook,
+)
+from logistics.errors import InputError, Issue
+from logistics.overlays import (
+    InputDifference,
+    Overlay,
+    apply_overlay,
+    read_overlays_by_scenario,
+    shortcut_overlay,
+)
+from logistics.reader import LoadedScenario, load
+from logistics.schemas import Scenario
+
+BASE = "base"
+COMMAND_LINE = "command-line"
+"""Name of the scenario made of command-line shortcuts."""
+
+
+@dataclass(frozen=True)
+class WhatIfJob:
+    """One scenario to solve: everything a worker needs, and nothing it cannot pickle."""
+
+    name: str
+    description: str
+    scenario: Scenario
+    differences: tuple[InputDifference, ...]
+    provenance: InputProvenance
+    output: Path
+    time_limit_s: float | None = None
+    mip_gap_pct: float | None = None
+    warm_start: Mapping[str, float] | None = None
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What comes back from a worker: the summary, and the plan's values if asked for."""
+
+    summary: ScenarioSummary
+    solution: Mapping[str, float] | None = None
+
+
+def solve_job(job: WhatIfJob, keep_solution: bool = False) -> JobResult:
+    """Solve one scenario and write its plan workbook (runs in a worker process).
+
+    Solver and writing failures are caught and reported in the summary, so that one scenario's
+    trouble never loses the batch.
+    """
+    try:
+        options = solve_options(
+            job.scenario.settings,
+            time_limit_s=job.time_limit_s,
+            mip_gap_pct=job.mip_gap_pct,
+            warm_start=job.warm_start,
+        )
+        run = solve_and_write(job.scenario, options, job.output, job.provenance)
+    except Exception as error:  # a worker must report, not die: the batch goes on
+        reason = f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=3)}"
+        return JobResult(failed_summary(job.name, job.description, reason, job.differences))
+    summary = summarise(
+        job.name, job.description, run.scenario, run.plan, run.run, job.differences, job.output.name
+    )
+    return JobResult(summary, dict(run.plan.solution) if keep_solution else None)
+
+
+# --------------------------------------------------------------------------------------------------
+# Where jobs run
+# --------------------------------------------------------------------------------------------------
+
+
+class JobRunner(Protocol):
+    """Runs jobs somewhere and yields their results as they finish."""
+
+    def run(self, jobs: Sequence[WhatIfJob], keep_solution: bool) -> Iterator[JobResult]:
+        """Submit every job; yield each result when it is done (in completion order)."""
+        ...
+
+
+class LocalRunner:
+    """Worker processes on this machine (spawned, one solver thread each)."""
+
+    def __init__(self, pool: ProcessPoolExecutor) -> None:
+        self._pool = pool
+
+    def run(self, jobs: Sequence[WhatIfJob], keep_solution: bool) -> Iterator[JobResult]:
+        futures: list[Future[JobResult]] = [
+            self._pool.submit(solve_job, job, keep_solution) for job in jobs
+        ]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+class DaskRunner:
+    """The workers of a Dask distributed cluster, reached through its scheduler."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def run(self, jobs: Sequence[WhatIfJob], keep_solution: bool) -> Iterator[JobResult]:
+        from distributed import as_completed as dask_completed
+
+        futures = [self._client.submit(solve_job, job, keep_solution, pure=False) for job in jobs]
+        for future in dask_completed(futures):  # type: ignore[no-untyped-call]
+            yield future.result()
+
+
+@contextmanager
+def job_runner(workers: int | None = None, scheduler: str | None = None) -> Iterator[JobRunner]:
+    """A local process pool (``workers`` processes, default one per core), or a Dask cluster."""
+    if scheduler is not None:
+        from distributed import Client
+
+        with Client(scheduler, timeout="20s") as client:  # type: ignore[no-untyped-call]
+            yield DaskRunner(client)
+        return
+    count = workers or os.cpu_count() or 1
+    with ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn")) as pool:
+        yield LocalRunner(pool)
+
+
+# --------------------------------------------------------------------------------------------------
+# The batch
+# --------------------------------------------------------------------------------------------------
+
+EventCallback = Callable[[str, ScenarioSummary | None], None]
+"""Told ``("started", None)``-style events: started/done/failed with the scenario's summary."""
+
+
+@dataclass(frozen=True)
+class WhatIfResult:
+    """The outcome of a batch: a summary per scenario (base first) and the comparison file."""
+
+    summaries: tuple[ScenarioSummary, ...]
+    comparison: Path
+    wall_s: float
+    input_problems: Mapping[str, tuple[Issue, ...]] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> tuple[str, ...]:
+        """Names of the scenarios that could not be solved."""
+        return tuple(s.name for s in self.summaries if s.error is not None)
+
+
+def run_whatif(
+    base_path: Path,
+    overlay_path: Path | None,
+    output_dir: Path,
+    *,
+    names: Sequence[str] = (),
+    shortcuts: Sequence[str] = (),
+    workers: int | None = None,
+    scheduler: str | None = None,
+    warm: bool = True,
+    time_limit_s: float | None = None,
+    mip_gap_pct: float | None = None,
+    on_event: EventCallback | None = None,
+) -> WhatIfResult:
+    """Solve the base case and every scenario, write a plan workbook each and ``comparison.xlsx``.
+
+    ``names`` limits the batch to those scenarios; ``shortcuts`` adds a scenario named
+    ``command-line`` made of command-line changes. Raises ``InputError`` for problems with the
+    base workbook or an unreadable overlay file; a bad scenario is reported failed instead.
+    """
+    started = time.perf_counter()
+    base = load(base_path)
+    overlays, problems = _overlays(base, overlay_path, names, shortcuts)
+    provenance = InputProvenance.of(base_path)
+    limits = _Limits(time_limit_s, mip_gap_pct)
+    base_job = WhatIfJob(
+        BASE,
+        "the base workbook as it is",
+        base.scenario,
+        (),
+        provenance,
+        output_dir / f"{BASE}.xlsx",
+        limits.time_limit_s,
+        limits.mip_gap_pct,
+    )
+    jobs, failed = _scenario_jobs(base, overlays, problems, provenance, output_dir, limits)
+    announce = on_event or (lambda _event, _summary: None)
+    for summary in failed:
+        announce("failed", summary)
+    with job_runner(workers, scheduler) as runner:
+        announce("started", None)
+        (base_result,) = runner.run([base_job], keep_solution=warm)
+        announce("failed" if base_result.summary.error else "done", base_result.summary)
+        warm_start = base_result.solution if warm else None
+        done = [base_result.summary]
+        for result in runner.run(
+            [replace(job, warm_start=warm_start) for job in jobs], keep_solution=False
+        ):
+            announce("failed" if result.summary.error else "done", result.summary)
+            done.append(result.summary)
+    order = {name: i for i, name in enumerate([BASE, *overlays])}
+    summaries = tuple(sorted([*done, *failed], key=lambda s: order[s.name]))
+    comparison = output_dir / "comparison.xlsx"
+    write_comparison_workbook(comparison, summaries, BASE)
+    return WhatIfResult(summaries, comparison, time.perf_counter() - started, problems)
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """Solver limits from the command line (None = the workbook's settings)."""
+
+    time_limit_s: float | None
+    mip_gap_pct: float | None
+
+
+def _overlays(
+    base: LoadedScenario, overlay_path: Path | None, names: Sequence[str], shortcuts: Sequence[str]
+) -> tuple[dict[str, Overlay], dict[str, tuple[Issue, ...]]]:
+    """The scenarios asked for, and the input problems of each (bad ones fail alone)."""
+    overlays, problems = read_overlays_by_scenario(base, overlay_path)
+    if shortcuts:
+        command_line = shortcut_overlay(COMMAND_LINE, shortcuts)
+        overlays[COMMAND_LINE] = command_line
+        try:
+            apply_overlay(base, command_line)
+        except InputError as error:
+            problems[COMMAND_LINE] = error.issues
+    if names:
+        unknown = [n for n in names if n not in overlays and n != BASE]
+        if unknown:
+            raise InputError(
+                [
+                    Issue(
+                        "command line",
+                        None,
+                        "scenario",
+                        n,
+                        f"no scenario named {n!r}: the scenarios are {', '.join(overlays) or 'none'}",
+                    )
+                    for n in unknown
+                ]
+            )
+        overlays = {n: overlays[n] for n in overlays if n in names or n == COMMAND_LINE}
+    return overlays, {n: p for n, p in problems.items() if n in overlays}
+
+
+def _scenario_jobs(
+    base: LoadedScenario,
+    overlays: Mapping[str, Overlay],
+    problems: Mapping[str, tuple[Issue, ...]],
+    provenance: InputProvenance,
+    output_dir: Path,
+    limits: _Limits,
+) -> tuple[list[WhatIfJob], list[ScenarioSummary]]:
+    """A job per valid scenario, and a failed summary per scenario with input problems."""
+    jobs: list[WhatIfJob] = []
+    failed: list[ScenarioSummary] = []
+    for name, overlay in overlays.items():
+        if name in problems:
+            failed.append(failed_summary(name, overlay.description, _rendered(problems[name])))
+            continue
+        overlaid = apply_overlay(base, overlay)
+        jobs.append(
+            WhatIfJob(
+                name,
+                overlay.description,
+                overlaid.scenario,
+                overlay.differences(base),
+                replace(provenance, overrides=overlay.describe()),
+                output_dir / f"{name}.xlsx",
+                limits.time_limit_s,
+                limits.mip_gap_pct,
+            )
+        )
+    return jobs, failed
+
+
+def _rendered(issues: Iterable[Issue]) -> str:
+    return "\n".join(str(issue) for issue in issues)
