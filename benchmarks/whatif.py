@@ -1,0 +1,125 @@
+"""Benchmark: a batch of 20 what-ifs on the Mali mission.
+
+    python -m benchmarks.whatif [--workers 2] [--skip-dask]
+
+The 20 scenarios are the 7 of ``inputs/mali-scenarios.xlsx`` and 13 more written into a copy of
+the base workbook's own ``Scenarios`` sheet (roads closed for days 8-21, threats raised). Prints:
+
+1. each scenario solved cold, one after another (the reference), and their sum;
+2. the same batch on local worker processes, warm-started from the base plan: total wall time,
+   its ratio to the sum of (1), and the median ratio warm / cold solve time per scenario;
+3. the batch on a local Dask cluster (scheduler and two workers started here): its KPIs compared
+   with (2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import openpyxl
+
+from logistics.comparison import ScenarioSummary
+from logistics.whatif import BASE, WhatIfResult, run_whatif
+
+BASE_WORKBOOK = Path("inputs/mali.xlsx")
+SCENARIOS = Path("inputs/mali-scenarios.xlsx")
+CLOSED_ROADS = (
+    "BKO-SEV-ROAD",
+    "SEV-DOU-ROAD",
+    "DOU-GOS-ROAD",
+    "GOS-GAO-ROAD",
+    "GAO-BOU-ROAD",
+    "TBU-GDM-ROAD",
+    "TBU-BER-ROAD",
+    "SEV-OGO-ROAD",
+    "ANS-GAO-ROAD",
+    "ABJ-BKO-ROAD",
+)
+RAISED_THREATS = (("SEV-DOU-ROAD", 4), ("TBU-GAO-ROAD", 4), ("GAO-BOU-ROAD", 4))
+COMPARED_KPIS = ("objective", "demand_met_pct", "shortfall_total", "convoys")
+
+
+def extra_scenarios(folder: Path) -> Path:
+    """A copy of the base workbook whose own Scenarios sheet holds the 13 extra what-ifs."""
+    workbook = openpyxl.load_workbook(BASE_WORKBOOK)
+    sheet = workbook.create_sheet("Scenarios")
+    sheet.append(["scenario", "sheet", "id", "field", "value", "first_day", "last_day"])
+    for route in CLOSED_ROADS:
+        sheet.append([f"closed-{route.lower()}", "Routes", route, "open", "no", 8, 21])
+    for route, level in RAISED_THREATS:
+        sheet.append(
+            [f"threat{level}-{route.lower()}", "Routes", route, "threat_level", level, None, None]
+        )
+    path = folder / BASE_WORKBOOK.name
+    workbook.save(path)
+    return path
+
+
+def by_name(result: WhatIfResult) -> dict[str, ScenarioSummary]:
+    """The batch's summaries keyed by scenario."""
+    return {s.name: s for s in result.summaries}
+
+
+def main() -> None:
+    """Run the three measurements and print their figures."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-dask", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder_name:
+        folder = Path(folder_name)
+        base = extra_scenarios(folder)
+
+        start = time.perf_counter()
+        cold = by_name(run_whatif(base, SCENARIOS, folder / "cold", workers=1, warm=False))
+        sequential_s = time.perf_counter() - start
+        solve_sum = sum(s.solve_s or 0.0 for s in cold.values())
+        print(f"scenarios: {len(cold) - 1} what-ifs + base")
+        print(
+            f"1. one after another, cold: {sequential_s:.1f} s wall; sum of solve stages {solve_sum:.1f} s"
+        )
+
+        batch = run_whatif(base, SCENARIOS, folder / "warm", workers=args.workers, warm=True)
+        warm = by_name(batch)
+        print(
+            f"2. batch on {args.workers} processes, warm: {batch.wall_s:.1f} s = {batch.wall_s / sequential_s:.2f} x the sequential run"
+        )
+        ratios = []
+        for name, summary in warm.items():
+            if name == BASE or summary.solve_s is None or cold[name].solve_s is None:
+                continue
+            ratio = summary.solve_s / (cold[name].solve_s or 1.0)
+            ratios.append(ratio)
+            print(
+                f"   {name:34s} cold {cold[name].solve_s:6.1f} s gap {cold[name].value('mip_gap_pct')!s:>22}"
+                f" | warm {summary.solve_s:6.1f} s gap {summary.value('mip_gap_pct')!s:>22} | ratio {ratio:.2f}"
+            )
+        print(f"   median warm / cold solve time: {statistics.median(ratios):.2f}")
+
+        if not args.skip_dask:
+            from distributed import LocalCluster
+
+            with LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster:
+                start = time.perf_counter()
+                dask = by_name(
+                    run_whatif(
+                        base, SCENARIOS, folder / "dask", scheduler=cluster.scheduler_address
+                    )
+                )
+                dask_s = time.perf_counter() - start
+            same = all(dask[n].value(k) == warm[n].value(k) for n in warm for k in COMPARED_KPIS)
+            print(
+                f"3. batch on a local Dask cluster (2 workers): {dask_s:.1f} s; KPIs identical to (2): {same}"
+            )
+
+
+if __name__ == "__main__":
+    main()
