@@ -105,7 +105,7 @@ def main() -> None:
         if not args.skip_dask:
             from distributed import LocalCluster
 
-            with LocalCluster(
+            with LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
             ) as cluster:
                 start = time.perf_counter()
