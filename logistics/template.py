@@ -142,6 +142,15 @@ def _instruction_lines() -> list[str]:
         for spec in SHEETS
     )
     lines.append(f"• {DICTIONARY_SHEET}: every column with its type, unit, default and meaning.")
+    lines += [
+        "",
+        "What-if scenarios",
+        "• Add a sheet named Scenarios with the columns scenario, sheet, id, field, value, "
+        "first_day, last_day. Each row changes one field of one record for the named scenario "
+        "(a composite id is written GAO/FUEL); first_day and last_day limit the change to those "
+        "days; field * with value remove removes the record.",
+        "• Solve them all and compare: logistics whatif <file> --output-dir <folder>.",
+    ]
     return lines
 
 
