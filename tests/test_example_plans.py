@@ -179,3 +179,18 @@ def test_mali_plan_workbook_opens_in_libreoffice(mali: PlanRun, tmp_path: Path) 
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "plan.pdf").stat().st_size > 10_000
+
+
+def test_a_solve_stopped_before_any_plan_falls_back_to_the_plan_without_convoys(
+    tmp_path: Path,
+) -> None:
+    """With no time at all HiGHS finds nothing; the do-nothing plan is valid and said to be so."""
+    run = plan_workbook(ROOT / "inputs" / "tiny.xlsx", tmp_path / "plan.xlsx", time_limit_s=1e-6)
+    assert run.plan.status.value == "feasible"
+    assert "before any plan was found" in run.plan.termination
+    assert "no convoys" in run.plan.termination
+    assert run.plan.tables["convoys"].empty
+    check_plan(run.data, run.plan)
+    summary = openpyxl.load_workbook(tmp_path / "plan.xlsx", read_only=True)["Summary"]
+    texts = [v for row in summary.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    assert any("no convoys" in text for text in texts)
