@@ -1,0 +1,90 @@
+"""The ``solve`` and ``whatif`` commands: exit codes, what they print, what they write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+from typer.testing import CliRunner
+
+from logistics.cli import app
+from tests.conftest import header_column
+
+ROOT = Path(__file__).resolve().parents[1]
+Edit = Callable[[openpyxl.Workbook], None]
+runner = CliRunner()
+
+
+def test_solve_writes_the_plan_and_prints_the_key_figures(tmp_path: Path) -> None:
+    target = tmp_path / "plan.xlsx"
+    result = runner.invoke(
+        app,
+        ["solve", str(ROOT / "inputs" / "tiny.xlsx"), "--output", str(target), "--mip-gap", "0"],
+    )
+    assert result.exit_code == 0, result.output
+    assert target.exists()
+    assert "demand_met_pct" in result.output
+    assert "optimal" in result.output
+    assert "writing the plan workbook" in result.output
+
+
+def test_solve_of_a_bad_workbook_exits_1_names_the_cell_and_writes_nothing(
+    edited_workbook: Callable[[Edit], Path], tmp_path: Path
+) -> None:
+    def text_distance(workbook: openpyxl.Workbook) -> None:
+        sheet = workbook["Routes"]
+        sheet[f"{header_column(sheet, 'distance_km')}2"] = "far"
+
+    target = tmp_path / "out" / "plan.xlsx"
+    result = runner.invoke(
+        app, ["solve", str(edited_workbook(text_distance)), "--output", str(target)]
+    )
+    assert result.exit_code == 1
+    assert "Routes!E2" in result.output
+    assert "Traceback" not in result.output
+    assert not target.exists()
+
+
+def test_whatif_with_a_command_line_closure_writes_plans_and_comparison(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "whatif",
+            str(ROOT / "inputs" / "tiny.xlsx"),
+            "--output-dir",
+            str(tmp_path),
+            "--close-route",
+            "HUB-A:2-3",
+            "--workers",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "base.xlsx",
+        "command-line.xlsx",
+        "comparison.xlsx",
+    ]
+    assert "done    command-line" in result.output
+
+
+def test_whatif_with_a_bad_shortcut_reports_it_and_still_solves_the_base(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "whatif",
+            str(ROOT / "inputs" / "tiny.xlsx"),
+            "--output-dir",
+            str(tmp_path),
+            "--remove-unit",
+            "NOBODY",
+            "--workers",
+            "1",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "NOBODY" in result.output
+    assert "Traceback" not in result.output
+    assert (tmp_path / "base.xlsx").exists()
+    assert (tmp_path / "comparison.xlsx").exists()
