@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import pickle
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,7 +30,8 @@ from logistics.comparison import (
 from logistics.export import RunInfo, build_plan_workbook
 from logistics.overlays import InputDifference
 from models.results import OBJECTIVE_TERMS, TABLE_COLUMNS, Plan, SolveStatus
-from tests.test_export import _cells, _soffice, _table_frame
+from tests.libreoffice import convert_to_pdf
+from tests.test_export import _cells, _table_frame
 from tests.workbooks import three_base_scenario
 
 TIMINGS = {"read": 0.5, "compile": 0.25, "build": 1.0, "solve": 4.0, "extract": 0.5, "write": 0.5}
@@ -576,25 +576,4 @@ def test_summaries_pickle_round_trip(summaries: list[ScenarioSummary]) -> None:
 
 
 def test_libreoffice_converts_the_workbook(workbook: Path, tmp_path: Path) -> None:
-    soffice = _soffice()
-    out = tmp_path / "pdf"
-    result = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(workbook),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    pdf = out / f"{workbook.stem}.pdf"
-    assert pdf.exists(), result.stdout + result.stderr
-    assert pdf.read_bytes().startswith(b"%PDF")
+    convert_to_pdf(workbook, tmp_path)

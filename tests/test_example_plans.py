@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -19,6 +17,7 @@ import pytest
 from logistics.api import PlanRun, plan_workbook
 from logistics.export import compute_kpis, plan_frames
 from models import TABLE_COLUMNS
+from tests.libreoffice import convert_to_pdf
 from tests.models.plan_checker import check_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,30 +154,9 @@ def test_mali_plan_workbook_holds_the_contract_and_no_formulas(mali: PlanRun) ->
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
-)
 def test_mali_plan_workbook_opens_in_libreoffice(mali: PlanRun, tmp_path: Path) -> None:
     assert mali.output is not None
-    done = subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(mali.output),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert (tmp_path / "plan.pdf").stat().st_size > 10_000
+    assert convert_to_pdf(mali.output, tmp_path).stat().st_size > 10_000
 
 
 def test_a_solve_stopped_before_any_plan_falls_back_to_the_plan_without_convoys(

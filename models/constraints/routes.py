@@ -24,6 +24,7 @@ def add_routes(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> None
     m.route_capacity = pyo.Constraint(
         m.ROUTE_DAYS,
         rule=lambda m, r, t: (
-            sum(m.Depart[d] for d in index.route_entries[r, t]) <= data.route_max_convoys_per_day[r, t]
+            sum(m.Depart[d] for d in index.route_entries[r, t])
+            <= data.route_max_convoys_per_day[r, t]
         ),
     )
