@@ -57,7 +57,6 @@ if TYPE_CHECKING:
 TOOL_NAME = "peacekeeping-logistics"
 STAGES: tuple[str, ...] = ("read", "compile", "build", "transfer", "solve", "extract", "write")
 """Stages of a run, in order, whose wall time the ``Run`` sheet reports."""
-INPUT_SHEET_PREFIX = "In_"
 PATH_SEPARATOR = " > "
 """How ``Convoys.path`` joins base ids."""
 STOCK_CHART_BASES = 4
@@ -638,7 +637,7 @@ def scenario_sheet_frame(spec: registry.SheetSpec, scenario: Scenario) -> pd.Dat
     return pd.DataFrame(rows, columns=list(spec.columns), dtype=object)
 
 
-def add_input_sheets(wb: Any, scenario: Scenario, prefix: str = INPUT_SHEET_PREFIX) -> None:
+def add_input_sheets(wb: Any, scenario: Scenario, prefix: str = registry.INPUT_ECHO_PREFIX) -> None:
     """Append one sheet per ``registry.SHEETS`` entry, named ``prefix + sheet``, with its rows."""
     for spec in registry.SHEETS:
         name = f"{prefix}{spec.name}"

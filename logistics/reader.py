@@ -16,7 +16,7 @@ import contextlib
 import datetime as dt
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 from logistics.errors import InputError, Issue, raise_if_any
 from logistics.fields import Column, Kind, columns_of, format_number
 from logistics.locations import SETTINGS_ROW, CellLocation, FieldKey, SourceMap
-from logistics.registry import SCENARIOS_SHEET, SHEET_BY_NAME, SHEETS, SheetSpec
+from logistics.registry import INPUT_ECHO_PREFIX, SCENARIOS_SHEET, SHEET_BY_NAME, SHEETS, SheetSpec
 from logistics.schemas import Scenario, Settings
 from logistics.security import (
     MAX_COLUMNS,
@@ -61,6 +61,8 @@ class LoadedScenario:
     scenario: Scenario
     locations: SourceMap
     path: Path | None = None
+    sheet_prefix: str = ""
+    """``In_`` when the inputs were read from a plan workbook's input sheets."""
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -76,10 +78,12 @@ def load(path: Path | str) -> LoadedScenario:
     """
     loaded, issues = _read(Path(path))
     if issues:
-        raise InputError(
-            [*issues, *check(loaded.scenario, loaded.locations, PARTIAL_SCENARIO_RULES)]
-        )
-    validate(loaded.scenario, loaded.locations)
+        partial = check(loaded.scenario, loaded.locations, PARTIAL_SCENARIO_RULES)
+        raise InputError(_on_sheets_read([*issues, *partial], loaded.sheet_prefix))
+    try:
+        validate(loaded.scenario, loaded.locations)
+    except InputError as error:
+        raise InputError(_on_sheets_read(error.issues, loaded.sheet_prefix)) from None
     return loaded
 
 
@@ -91,8 +95,26 @@ def read_workbook(path: Path | str) -> Scenario:
 def read_with_locations(path: Path | str) -> LoadedScenario:
     """Read a workbook into a scenario and its ``SourceMap``; raise ``InputError`` on any problem."""
     loaded, issues = _read(Path(path))
-    raise_if_any(issues)
+    raise_if_any(_on_sheets_read(issues, loaded.sheet_prefix))
     return loaded
+
+
+def _on_sheets_read(issues: Iterable[Issue], prefix: str) -> list[Issue]:
+    """Issues naming the sheets as they are in the workbook (``In_Routes`` in a plan workbook)."""
+    return [
+        replace(i, sheet=prefix + i.sheet) if prefix and i.sheet in SHEET_BY_NAME else i
+        for i in issues
+    ]
+
+
+def _echo_prefix(sheet_names: Sequence[str]) -> str:
+    """``In_`` for a plan workbook (its required sheets only as ``In_`` copies), else ``""``."""
+    required = [spec.name for spec in SHEETS if spec.required]
+    names = set(sheet_names)
+    is_echo = not names & set(required) and all(
+        INPUT_ECHO_PREFIX + name in names for name in required
+    )
+    return INPUT_ECHO_PREFIX if is_echo else ""
 
 
 def _read(path: Path) -> tuple[LoadedScenario, list[Issue]]:
@@ -103,9 +125,9 @@ def _read(path: Path) -> tuple[LoadedScenario, list[Issue]]:
     """
     check_workbook_file(path)
     with reading(path):
-        tables, settings_row = _read_all_sheets(path)
+        tables, settings_row, prefix = _read_all_sheets(path)
     loaded, issues = _assemble(tables, settings_row, path.name)
-    return LoadedScenario(loaded.scenario, loaded.locations, path), issues
+    return LoadedScenario(loaded.scenario, loaded.locations, path, prefix), issues
 
 
 # --------------------------------------------------------------------------------------------------
@@ -188,21 +210,24 @@ class _CachedValues:
 Tables = dict[str, list[BaseModel]]
 
 
-def _read_all_sheets(path: Path) -> tuple[dict[str, list[ReadRow]], ReadRow | None]:
-    """Every registry sheet's rows as read (not yet validated), plus sheet-level problems raised."""
+def _read_all_sheets(path: Path) -> tuple[dict[str, list[ReadRow]], ReadRow | None, str]:
+    """Every registry sheet's rows as read (not yet validated), and the sheet-name prefix used
+    (``In_`` for a plan workbook); sheet-level problems are raised."""
     issues: list[Issue] = []
     raw_tables: dict[str, list[ReadRow]] = {}
     settings_row: ReadRow | None = None
     with contextlib.ExitStack() as stack:
         workbook = stack.enter_context(open_workbook(path, data_only=False))
         cached = _CachedValues(path, stack)
-        issues.extend(_sheet_name_issues(workbook.sheetnames, path))
+        prefix = _echo_prefix(workbook.sheetnames)
+        if not prefix:
+            issues.extend(_sheet_name_issues(workbook.sheetnames, path))
         for spec in SHEETS:
-            if spec.name not in workbook.sheetnames:
+            if prefix + spec.name not in workbook.sheetnames:
                 if spec.required:
                     issues.append(_missing_sheet_issue(spec))
                 continue
-            rows, sheet_issues = _read_table(workbook[spec.name], spec, cached)
+            rows, sheet_issues = _read_table(workbook[prefix + spec.name], spec, cached)
             issues.extend(sheet_issues)
             if spec.required and not rows and not sheet_issues:
                 message = f"the sheet has no rows under its header: the mission needs at least one {spec.key[0]}"
@@ -212,8 +237,8 @@ def _read_all_sheets(path: Path) -> tuple[dict[str, list[ReadRow]], ReadRow | No
                 issues.extend(key_issues)
             else:
                 raw_tables[spec.name] = rows
-    raise_if_any(issues)
-    return raw_tables, settings_row
+    raise_if_any(_on_sheets_read(issues, prefix))
+    return raw_tables, settings_row, prefix
 
 
 def read_sheets(

@@ -202,6 +202,10 @@ SHEETS: tuple[SheetSpec, ...] = (
     ),
 )
 
+INPUT_ECHO_PREFIX = "In_"
+"""A plan workbook holds the inputs it was solved from on sheets named ``In_<Sheet>``; the reader
+reads those when a workbook has them instead of the sheets themselves, so a plan can be re-solved."""
+
 SHEET_BY_NAME: dict[str, SheetSpec] = {spec.name: spec for spec in SHEETS}
 
 SCENARIOS_SHEET = SheetSpec(

@@ -15,7 +15,9 @@ import openpyxl
 import pytest
 
 from logistics.api import PlanRun, plan_workbook
+from logistics.errors import InputError
 from logistics.export import compute_kpis, plan_frames
+from logistics.reader import load_scenario
 from models import TABLE_COLUMNS
 from tests.libreoffice import convert_to_pdf
 from tests.models.plan_checker import check_plan
@@ -172,3 +174,24 @@ def test_a_solve_stopped_before_any_plan_falls_back_to_the_plan_without_convoys(
     summary = openpyxl.load_workbook(tmp_path / "plan.xlsx", read_only=True)["Summary"]
     texts = [v for row in summary.iter_rows(values_only=True) for v in row if isinstance(v, str)]
     assert any("no convoys" in text for text in texts)
+
+
+def test_a_plan_workbook_reads_back_as_the_scenario_it_was_solved_from(tiny: PlanRun) -> None:
+    """The ``In_`` sheets hold the inputs exactly as solved: the plan can be re-solved as it is."""
+    assert tiny.output is not None
+    assert load_scenario(tiny.output) == tiny.scenario
+
+
+def test_a_problem_in_a_plan_workbooks_inputs_names_its_in_sheet(
+    tiny: PlanRun, tmp_path: Path
+) -> None:
+    assert tiny.output is not None
+    workbook = openpyxl.load_workbook(tiny.output)
+    routes = workbook["In_Routes"]
+    column = next(c.column_letter for c in routes[1] if c.value == "distance_km")
+    routes[f"{column}2"] = "far"
+    edited = tmp_path / "edited-plan.xlsx"
+    workbook.save(edited)
+    with pytest.raises(InputError) as raised:
+        load_scenario(edited)
+    assert [i.location for i in raised.value.issues] == [f"In_Routes!{column}2"]

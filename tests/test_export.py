@@ -15,7 +15,6 @@ import pytest
 from logistics import registry
 from logistics import schemas as s
 from logistics.export import (
-    INPUT_SHEET_PREFIX,
     STAGES,
     RunInfo,
     build_plan_workbook,
@@ -471,7 +470,7 @@ def _cells(wb: Any) -> Iterator[Any]:
 
 def test_sheets_in_order_summary_first(workbook_path: Path) -> None:
     wb = _load(workbook_path)
-    inputs = [f"{INPUT_SHEET_PREFIX}{spec.name}" for spec in registry.SHEETS]
+    inputs = [f"{registry.INPUT_ECHO_PREFIX}{spec.name}" for spec in registry.SHEETS]
     assert wb.sheetnames == ["Summary", *CONTRACT_SHEETS, "Run", *inputs]
     assert wb.active.title == "Summary"
     assert all(len(name) <= 31 for name in wb.sheetnames)
@@ -651,7 +650,7 @@ def test_inputs_echo_every_registry_sheet_exactly(
 ) -> None:
     wb = _load(workbook_path)
     for spec in registry.SHEETS:
-        frame = _sheet_frame(wb, f"{INPUT_SHEET_PREFIX}{spec.name}")
+        frame = _sheet_frame(wb, f"{registry.INPUT_ECHO_PREFIX}{spec.name}")
         assert tuple(frame.columns) == spec.columns
         if spec.layout == "table":
             assert len(frame) == len(getattr(scenario, spec.attribute)), spec.name
@@ -678,8 +677,8 @@ def test_inputs_echo_reads_back_as_the_scenario_solved(
     the control characters removed on writing (U4's name) differ."""
     wb = _load(workbook_path)
     for name in list(wb.sheetnames):
-        if name.startswith(INPUT_SHEET_PREFIX):
-            wb[name].title = name.removeprefix(INPUT_SHEET_PREFIX)
+        if name.startswith(registry.INPUT_ECHO_PREFIX):
+            wb[name].title = name.removeprefix(registry.INPUT_ECHO_PREFIX)
         else:
             wb.remove(wb[name])
     inputs = tmp_path / "inputs.xlsx"
