@@ -12,7 +12,7 @@ def add_routes(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> None
     r"""Keep the convoys entering each limited route within its daily maximum.
 
     .. math::
-        \sum_{(l,t') \in R_{r,t}} \mathit{Depart}_{l,t'} \le \mathit{route\_max\_convoys\_per\_day}_r
+        \sum_{(l,t') \in R_{r,t}} \mathit{Depart}_{l,t'} \le \mathit{route\_max\_convoys\_per\_day}_{r,t}
         \quad \forall (r,t) \in \mathit{ROUTE\_DAYS}
         \qquad \text{(route\_capacity)}
 

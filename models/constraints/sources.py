@@ -15,7 +15,7 @@ def add_sources(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> Non
         \sum_{t \in \mathit{DAYS}} \mathit{SourceSupply}_{b,k,t} \le \mathit{source\_total}_{b,k}
         \quad \forall (b,k) \in \mathit{SOURCES} \qquad \text{(source\_total\_limit)}
 
-    The daily limit :math:`\mathit{SourceSupply}_{b,k,t} \le \mathit{source\_per\_day}_{b,k}`
+    The daily limit :math:`\mathit{SourceSupply}_{b,k,t} \le \mathit{source\_per\_day}_{b,k,t}`
     (``source_daily_limit``) is the upper bound of ``SourceSupply``. Sources without a total limit
     (None) need no row. Units: the supply class's unit (t or kL).
     """
