@@ -13,13 +13,8 @@ def road_mission() -> Mission:
     return (
         hub_and_camp()
         .home("HUB", "TRUCK", 1)
-        .line(
+        .truck_line(
             "L1",
-            path=("HUB", "CAMP"),
-            legs=("R1",),
-            offsets=(1,),
-            round_trip_days=2,
-            vehicle_types=("TRUCK",),
             max_vehicles=1,
             cost_per_vehicle=100.0,
         )

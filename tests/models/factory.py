@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from models import Plan, SolveOptions, solve
 from models.data import LineData, ModelData, ObjectiveWeights
@@ -192,6 +193,17 @@ class Mission:
     ) -> Mission:
         self.routes[r] = RouteSpec(km, mode, frozenset(closed_days), max_convoys_per_day)
         return self
+
+    def truck_line(self, line_id: str = "L1", **overrides: Any) -> Mission:
+        """The usual road line HUB → CAMP over R1 by TRUCK: at CAMP the next day, home in two."""
+        usual: dict[str, Any] = {
+            "path": ("HUB", "CAMP"),
+            "legs": ("R1",),
+            "offsets": (1,),
+            "round_trip_days": 2,
+            "vehicle_types": ("TRUCK",),
+        }
+        return self.line(line_id, **(usual | overrides))
 
     def line(
         self,

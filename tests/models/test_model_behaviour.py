@@ -24,13 +24,8 @@ def _road_and_maybe_air(*, road_closed: bool, with_air: bool) -> Mission:
         hub_and_camp(horizon_days=4)
         .home("HUB", "TRUCK", 2)
         .route("R1", closed_days=range(1, 5) if road_closed else ())
-        .line(
+        .truck_line(
             "L1",
-            path=("HUB", "CAMP"),
-            legs=("R1",),
-            offsets=(1,),
-            round_trip_days=2,
-            vehicle_types=("TRUCK",),
             cost_per_vehicle=100.0,
         )
         .demand("CAMP", "RATIONS", range(2, 5), 5.0)
@@ -87,13 +82,8 @@ def _escorted_line(*, with_escort_unit: bool) -> Mission:
         hub_and_camp(horizon_days=3)
         .home("HUB", "TRUCK", 4)
         .unit("INF", strength=50, base="HUB")
-        .line(
+        .truck_line(
             "L1",
-            path=("HUB", "CAMP"),
-            legs=("R1",),
-            offsets=(1,),
-            round_trip_days=2,
-            vehicle_types=("TRUCK",),
             escort_per_convoy=4,
             escort_per_group=2,
             vehicles_per_group=2,
@@ -141,13 +131,8 @@ def _fleet_bound(trucks: int) -> Mission:
     return (
         hub_and_camp()
         .home("HUB", "TRUCK", trucks)
-        .line(
+        .truck_line(
             "L1",
-            path=("HUB", "CAMP"),
-            legs=("R1",),
-            offsets=(1,),
-            round_trip_days=2,
-            vehicle_types=("TRUCK",),
             max_vehicles=3,
         )
         .demand("CAMP", "RATIONS", range(2, 6), 10.0)
@@ -182,13 +167,8 @@ def test_a_shortfall_cheaper_than_the_convoy_says_so() -> None:
     mission = (
         hub_and_camp(horizon_days=2)
         .home("HUB", "TRUCK", 1)
-        .line(
+        .truck_line(
             "L1",
-            path=("HUB", "CAMP"),
-            legs=("R1",),
-            offsets=(1,),
-            round_trip_days=2,
-            vehicle_types=("TRUCK",),
             cost_per_vehicle=1e6,
         )
         .demand("CAMP", "RATIONS", [2], 10.0)

@@ -49,13 +49,8 @@ def test_air_is_the_only_way_when_the_road_is_closed() -> None:
         .home("HUB", "TRUCK", 5)
         .home("HUB", "HELI", 1)
         .route("R1", closed_days=range(1, 5))
-        .line(
+        .truck_line(
             "L1",
-            path=("HUB", "CAMP"),
-            legs=("R1",),
-            offsets=(1,),
-            round_trip_days=2,
-            vehicle_types=("TRUCK",),
         )
         .line(
             "AIR1",
