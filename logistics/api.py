@@ -173,7 +173,7 @@ def solve_and_write(
             "time_limit_s": options.time_limit_s,
             "mip_rel_gap": options.mip_gap,
             "threads": options.threads,
-            "warm_start": options.warm_start is not None,
+            "starting_plan": plan.start,
         },
         timings_s=dict(timings),
         overrides=provenance.overrides,

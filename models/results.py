@@ -156,3 +156,6 @@ class Plan:
     """variables, integer_variables, constraints, nonzeros."""
     solution: Mapping[str, float] = field(default_factory=dict)
     """Values of the decision variables by component name, to warm-start a related solve."""
+    start: str = "none"
+    """The starting plan HiGHS was given, in words: "none", the repaired previous plan, or why
+    the previous plan was not used."""

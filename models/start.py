@@ -5,7 +5,8 @@ complete and satisfies every constraint, so there is always a plan to fall back 
 proposes integer decisions (``SolveOptions.warm_start``, e.g. ``Plan.solution`` of a related
 solve); ``repaired_start`` makes them fit the current model (the allocation, then convoy by
 convoy, each kept only if every all-integer row still holds); ``solve`` then completes the
-continuous decisions with an LP.
+continuous decisions with an LP and, if the repair lost more than the gap, re-optimises the
+decisions around what it lost (``reoptimised_columns``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ import scipy.sparse as sp
 from models.data import ModelData
 
 FEASIBILITY_TOLERANCE = 1e-6
+
+CONVOY_COMPONENTS = frozenset({"Depart", "Vehicles", "EscortGroups"})
+"""Integer components indexed by (line, day, ...): the decisions of one convoy."""
+LOSS_COMPONENTS = frozenset({"Shortfall", "SafetyDeficit", "GarrisonShortfall"})
+"""Continuous components indexed by (base, ...) that grow when a base loses its supply."""
+LOSS_THRESHOLD = 0.01
+"""Relative growth (at least 1 unit) of a loss column that marks its base as hurt by a repair."""
 
 
 @dataclass(frozen=True)
@@ -135,3 +143,44 @@ def _groups(view: MatrixView, integer_cols: npt.NDArray[np.intp]) -> list[list[i
         line_id, day = var.index()[:2]
         convoys.setdefault((day, line_id), []).append(position)
     return [allocation, *(convoys[key] for key in sorted(convoys))]
+
+
+def reoptimised_columns(
+    view: MatrixView,
+    data: ModelData,
+    repaired: npt.NDArray[np.float64],
+    previous: npt.NDArray[np.float64],
+) -> npt.NDArray[np.bool_]:
+    """Integer columns to re-optimise around what a repair lost; all others stay as repaired.
+
+    A base is *hurt* when a loss column of it (shortfall, safety deficit, garrison shortfall)
+    grew from ``previous`` to ``repaired`` by more than max(1, ``LOSS_THRESHOLD`` x previous).
+    Free are: the convoys the repair does not run (zero-valued convoy columns) of lines whose path
+    includes a hurt base, and for every unit that may be based at a hurt base, its assignment to
+    the hurt bases and to its base in the repair. The sub-problem can thus add convoys and move
+    units to the hurt bases, and the repaired start stays feasible in it.
+    """
+    hurt: set[str] = set()
+    for col, var in enumerate(view.columns):
+        if var.parent_component().name in LOSS_COMPONENTS:
+            growth = repaired[col] - previous[col]
+            if growth > max(1.0, LOSS_THRESHOLD * abs(previous[col])):
+                hurt.add(var.index()[0])
+    serving = {line_id for line_id, line in data.lines.items() if hurt & set(line.path)}
+    assigned = {
+        var.index(): col
+        for col, var in enumerate(view.columns)
+        if var.parent_component().name == "Assign" and repaired[col] > 0.5
+    }
+    stationed = {key[0]: key for key in assigned}
+    free = np.zeros(len(view.columns), dtype=bool)
+    for integer_col in np.flatnonzero(view.is_integer):
+        var = view.columns[integer_col]
+        name, key = var.parent_component().name, var.index()
+        if name in CONVOY_COMPONENTS:
+            free[integer_col] = key[0] in serving and repaired[integer_col] < 0.5
+        elif name == "Assign" and key[1] in hurt:
+            free[integer_col] = True
+            if key[0] in stationed:
+                free[assigned[stationed[key[0]]]] = True
+    return free

@@ -171,7 +171,7 @@ def test_a_solve_stopped_before_any_plan_falls_back_to_the_plan_without_convoys(
     assert "no convoys" in run.plan.termination
     assert run.plan.tables["convoys"].empty
     check_plan(run.data, run.plan)
-    summary = openpyxl.load_workbook(tmp_path / "plan.xlsx", read_only=True)["Summary"]
+    summary = openpyxl.load_workbook(tmp_path / "plan.xlsx")["Summary"]
     texts = [v for row in summary.iter_rows(values_only=True) for v in row if isinstance(v, str)]
     assert any("no convoys" in text for text in texts)
 

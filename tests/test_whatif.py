@@ -60,7 +60,7 @@ def batch(mission: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) 
 
 
 def _kpis(path: Path) -> dict[str, object]:
-    ws = openpyxl.load_workbook(path, read_only=True)["Summary"]
+    ws = openpyxl.load_workbook(path)["Summary"]
     rows = list(ws.iter_rows(values_only=True))
     start = next(i for i, row in enumerate(rows) if row[:3] == ("kpi", "value", "unit"))
     return {row[0]: row[1] for row in rows[start + 1 :] if row[0]}
@@ -78,7 +78,7 @@ def test_a_plan_per_scenario_and_a_comparison(batch: Path) -> None:
 
 
 def test_comparison_deltas_are_the_differences_of_the_plan_workbooks(batch: Path) -> None:
-    ws = openpyxl.load_workbook(batch / "comparison.xlsx", read_only=True)["Comparison"]
+    ws = openpyxl.load_workbook(batch / "comparison.xlsx")["Comparison"]
     rows = list(ws.iter_rows(values_only=True))
     header_at = next(i for i, row in enumerate(rows) if row[:2] == ("kpi", "unit"))
     header = rows[header_at]
@@ -94,7 +94,7 @@ def test_comparison_deltas_are_the_differences_of_the_plan_workbooks(batch: Path
 
 
 def test_inputs_that_differ_list_exactly_the_overlay_rows(batch: Path) -> None:
-    ws = openpyxl.load_workbook(batch / "comparison.xlsx", read_only=True)["Comparison"]
+    ws = openpyxl.load_workbook(batch / "comparison.xlsx")["Comparison"]
     rows = list(ws.iter_rows(values_only=True))
     header_at = next(
         i for i, row in enumerate(rows) if row[:4] == ("scenario", "sheet", "id", "field")
@@ -182,7 +182,7 @@ def test_a_dask_cluster_gives_the_same_results_as_the_local_pool(
 
 
 def test_base_is_solved_first_and_listed_first(batch: Path) -> None:
-    ws = openpyxl.load_workbook(batch / "comparison.xlsx", read_only=True)["Scenarios"]
+    ws = openpyxl.load_workbook(batch / "comparison.xlsx")["Scenarios"]
     rows = [r for r in ws.iter_rows(values_only=True) if r[0]]
     first = next(i for i, r in enumerate(rows) if r[0] == "scenario")
     assert rows[first + 1][0] == BASE

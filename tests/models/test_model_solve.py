@@ -50,10 +50,12 @@ def test_warm_start_from_a_previous_plan_reaches_the_same_optimum(road_mission: 
     again = solve_checked(data, warm_start=first.solution)
 
     assert again.objective == pytest.approx(first.objective)
+    assert first.start == "none"
+    assert again.start == f"previous plan, repaired to fit (objective {first.objective:,.1f})"
 
 
 def test_warm_start_that_no_longer_fits_is_repaired(road_mission: Mission) -> None:
-    """A warm start using departure days that were since closed is repaired, not rejected."""
+    """A warm start using departure days that were since closed gives a plan that avoids them."""
     data = road_mission.demand("CAMP", "RATIONS", range(1, 6), 10.0).build()
     first = solve_checked(data)
     used_days = set(first.tables["convoys"]["depart_day"])
@@ -66,6 +68,42 @@ def test_warm_start_that_no_longer_fits_is_repaired(road_mission: Mission) -> No
 
     assert not set(plan.tables["convoys"]["depart_day"]) & used_days
     assert plan.objective is not None and plan.objective >= first.objective - 1e-6
+
+
+def test_a_warm_start_the_repair_hurt_is_reoptimised_where_it_lost(
+    road_mission: Mission,
+) -> None:
+    """Closing the two days the previous plan used leaves its repair with no convoy (50,000 of
+    shortfall against 30,000): the convoys of L1, which serves the hurt CAMP, are re-optimised,
+    which finds the optimum (convoys on other days), and that start is used."""
+    data = road_mission.demand("CAMP", "RATIONS", range(1, 6), 10.0).build()
+    first = solve_checked(data)
+    line = data.lines["L1"]
+    used_days = set(first.tables["convoys"]["depart_day"])
+    open_days = tuple(t for t in line.departure_days if t not in used_days)
+    changed = replace(data, lines={"L1": replace(line, departure_days=open_days)})
+    plan = solve_checked(changed, warm_start=first.solution, mip_gap=0.01)
+
+    assert plan.start == (
+        "previous plan, repaired to fit and re-optimised where the repair lost (objective 30,000.2)"
+    )
+    assert plan.objective == pytest.approx(solve_checked(changed, mip_gap=0.01).objective)
+
+
+def test_a_warm_start_still_far_worse_after_repair_is_not_used(road_mission: Mission) -> None:
+    """Doubled demand leaves the single truck short (80,000.2 against 30,000.2, 166.7 % worse), and
+    the truck is busy on the days it is not used: re-optimising L1 finds nothing better, so HiGHS
+    gets no start, the plan says why and is the cold optimum."""
+    data = road_mission.demand("CAMP", "RATIONS", range(1, 6), 10.0).build()
+    first = solve_checked(data)
+    doubled = replace(data, fixed_demand={key: 2 * q for key, q in data.fixed_demand.items()})
+    plan = solve_checked(doubled, warm_start=first.solution, mip_gap=0.01)
+
+    assert plan.start == (
+        "previous plan not used: repaired to fit, it is 166.7 % worse than before (more than the "
+        "1 % gap) and re-optimising found nothing better"
+    )
+    assert plan.objective == pytest.approx(80000.2)
 
 
 def test_a_model_without_any_plan_returns_empty_tables_with_columns() -> None:
