@@ -105,6 +105,7 @@ SCENARIO_COLUMNS: tuple[str, ...] = (
     "termination",
     "plan_file",
     "solve_s",
+    "starting_plan",
     "error",
 )
 
@@ -200,6 +201,8 @@ class ScenarioSummary:
     error: str | None = None
     """Why the scenario failed, in the planner's words (e.g. the overlay's input errors)."""
     solve_s: float | None = None
+    starting_plan: str | None = None
+    """Which start HiGHS got (``Plan.start``), or why the previous plan was not used."""
 
     def value(self, kpi: str) -> object:
         """The value of a KPI-table row (a KPI or ``objective_<term>``); None when it has none."""
@@ -237,6 +240,7 @@ def summarise(
         differences=tuple(differences),
         plan_file=plan_file,
         solve_s=None if solve_s is None else float(solve_s),
+        starting_plan=plan.start,
     )
 
 
@@ -372,6 +376,7 @@ def scenarios_frame(
             s.termination,
             s.plan_file,
             s.solve_s,
+            s.starting_plan,
             s.error,
         )
         for s in ordered

@@ -434,12 +434,10 @@ def test_failed_scenario_is_a_blank_column_with_status_failed(workbook: Path) ->
     assert row["error"] == AIR_REFUSED_ERROR
     assert pd.isna(row["plan_file"])
     assert pd.isna(row["solve_s"])
+    assert pd.isna(row["starting_plan"])
     solved = scenarios.set_index("scenario").loc["R2 closed"]
-    assert (solved["status"], solved["plan_file"], solved["solve_s"]) == (
-        "optimal",
-        "R2 closed.xlsx",
-        4.0,
-    )
+    columns = ["status", "plan_file", "solve_s", "starting_plan"]
+    assert solved[columns].tolist() == ["optimal", "R2 closed.xlsx", 4.0, "none"]
 
 
 def test_a_failed_base_leaves_every_delta_blank(

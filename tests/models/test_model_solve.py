@@ -101,7 +101,7 @@ def test_a_warm_start_still_far_worse_after_repair_is_not_used(road_mission: Mis
 
     assert plan.start == (
         "previous plan not used: repaired to fit, it is 166.7 % worse than before (more than the "
-        "1 % gap) and re-optimising found nothing better"
+        "1 % gap), and re-optimising found nothing better"
     )
     assert plan.objective == pytest.approx(80000.2)
 
