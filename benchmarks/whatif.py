@@ -69,14 +69,18 @@ def kpi_differences(
     local: dict[str, ScenarioSummary], dask: dict[str, ScenarioSummary]
 ) -> list[str]:
     """Each scenario and KPI of ``COMPARED_KPIS`` whose values differ between the two batches."""
-    return [
-        f"{name} {kpi}: local {local[name].value(kpi)!r}, Dask {dask[name].value(kpi)!r}"
-        if name in dask
-        else f"{name}: missing from the Dask batch"
-        for name in local
-        for kpi in (COMPARED_KPIS if name in dask else COMPARED_KPIS[:1])
-        if name not in dask or local[name].value(kpi) != dask[name].value(kpi)
-    ]
+    differing = []
+    for name, ours in local.items():
+        theirs = dask.get(name)
+        if theirs is None:
+            differing.append(f"{name}: missing from the Dask batch")
+            continue
+        differing.extend(
+            f"{name} {kpi}: local {ours.value(kpi)!r}, Dask {theirs.value(kpi)!r}"
+            for kpi in COMPARED_KPIS
+            if ours.value(kpi) != theirs.value(kpi)
+        )
+    return differing
 
 
 def _pct(summary: ScenarioSummary) -> str:

@@ -289,7 +289,7 @@ def _fallback_to_trivial(
     view: MatrixView, outcome: SolveOutcome, trivial: np.ndarray
 ) -> SolveOutcome:
     """When a limit stops HiGHS before it finds a plan, report the trivial plan, said plainly."""
-    objective = float(view.cost @ trivial + view.cost_offset)
+    objective = _objective(view, trivial)
     bound = outcome.best_bound
     gap = (
         None if bound is None or objective == 0 else 100.0 * abs(objective - bound) / abs(objective)

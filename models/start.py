@@ -167,12 +167,11 @@ def reoptimised_columns(
             if growth > max(1.0, LOSS_THRESHOLD * abs(previous[col])):
                 hurt.add(var.index()[0])
     serving = {line_id for line_id, line in data.lines.items() if hurt & set(line.path)}
-    assigned = {
-        var.index(): col
+    stationed = {
+        var.index()[0]: col
         for col, var in enumerate(view.columns)
         if var.parent_component().name == "Assign" and repaired[col] > 0.5
     }
-    stationed = {key[0]: key for key in assigned}
     free = np.zeros(len(view.columns), dtype=bool)
     for integer_col in np.flatnonzero(view.is_integer):
         var = view.columns[integer_col]
@@ -182,5 +181,5 @@ def reoptimised_columns(
         elif name == "Assign" and key[1] in hurt:
             free[integer_col] = True
             if key[0] in stationed:
-                free[assigned[stationed[key[0]]]] = True
+                free[stationed[key[0]]] = True
     return free
