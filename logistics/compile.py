@@ -236,17 +236,14 @@ class _Compiler:
         )
 
     def compatible_vehicles(self, line: ConvoyLine, path: Path) -> tuple[str, ...]:
-        """Vehicle types of the line's mode based at its origin (aircraft: every airfield fits)."""
-        lowest_airfield = min(AIRFIELD_RANK[self.bases[b].airfield_class] for b in path.bases)
+        """Vehicle types of the line's mode based at its origin; aircraft only where every
+        airfield of the path admits them and every leg is within their range."""
         return tuple(
             vt
             for vt, vehicle in self.vehicles.items()
             if vehicle.mode == line.mode
             and self.fleet.get((line.origin_base_id, vt), 0) > 0
-            and (
-                line.mode != Mode.air
-                or AIRFIELD_RANK[vehicle.min_airfield_class] <= lowest_airfield
-            )
+            and (line.mode != Mode.air or flies_path(vehicle, path, self.bases))
         )
 
     @staticmethod
@@ -366,6 +363,7 @@ class _Compiler:
                     if limit is not None:
                         limited[entered] = limit
                         entries[entered].append((line.line_id, t))
+        relocation_km = self.relocation_km()
         return ModelData(
             horizon_days=self.horizon,
             BASES=tuple(self.bases),
@@ -407,7 +405,7 @@ class _Compiler:
                 for u in self.scenario.units
             },
             unit_escort_capable={u.unit_id: u.escort_capable for u in self.scenario.units},
-            relocation_km=self.relocation_km(),
+            relocation_km=relocation_km,
             relocation_cost_usd_per_troop_km=self.settings.relocation_cost_usd_per_troop_km,
             payload_t={vt: v.payload_t for vt, v in self.vehicles.items()},
             vehicle_cargo_types={vt: frozenset(v.cargo_types) for vt, v in self.vehicles.items()},
@@ -435,9 +433,19 @@ class _Compiler:
                 shortfall=self.settings.weight_shortfall,
                 garrison=self.settings.weight_garrison,
                 safety_stock=self.settings.weight_safety_stock,
+                end_stock=self.settings.weight_end_stock,
                 exposure=self.settings.weight_exposure,
                 cost=self.settings.weight_cost,
             ),
+            objective_policy=self.settings.objective.value,
+            end_stock_policy=self.settings.end_stock.value,
+            rationing=self.settings.rationing,
+            unit_move_day={u.unit_id: u.move_day for u in self.scenario.units},
+            relocation_days=self.relocation_days(relocation_km),
+            relocation_exposure=self.relocation_exposure(),
+            vehicle_range_km={
+                vt: v.range_km for vt, v in self.vehicles.items() if v.range_km is not None
+            },
         )
 
     def source_limits(self) -> dict[tuple[str, str, int], float | None]:
@@ -546,6 +554,50 @@ class _Compiler:
             ):
                 distances[(unit.unit_id, b)] = road_km(unit.current_base_id, b)
         return distances
+
+    def relocation_days(
+        self, distances: Mapping[tuple[str, str], float]
+    ) -> dict[tuple[str, str], int]:
+        """Whole days each move takes at the unit move speed (at least 1 for any move)."""
+        speed = self.settings.unit_move_speed_km_per_day
+        return {
+            key: max(1, _ceil_days(km / speed)) if km > 0 else 0 for key, km in distances.items()
+        }
+
+    def relocation_exposure(self) -> dict[tuple[str, str], float]:
+        """Exposure of each possible move: the unit's vehicles x km x the risk weight of each road's
+        highest threat level on the days the unit is on it (a move with no road path flies: 0)."""
+        speed = self.settings.unit_move_speed_km_per_day
+        exposure: dict[tuple[str, str], float] = {}
+        for unit in self.scenario.units:
+            vehicles = math.ceil(unit.strength / self.settings.troops_per_move_vehicle)
+            for b in self.candidate_bases(
+                unit.current_base_id, unit.may_move, unit.allowed_sectors
+            ):
+                path = self.network.path(unit.current_base_id, b, Mode.road)
+                if path is None:
+                    continue
+                travelled, total = 0.0, 0.0
+                for arc in path.arcs:
+                    first = unit.move_day + _floor_days(travelled / speed)
+                    travelled += arc.route.distance_km
+                    last = min(unit.move_day + _floor_days(travelled / speed), self.horizon)
+                    level = max(
+                        self.threats.route_level(arc.route.route_id, day)
+                        for day in range(min(first, last), last + 1)
+                    )
+                    total += arc.route.distance_km * self.risk_weight(level)
+                exposure[(unit.unit_id, b)] = vehicles * total
+        return exposure
+
+
+def flies_path(vehicle: Vehicle, path: Path, bases: Mapping[str, Base]) -> bool:
+    """True when the aircraft can use every airfield of the path and fly each leg within range."""
+    lowest_airfield = min(AIRFIELD_RANK[bases[b].airfield_class] for b in path.bases)
+    longest_leg = max((arc.route.distance_km for arc in path.arcs), default=0.0)
+    return AIRFIELD_RANK[vehicle.min_airfield_class] <= lowest_airfield and (
+        vehicle.range_km is None or longest_leg <= vehicle.range_km
+    )
 
 
 def _timing(route: Route, start: float, end: float) -> LegTiming:

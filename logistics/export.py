@@ -211,6 +211,7 @@ def plan_frames(scenario: Scenario, plan: Plan) -> dict[str, pd.DataFrame]:
         "Cargo": _with_base_and_unit(plan_table(plan, "cargo"), look),
         "Stock": _with_base_and_unit(plan_table(plan, "stock"), look),
         "Shortfalls": _with_base_and_unit(plan_table(plan, "shortfalls"), look),
+        "EndStock": _with_base_and_unit(plan_table(plan, "end_stock"), look),
         "Routes": _routes_frame(scenario, plan_table(plan, "routes"), convoys),
     }
 
@@ -387,6 +388,23 @@ _PLAN_KPIS: dict[str, tuple[str, str]] = {
     "transport_cost_usd": ("USD", "Σ cost over convoys."),
     "relocation_cost_usd": ("USD", "Σ cost of moving units."),
     "cost_usd": ("USD", "Transport, supply and relocation cost (objective's raw cost)."),
+    "stock_points_below_safety": (
+        "stock points",
+        "Stock points whose closing stock is below the safety target on at least one day.",
+    ),
+    "stock_point_days_below_safety": (
+        "stock-point-days",
+        "Σ days on which a stock point closes below its safety target.",
+    ),
+    "worst_days_of_supply": (
+        "days",
+        "Fewest days of supply any stock point with demand closes a day with.",
+    ),
+    "end_stock_misses": (
+        "stock points",
+        "Stock points closing the last day below their end-of-horizon target (see EndStock).",
+    ),
+    "end_stock_deficit": ("t + kL", "Σ stock missing from the end-of-horizon targets."),
 }
 """Unit and description of every KPI; ``shortfall_<SUPPLY>`` rows follow ``shortfall_total``."""
 
@@ -418,7 +436,8 @@ def compute_kpis(
         kpis.append(Kpi(name, plan_values[name], unit, description))
         if name == "shortfall_total":
             kpis += _shortfall_by_class(scenario, frames["Stock"])
-    if not plan.status.has_plan:
+    kpis += _days_of_supply_by_class(scenario, frames["Stock"])
+    if plan_table(plan, "stock").empty:
         kpis = [k if k.kpi in _RUN_KPIS else Kpi(k.kpi, None, k.unit, k.description) for k in kpis]
     return kpis
 
@@ -445,7 +464,49 @@ def _plan_kpi_values(plan: Plan, frames: Mapping[str, pd.DataFrame]) -> dict[str
         "transport_cost_usd": _total(convoys, "cost_usd"),
         "relocation_cost_usd": _total(allocation, "relocation_cost_usd"),
         "cost_usd": plan.raw_terms.get("cost_usd"),
+        **_safety_values(stock),
+        "end_stock_misses": float((pd.to_numeric(frames["EndStock"]["deficit"]) > 0).sum()),
+        "end_stock_deficit": _total(frames["EndStock"], "deficit"),
     }
+
+
+def _safety_values(stock: pd.DataFrame) -> dict[str, float | None]:
+    """How often and how far stock points fall below their safety targets."""
+    closing = pd.to_numeric(stock["closing"], errors="coerce")
+    target = pd.to_numeric(stock["safety_target"], errors="coerce")
+    below = closing < target - 1e-6
+    days = pd.to_numeric(stock["days_of_supply"], errors="coerce").dropna()
+    return {
+        "stock_points_below_safety": float(
+            stock[below][["base_id", "supply_id"]].drop_duplicates().shape[0]
+        ),
+        "stock_point_days_below_safety": float(below.sum()),
+        "worst_days_of_supply": float(days.min()) if not days.empty else None,
+    }
+
+
+def _days_of_supply_by_class(scenario: Scenario, stock: pd.DataFrame) -> list[Kpi]:
+    """Mission-wide days of supply of each class at the start and the end of the horizon: the
+    stock held over all bases divided by that day's demand over all bases (demand without the
+    supplies issued to moving units, as for the safety targets)."""
+    kpis: list[Kpi] = []
+    last = scenario.settings.horizon_days
+    for supply in scenario.supplies:
+        rows = stock[stock["supply_id"] == supply.supply_id]
+        days = pd.to_numeric(rows["day"], errors="coerce")
+        for label, day, column in (("start", 1, "opening"), ("end", last, "closing")):
+            on_day = rows[days == day]
+            daily = _total(on_day, "daily_demand")
+            kpis.append(
+                Kpi(
+                    f"days_of_supply_{label}_{supply.supply_id}",
+                    _total(on_day, column) / daily if daily > 0 else None,
+                    "days",
+                    f"Σ {supply.supply_id} stock over bases / Σ daily demand, "
+                    + ("opening day 1." if label == "start" else f"closing day {last}."),
+                )
+            )
+    return kpis
 
 
 def _shortfall_by_class(scenario: Scenario, stock: pd.DataFrame) -> list[Kpi]:
@@ -474,7 +535,12 @@ _TERM_RAW: dict[str, tuple[str, str, str]] = {
     "shortfall": ("shortfall_units", "t + kL", "Unmet supply demand, weighted by class priority."),
     "garrison": ("garrison_troop_days", "troop-days", "Garrison shortfall."),
     "safety_stock": ("safety_stock_unit_days", "unit-days", "Stock below the safety target."),
-    "exposure": ("exposure", "vehicle-km × risk", "Convoy threat exposure."),
+    "end_stock": (
+        "end_stock_deficit_units",
+        "t + kL",
+        "Stock below the end-of-horizon target on the last day.",
+    ),
+    "exposure": ("exposure", "vehicle-km × risk", "Threat exposure of convoys and unit moves."),
     "cost": ("cost_usd", "USD", "Transport, supply and relocation cost."),
 }
 """For each objective term: its raw total in ``Plan.raw_terms``, that total's unit, a description."""
@@ -523,13 +589,23 @@ COLUMN_FORMATS: dict[str, str] = {
             "depart_day",
             "return_day",
             "arrival_day",
+            "move_day",
+            "transit_days",
             "min_threat_level",
             "max_threat_level",
         ),
         FMT_INTEGER,
     ),
     **dict.fromkeys(
-        ("moved_km", "distance_km", "round_trip_km", "vehicle_km", "exposure", "cargo_t"),
+        (
+            "moved_km",
+            "distance_km",
+            "round_trip_km",
+            "vehicle_km",
+            "exposure",
+            "move_exposure",
+            "cargo_t",
+        ),
         FMT_ONE_DECIMAL,
     ),
     **dict.fromkeys(
@@ -545,12 +621,17 @@ COLUMN_FORMATS: dict[str, str] = {
             "closing",
             "capacity",
             "safety_target",
+            "daily_demand",
+            "target",
+            "deficit",
         ),
         FMT_TWO_DECIMALS,
     ),
     "relocation_cost_usd": FMT_USD,
     "cost_usd": FMT_USD,
     "days_of_supply": FMT_DAYS,
+    "days_of_supply_start": FMT_DAYS,
+    "days_of_supply_end": FMT_DAYS,
 }
 """Number format of every numeric result column, by header (units are in the header or format)."""
 
@@ -569,6 +650,7 @@ _FLAG_POSITIVE: dict[str, tuple[str, ...]] = {
     "Garrison": ("shortfall_troops",),
     "Stock": ("shortfall",),
     "Shortfalls": ("quantity",),
+    "EndStock": ("deficit",),
     "Routes": ("days_closed",),
 }
 """Columns shown in red where their value is above zero, by sheet."""
@@ -714,7 +796,10 @@ def _set_properties(wb: Any, scenario: Scenario, plan: Plan, run: RunInfo) -> No
 STATUS_WORDS: dict[SolveStatus, str] = {
     SolveStatus.optimal: "Optimal plan: proven best within the requested MIP gap.",
     SolveStatus.feasible: "Feasible plan: the solver stopped at a limit before proving it optimal.",
-    SolveStatus.no_solution: "No plan found: the solver stopped at a limit before finding any plan.",
+    SolveStatus.no_solution: (
+        "No plan found within the time limit: the workbook shows what the mission would look "
+        "like with no deliveries."
+    ),
     SolveStatus.infeasible: "No plan exists that meets the hard constraints.",
     SolveStatus.error: "No plan: the solver failed.",
 }
@@ -803,6 +888,8 @@ def _write_title_block(
         message = (
             f"No plan was found ({plan.termination}). The result sheets hold their headers only; "
             "the inputs as solved are in the In_ sheets."
+            if plan_table(plan, "stock").empty
+            else f"No plan was found: {plan.termination}."
         )
         cell = write_cell(ws, row, 1, message)
         cell.font, cell.fill = _WARNING_FONT, _RED_FILL

@@ -63,6 +63,21 @@ AIRFIELD_RANK: dict[AirfieldClass, int] = {
 }
 
 
+class ObjectivePolicy(StrEnum):
+    """How the objective terms are traded (``models.data.ObjectivePolicy``)."""
+
+    priorities = "priorities"
+    weights = "weights"
+
+
+class EndStockPolicy(StrEnum):
+    """What each stock point must hold at the close of the last day (``models.data``)."""
+
+    safety = "safety"
+    opening = "opening"
+    none = "none"
+
+
 class Mode(StrEnum):
     """Transport mode of a route, vehicle or convoy line."""
 
@@ -181,6 +196,11 @@ class Settings(Row):
     weight_safety_stock: float = Field(
         1.0, ge=0, description="Objective weight per unit-day of stock below the safety target."
     )
+    weight_end_stock: float = Field(
+        10.0,
+        ge=0,
+        description="Objective weight per unit below the end-of-horizon stock target, times the class priority factor.",
+    )
     weight_exposure: float = Field(
         0.01,
         ge=0,
@@ -193,6 +213,30 @@ class Settings(Row):
     )
     relocation_cost_usd_per_troop_km: float = Field(
         0.5, ge=0, description="Cost of moving one soldier one km when a unit is relocated."
+    )
+    objective: ObjectivePolicy = Field(
+        ObjectivePolicy.priorities,
+        description="priorities: unmet demand first (by class priority), then garrison, then safety and end stock, then exposure, then cost, no lower priority ever buying a higher one (the weights only scale terms of one priority); weights: one weighted sum, traded at the weights above.",
+    )
+    end_stock: EndStockPolicy = Field(
+        EndStockPolicy.safety,
+        description="What each stock point must hold at the close of the last day: safety = the lesser of its safety target and its opening stock; opening = its opening stock; none = nothing (the stores may be emptied). A miss is reported with its reason.",
+    )
+    rationing: YesNo = Field(
+        False,
+        description="yes to let the plan ration: the end-of-horizon stock then comes before daily demand, which may go unmet while the store holds stock; no (default): demand is met from the store first.",
+    )
+    unit_move_speed_km_per_day: float = Field(
+        300.0,
+        gt=0,
+        le=2000,
+        description="How far a relocating unit travels by road in a day; its move takes ceil(km / speed) days.",
+    )
+    troops_per_move_vehicle: int = Field(
+        10,
+        ge=1,
+        le=200,
+        description="Troops per vehicle of a relocating unit, for the threat exposure of its move.",
     )
     time_limit_s: float = Field(60.0, gt=0, le=86400, description="Solver time limit in seconds.")
     mip_gap_pct: float = Field(
@@ -400,6 +444,12 @@ class Vehicle(Row):
         AirfieldClass.none, description="Least airfield class it can use (aircraft)."
     )
     crew: int = Field(1, ge=0, le=100, description="Crew per vehicle.")
+    range_km: float | None = Field(
+        None,
+        gt=0,
+        le=20_000,
+        description="Longest leg an aircraft flies without refuelling, in km; blank = no limit.",
+    )
 
     @model_validator(mode="after")
     def _known_cargo(self) -> Vehicle:
@@ -523,6 +573,10 @@ class Unit(Row):
         (), description="Sectors its country allows, separated by ';'; blank = any sector."
     )
     escort_capable: YesNo = Field(False, description="yes if the unit can escort convoys.")
+    move_day: Day = Field(
+        1,
+        description="Day the unit leaves its base if the plan relocates it; it counts at neither base while it travels.",
+    )
 
 
 # --------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import pyomo.environ as pyo
 from models.constraints.allocation import add_allocation
 from models.constraints.cargo import add_cargo
 from models.constraints.convoys import add_convoys
+from models.constraints.end_stock import add_end_stock
 from models.constraints.escorts import add_escorts
 from models.constraints.fleet import add_fleet
 from models.constraints.garrison import add_garrison
@@ -21,6 +22,7 @@ from models.variables import (
     define_allocation_variables,
     define_cargo_variables,
     define_convoy_variables,
+    define_end_stock_variables,
     define_escort_variables,
     define_garrison_variables,
     define_source_variables,
@@ -37,18 +39,20 @@ def build_model(data: ModelData, index: ModelIndex | None = None) -> pyo.Concret
     define_allocation_variables(m, data, index)
     define_garrison_variables(m)
     define_stock_variables(m, data)
+    define_end_stock_variables(m, index)
     define_source_variables(m, data)
     define_convoy_variables(m, index)
     define_cargo_variables(m)
     define_escort_variables(m, data, index)
 
     define_troops(m, data, index)
-    define_demand(m, data)
+    define_demand(m, data, index)
     define_escort_troops(m, data, index)
 
     add_allocation(m, data, index)
     add_garrison(m, data)
     add_stock(m, data, index)
+    add_end_stock(m, data, index)
     add_sources(m, data, index)
     add_convoys(m, data, index)
     add_cargo(m, data, index)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 BaseId = str
 SupplyId = str
@@ -20,6 +21,9 @@ VehicleTypeId = str
 LineId = str
 RouteId = str
 Day = int
+
+ALWAYS, IF_ALLOCATED, NEVER = "always", "if_allocated", "never"
+"""Presence of a unit at a base on a day (``ModelData.present``)."""
 
 
 @dataclass(frozen=True)
@@ -56,13 +60,28 @@ class LineData:
 
 @dataclass(frozen=True)
 class ObjectiveWeights:
-    """Weights of the objective terms (see ``models/README.md``)."""
+    """Weights of the objective terms (see ``models/README.md``).
+
+    Under the default ``priorities`` policy a weight only scales its term within its priority
+    tier (safety stock against end stock); under ``weights`` the terms are traded at these rates.
+    """
 
     shortfall: float = 1000.0
     garrison: float = 100.0
     safety_stock: float = 1.0
+    end_stock: float = 10.0
     exposure: float = 0.01
     cost: float = 0.001
+
+
+EndStockPolicy = Literal["safety", "opening", "none"]
+"""What each stock point must hold at the close of the last day: ``safety`` the lesser of its
+safety target (for the troops the plan puts there) and its opening stock; ``opening`` its opening
+stock; ``none`` nothing (the stores may be emptied)."""
+
+ObjectivePolicy = Literal["priorities", "weights"]
+"""How the objective terms are traded: ``priorities`` lexicographically (no amount of a lower tier
+buys any of a higher one, ``objective_tiers``); ``weights`` as one weighted sum."""
 
 
 @dataclass(frozen=True)
@@ -154,9 +173,48 @@ class ModelData:
     that day."""
 
     weights: ObjectiveWeights = field(default_factory=ObjectiveWeights)
+    objective_policy: ObjectivePolicy = "priorities"
+    end_stock_policy: EndStockPolicy = "safety"
+    rationing: bool = False
+    """True when the workbook allows rationing: the end-of-horizon reserve then ranks above daily
+    demand, so demand may go unmet while the store still holds what the reserve needs."""
+
+    # ---- timed relocation -------------------------------------------------------------------------
+    unit_move_day: Mapping[UnitId, Day] = field(default_factory=dict)
+    """Day a relocated unit leaves its current base (default 1)."""
+    relocation_days: Mapping[tuple[UnitId, BaseId], int] = field(default_factory=dict)
+    """Whole days a unit travels from its current base to a candidate base (0 for its own base);
+    it counts at neither base on those days and is at the new base from the day after."""
+    relocation_exposure: Mapping[tuple[UnitId, BaseId], float] = field(default_factory=dict)
+    """Exposure of the move (vehicles x km x risk weight of each road's level while on it)."""
+    vehicle_range_km: Mapping[VehicleTypeId, float] = field(default_factory=dict)
+    """Longest leg an aircraft flies without refuelling; absent = unlimited."""
 
     # ---- derived helpers --------------------------------------------------------------------------
     @property
     def DAYS(self) -> tuple[Day, ...]:
         """Days 1..H."""
         return tuple(range(1, self.horizon_days + 1))
+
+    def move_day(self, unit: UnitId) -> Day:
+        """Day the unit leaves its current base if the plan relocates it."""
+        return self.unit_move_day.get(unit, 1)
+
+    def arrival_day(self, unit: UnitId, base: BaseId) -> Day:
+        """First day the unit counts at ``base`` if allocated there (1 for its current base)."""
+        if base == self.unit_current_base[unit]:
+            return 1
+        return self.move_day(unit) + self.relocation_days.get((unit, base), 0)
+
+    def present(self, unit: UnitId, base: BaseId, day: Day) -> str:
+        """Whether the unit counts at the base on the day: ``always``, ``if_allocated`` or
+        ``never``.
+
+        At its current base a unit counts on every day before its move day, and after it only if
+        it stays; at another base it counts from its arrival day, if allocated there.
+        """
+        if base == self.unit_current_base[unit] and day < self.move_day(unit):
+            return ALWAYS
+        if day >= self.arrival_day(unit, base):
+            return IF_ALLOCATED
+        return NEVER

@@ -13,13 +13,15 @@ import pyomo.environ as pyo
 
 from models.data import ModelData
 from models.objective import RAW_TERM_OF
-from models.reasons import shortfall_reasons
+from models.reasons import end_stock_reason, shortfall_reasons
 from models.results import OBJECTIVE_TERMS, TABLE_COLUMNS, Plan, SolveStatus
 from models.sets import ModelIndex, escort_troops_required
 from models.values import SolvedValues
 
 NOISE = 1e-7
 """Solver values smaller than this are reported as 0."""
+REPORTED_DEFICIT = 1e-4
+"""End-of-horizon deficits below this (in the class's unit) are solver noise, not a miss."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,9 @@ def extract_plan(
                 data, index, values, proven_optimal=outcome.status is SolveStatus.optimal
             ),
         ),
+        "end_stock": end_stock_table(
+            data, index, values, proven_optimal=outcome.status is SolveStatus.optimal
+        ),
         "routes": routes_table(data, values),
     }
     return Plan(
@@ -102,15 +107,16 @@ def solved_values(m: pyo.ConcreteModel, index: ModelIndex) -> SolvedValues:
     def read(component: Any) -> dict[Any, float]:
         return {key: _clean(var.value) for key, var in component.items()}
 
-    troops = {b: _clean(pyo.value(m.Troops[b])) for b in m.BASES}
     return SolvedValues(
         assign=read(m.Assign),
-        troops=troops,
+        troops={key: _clean(pyo.value(m.Troops[key])) for key in m.TROOP_DAYS},
         garrison_shortfall=read(m.GarrisonShortfall),
         stock=read(m.Stock),
         met=read(m.Met),
         shortfall=read(m.Shortfall),
         demand={i: _clean(pyo.value(m.Demand[i])) for i in m.DEMAND_DAYS},
+        daily_demand={i: _clean(pyo.value(m.DailyDemand[i])) for i in m.DEMAND_DAYS},
+        end_deficit=read(m.EndDeficit),
         source=read(m.SourceSupply),
         depart=read(m.Depart),
         vehicles=read(m.Vehicles),
@@ -119,10 +125,12 @@ def solved_values(m: pyo.ConcreteModel, index: ModelIndex) -> SolvedValues:
 
 
 def allocation_table(data: ModelData, values: SolvedValues) -> pd.DataFrame:
-    """One row per unit: where it was, where the plan puts it, how far it moves and at what cost."""
+    """One row per unit: where it was, where the plan puts it, how far it moves and at what cost,
+    and for a unit that moves, the day it leaves, the day it arrives and its days on the road."""
     rows = []
     for u in data.UNITS:
         to_base = values.base_of_unit(u, data.unit_candidate_bases[u])
+        moves = to_base != data.unit_current_base[u]
         moved_km = data.relocation_km.get((u, to_base), 0.0)
         rows.append(
             (
@@ -132,23 +140,35 @@ def allocation_table(data: ModelData, values: SolvedValues) -> pd.DataFrame:
                 to_base,
                 moved_km,
                 data.unit_strength[u] * moved_km * data.relocation_cost_usd_per_troop_km,
+                data.move_day(u) if moves else None,
+                data.arrival_day(u, to_base) if moves else None,
+                data.relocation_days.get((u, to_base), 0) if moves else 0,
+                data.relocation_exposure.get((u, to_base), 0.0) if moves else 0.0,
             )
         )
     return _frame("allocation", rows)
 
 
 def garrison_table(data: ModelData, values: SolvedValues) -> pd.DataFrame:
-    """One row per base: its largest requirement, troops allocated and the shortfall."""
+    """One row per base: its largest requirement, troops there on the last day, and the largest
+    shortfall on any day (a unit on its way counts nowhere)."""
     rows = []
     for b in data.BASES:
         required = max((data.garrison_required_troops.get((b, t), 0) for t in data.DAYS), default=0)
-        allocated = values.troops.get(b, 0.0)
+        allocated = values.troops.get((b, data.horizon_days), 0.0)
+        worst = max(
+            (
+                data.garrison_required_troops.get((b, t), 0) - values.troops.get((b, t), 0.0)
+                for t in data.DAYS
+            ),
+            default=0.0,
+        )
         rows.append(
             (
                 b,
                 required,
                 round(allocated),
-                max(0.0, required - allocated),
+                max(0.0, worst),
                 sum(values.garrison_shortfall.get((b, t), 0.0) for t in data.DAYS),
                 max((data.base_threat_level.get((b, t), 0) for t in data.DAYS), default=0),
                 data.accommodation_troops.get(b, 0),
@@ -236,11 +256,50 @@ def stock_table(data: ModelData, index: ModelIndex, values: SolvedValues) -> pd.
                 values.shortfall.get(key, 0.0),
                 closing,
                 data.capacity.get((b, k), 0.0),
-                data.safety_stock_days.get(k, 0.0) * demand,
-                closing / demand if demand > 0 else math.nan,
+                data.safety_stock_days.get(k, 0.0) * values.daily_demand.get(key, 0.0),
+                _days_of_supply(closing, values.daily_demand.get(key, 0.0)),
+                values.daily_demand.get(key, 0.0),
             )
         )
     return _frame("stock", rows)
+
+
+def end_stock_table(
+    data: ModelData, index: ModelIndex, values: SolvedValues, *, proven_optimal: bool
+) -> pd.DataFrame:
+    """One row per stock point with an end-of-horizon target: opening stock, target, closing
+    stock on the last day, deficit with its reason, and days of supply on the first and last day."""
+    rows = []
+    last = data.horizon_days
+    for b, k in index.END_STOCK_POINTS:
+        target = index.end_targets[b, k]
+        closing = values.stock.get((b, k, last), 0.0)
+        deficit = values.end_deficit.get((b, k), 0.0)
+        reason = (
+            end_stock_reason(data, index, values, b, k, proven_optimal=proven_optimal)
+            if deficit > REPORTED_DEFICIT
+            else ""
+        )
+        rows.append(
+            (
+                b,
+                k,
+                target.opening,
+                target.value(
+                    data.safety_stock_days.get(k, 0.0) * values.daily_demand.get((b, k, last), 0.0)
+                ),
+                closing,
+                deficit if deficit > REPORTED_DEFICIT else 0.0,
+                _days_of_supply(target.opening, values.daily_demand.get((b, k, 1), 0.0)),
+                _days_of_supply(closing, values.daily_demand.get((b, k, last), 0.0)),
+                reason,
+            )
+        )
+    return _frame("end_stock", rows)
+
+
+def _days_of_supply(stock: float, daily_demand: float) -> float:
+    return stock / daily_demand if daily_demand > 0 else math.nan
 
 
 def routes_table(data: ModelData, values: SolvedValues) -> pd.DataFrame:

@@ -1,18 +1,33 @@
-r"""The objective: a weighted sum of penalty and cost terms, each reported on its own.
+r"""The objective: penalty and cost terms, each reported on its own, ranked in priority tiers.
 
 .. math::
-    \min \; w^{short} \sum_{b,k,t} \pi_k \, \mathit{Shortfall}_{b,k,t}
-    + w^{garr} \sum_{b,t} \mathit{GarrisonShortfall}_{b,t}
-    + w^{safe} \sum_{b,k,t} \mathit{SafetyDeficit}_{b,k,t}
-    + w^{exp} \sum_{l,t} \epsilon_{l,t} \sum_v \mathit{Vehicles}_{l,t,v}
-    + w^{cost} \Big( \sum_{l,t,v} c_{l,v} \mathit{Vehicles}_{l,t,v}
+    \mathit{shortfall} = \sum_{b,k,t} \pi_k \, \phi_t \, \mathit{Shortfall}_{b,k,t},
+    \qquad \phi_t = 1 + \tfrac{1}{2} \, \tfrac{H - t}{H}
+
+    \mathit{garrison} = \sum_{b,t} \mathit{GarrisonShortfall}_{b,t}
+
+    \mathit{safety\_stock} = \sum_{b,k,t} \pi_k \, \mathit{SafetyDeficit}_{b,k,t},
+    \qquad \mathit{end\_stock} = \sum_{b,k} \pi_k \, \mathit{EndDeficit}_{b,k}
+
+    \mathit{exposure} = \sum_{l,t} \epsilon_{l,t} \sum_v \mathit{Vehicles}_{l,t,v}
+    + \sum_{u,b} \epsilon^{move}_{u,b} \, \mathit{Assign}_{u,b}
+
+    \mathit{cost} = \sum_{l,t,v} c_{l,v} \mathit{Vehicles}_{l,t,v}
     + \sum_{b,k,t} c^{src}_{b,k} \mathit{SourceSupply}_{b,k,t}
     + \sum_{u,b} \mathit{strength}_u \, \mathit{relocation\_km}_{u,b} \, c^{reloc}
-      \mathit{Assign}_{u,b} \Big)
+      \mathit{Assign}_{u,b}
 
-Each term is a list of parts (a new cost or penalty appends a part); each part has its unweighted
-total (``RawTerm``, reported as ``Plan.raw_terms``) and its priced form, which the term's weight
-multiplies (``ObjectiveTerm``, reported as ``Plan.objective_terms``).
+:math:`\pi_k` is the class's priority factor. :math:`\phi_t` makes an earlier shortfall weigh
+more than a later one (never by a factor of 2, so class priorities stay in order): moving a unit
+of demand met from a later day to an earlier one is then always better, so a plan optimal in its
+continuous decisions never falls short on a day its store closes with stock (the exchange
+argument is in ``models/README.md``).
+
+Under the ``priorities`` policy the terms are optimised tier by tier (``objective_tiers``): no
+amount of a lower tier buys any of a higher one. Under ``weights`` the objective is the sum of
+the terms times their weights. Each term is a list of parts (a new cost or penalty appends a
+part); each part has its unweighted total (``RawTerm``, reported as ``Plan.raw_terms``) and its
+priced form, which the term's weight multiplies (``ObjectiveTerm``, ``Plan.objective_terms``).
 """
 
 from __future__ import annotations
@@ -30,6 +45,7 @@ RAW_TERM_OF: dict[str, str] = {
     "shortfall": "shortfall_units",
     "garrison": "garrison_troop_days",
     "safety_stock": "safety_stock_unit_days",
+    "end_stock": "end_stock_deficit_units",
     "exposure": "exposure",
     "cost": "cost_usd",
 }
@@ -58,20 +74,30 @@ def objective_parts(
             TermPart(
                 raw=sum(m.Shortfall[i] for i in m.DEMAND_DAYS),
                 priced=sum(
-                    data.shortfall_priority_factor.get(i[1], 1.0) * m.Shortfall[i]
-                    for i in m.DEMAND_DAYS
+                    data.shortfall_priority_factor.get(k, 1.0)
+                    * shortfall_day_factor(data, t)
+                    * m.Shortfall[b, k, t]
+                    for (b, k, t) in m.DEMAND_DAYS
                 ),
             )
         ],
         "garrison": [TermPart.plain(sum(m.GarrisonShortfall[i] for i in m.GARRISON_DAYS))],
-        "safety_stock": [TermPart.plain(sum(m.SafetyDeficit[i] for i in m.SAFETY_DAYS))],
+        "safety_stock": [_by_priority(data, m.SafetyDeficit, m.SAFETY_DAYS)],
+        "end_stock": [_by_priority(data, m.EndDeficit, m.END_STOCK_POINTS)],
         "exposure": [
             TermPart.plain(
                 sum(
                     data.exposure_per_vehicle.get((line_id, t), 0.0) * m.Vehicles[line_id, t, v]
                     for (line_id, t, v) in m.CONVOY_VEHICLES
                 )
-            )
+            ),
+            TermPart.plain(
+                sum(
+                    data.relocation_exposure.get((u, b), 0.0) * m.Assign[u, b]
+                    for (u, b) in index.ASSIGNMENTS
+                    if data.relocation_exposure.get((u, b), 0.0) > 0
+                )
+            ),
         ],
         "cost": [
             TermPart.plain(
@@ -97,6 +123,37 @@ def objective_parts(
             ),
         ],
     }
+
+
+def shortfall_day_factor(data: ModelData, t: int) -> float:
+    """:math:`\\phi_t`: how much more a shortfall on day t weighs than one on the last day."""
+    return 1.0 + 0.5 * (data.horizon_days - t) / data.horizon_days
+
+
+def _by_priority(data: ModelData, variable: Any, keys: Any) -> TermPart:
+    """A deficit summed over its keys (stock point first), priced by its class's priority."""
+    return TermPart(
+        raw=sum(variable[i] for i in keys),
+        priced=sum(data.shortfall_priority_factor.get(i[1], 1.0) * variable[i] for i in keys),
+    )
+
+
+def objective_tiers(data: ModelData) -> tuple[tuple[str, ...], ...]:
+    """The objective terms in priority tiers, highest first.
+
+    Unmet demand first, then garrison, then safety and end stock, then exposure and cost, which
+    trade at their weights (by default a vehicle-km at risk weight 1 outweighs 10 USD); when the
+    workbook allows rationing, the end-of-horizon reserve comes before daily demand.
+    """
+    if data.rationing:
+        return (
+            ("end_stock",),
+            ("shortfall",),
+            ("garrison",),
+            ("safety_stock",),
+            ("exposure", "cost"),
+        )
+    return (("shortfall",), ("garrison",), ("safety_stock", "end_stock"), ("exposure", "cost"))
 
 
 def add_objective(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> None:

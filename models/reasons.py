@@ -14,10 +14,15 @@ is blocked by what is exhausted in the solved plan:
   largest size: *convoy size*;
 - the base's storage full on some day before t, so it could not be stocked ahead: *storage full*.
 
-When nothing is exhausted in a plan proven optimal, the plan chose the shortfall: *cheaper to
-fall short than to deliver under the objective weights*; in a plan stopped by a limit, the search
-may simply not have found better: *nothing binds: a better plan may exist than the one found
-within the time limit*.
+When nothing is exhausted in a plan proven optimal under the ``weights`` policy, the plan chose
+the shortfall: *cheaper to fall short than to deliver under the objective weights*. Under the
+``priorities`` policy nothing lower can buy a shortfall, so a plan proven optimal may only be
+within its gap of a better one: *nothing binds: within the requested gap, a better plan may
+exist*; in a plan stopped by a limit, the search may simply not have found better: *nothing
+binds: a better plan may exist than the one found within the time limit*.
+
+An end-of-horizon deficit (the last day's stock below its end-stock target) gets its reason by
+the same rules, as if it were a shortfall on the last day.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from models.data import BaseId, Day, LineId, ModelData, SupplyId
+from models.expressions import troops_present_value
 from models.sets import ModelIndex, days_away, escort_troops_required
 from models.values import SolvedValues
 
@@ -42,9 +48,33 @@ CONVOY_SIZE = "convoy size"
 STORAGE = "storage full"
 CHEAPER = "cheaper to fall short than to deliver under the objective weights"
 NOT_FOUND = "nothing binds: a better plan may exist than the one found within the time limit"
+WITHIN_GAP = "nothing binds: within the requested gap, a better plan may exist"
 REASON_ORDER = (NO_PATH, SOURCE, FLEET, ESCORT, ROUTE, CONVOY_SIZE, STORAGE)
 
 TOLERANCE = 1e-6
+
+
+def fallback_reason(data: ModelData, *, proven_optimal: bool) -> str:
+    """The reason of a shortfall when nothing binds (see the module docstring)."""
+    if not proven_optimal:
+        return NOT_FOUND
+    return CHEAPER if data.objective_policy == "weights" else WITHIN_GAP
+
+
+def end_stock_reason(
+    data: ModelData,
+    index: ModelIndex,
+    values: SolvedValues,
+    b: BaseId,
+    k: SupplyId,
+    *,
+    proven_optimal: bool,
+) -> str:
+    """Why the stock of k at b closes the last day below its end-stock target."""
+    usage = _Usage(data, index, values)
+    deficit = values.end_deficit.get((b, k), 0.0)
+    ((_, _, reasons),) = _reasons_by_day(usage, b, k, [(data.horizon_days, deficit)])
+    return _describe(reasons, fallback_reason(data, proven_optimal=proven_optimal))
 
 
 def shortfall_reasons(
@@ -55,7 +85,7 @@ def shortfall_reasons(
     When nothing binds, the shortfall is a choice of the objective in a plan proven optimal, and
     possibly a gap of the search in a plan found before a limit stopped the solver.
     """
-    fallback = CHEAPER if proven_optimal else NOT_FOUND
+    fallback = fallback_reason(data, proven_optimal=proven_optimal)
     usage = _Usage(data, index, values)
     short_days: dict[tuple[BaseId, SupplyId], list[tuple[Day, float]]] = defaultdict(list)
     for (b, k, t), quantity in values.shortfall.items():
@@ -130,12 +160,10 @@ class _Usage:
                 away[self.data.lines[line_id].origin, day] += troops
         return away
 
-    @cached_property
-    def escort_pool(self) -> dict[BaseId, float]:
-        return {
-            h: sum(self.data.unit_strength[u] * self.values.assign.get((u, h), 0.0) for u in units)
-            for h, units in self.index.escort_units_at_base.items()
-        }
+    def escort_pool(self, h: BaseId, day: Day) -> float:
+        """Escort-capable troops counting at h on the day."""
+        units = self.index.escort_units_at_base.get(h, ())
+        return troops_present_value(self.data, self.values.assign, units, h, day)
 
     @cached_property
     def cargo_by_departure(self) -> dict[tuple[LineId, Day], dict[SupplyId, float]]:
@@ -269,13 +297,12 @@ class _Usage:
 
     def _spare_escorts(self, line_id: LineId, t: Day) -> float:
         origin = self.data.lines[line_id].origin
-        pool = self.escort_pool.get(origin, 0.0)
         return min(
             (
-                pool - self.escorts_away.get((origin, day), 0)
+                self.escort_pool(origin, day) - self.escorts_away.get((origin, day), 0)
                 for day in days_away(self.data, (line_id, t))
             ),
-            default=pool,
+            default=self.escort_pool(origin, t),
         )
 
     def _convoys_entering(self, route_id: str, day: Day) -> int:

@@ -33,7 +33,14 @@ class SolveStatus(StrEnum):
         return self in (SolveStatus.optimal, SolveStatus.feasible)
 
 
-OBJECTIVE_TERMS: tuple[str, ...] = ("shortfall", "garrison", "safety_stock", "exposure", "cost")
+OBJECTIVE_TERMS: tuple[str, ...] = (
+    "shortfall",
+    "garrison",
+    "safety_stock",
+    "end_stock",
+    "exposure",
+    "cost",
+)
 """Names of the weighted objective terms, in order of importance."""
 
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -44,6 +51,10 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "to_base_id",
         "moved_km",
         "relocation_cost_usd",
+        "move_day",
+        "arrival_day",
+        "transit_days",
+        "move_exposure",
     ),
     "garrison": (
         "base_id",
@@ -86,8 +97,20 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "capacity",
         "safety_target",
         "days_of_supply",
+        "daily_demand",
     ),
     "shortfalls": ("base_id", "supply_id", "day", "quantity", "reason"),
+    "end_stock": (
+        "base_id",
+        "supply_id",
+        "opening",
+        "target",
+        "closing",
+        "deficit",
+        "days_of_supply_start",
+        "days_of_supply_end",
+        "reason",
+    ),
     "routes": (
         "route_id",
         "mode",
@@ -134,6 +157,21 @@ class SolveOptions:
 
 
 @dataclass(frozen=True)
+class TierOutcome:
+    """How the search of one priority tier ended (see ``models/README.md``, Objective)."""
+
+    name: str
+    """The tier's objective terms joined by ' + ', e.g. 'safety_stock + end_stock'."""
+    status: SolveStatus
+    termination: str
+    value: float | None = None
+    best_bound: float | None = None
+    gap_pct: float | None = None
+    seconds: float = 0.0
+    """Wall time of the tier's search."""
+
+
+@dataclass(frozen=True)
 class Plan:
     """The result of one solve."""
 
@@ -159,3 +197,5 @@ class Plan:
     start: str = "none"
     """The starting plan HiGHS was given, in words: "none", the repaired previous plan, or why
     the previous plan was not used."""
+    tiers: tuple[TierOutcome, ...] = ()
+    """How each priority tier's search ended, highest priority first."""

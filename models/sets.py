@@ -17,7 +17,18 @@ from itertools import combinations
 
 import pyomo.environ as pyo
 
-from models.data import BaseId, Day, LineId, ModelData, RouteId, SupplyId, UnitId, VehicleTypeId
+from models.data import (
+    ALWAYS,
+    NEVER,
+    BaseId,
+    Day,
+    LineId,
+    ModelData,
+    RouteId,
+    SupplyId,
+    UnitId,
+    VehicleTypeId,
+)
 
 Departure = tuple[LineId, Day]
 CargoIndex = tuple[LineId, Day, BaseId, SupplyId]
@@ -38,6 +49,34 @@ class CargoTypeGroup:
 
 
 @dataclass(frozen=True)
+class EndTarget:
+    """What a stock point must hold at the close of the last day, before any deficit.
+
+    ``kind`` is ``constant`` (``opening`` units), ``safety`` (the safety target for the troops the
+    plan puts there) or ``lesser`` (the lesser of the two, when the plan's allocation decides
+    which). ``safety_low`` and ``safety_high`` bound the safety target over every allocation.
+    """
+
+    kind: str
+    opening: float
+    safety_low: float = 0.0
+    safety_high: float = 0.0
+
+    def value(self, safety_target: float) -> float:
+        """The target, given the safety target for the troops the plan puts there."""
+        if self.kind == "constant":
+            return self.opening
+        if self.kind == "safety":
+            return safety_target
+        return min(self.opening, safety_target)
+
+    @property
+    def highest(self) -> float:
+        """The largest the target can be."""
+        return self.opening if self.kind == "constant" else min(self.opening, self.safety_high)
+
+
+@dataclass(frozen=True)
 class ModelIndex:
     """Sparse index sets and adjacency lists of one model (see ``index_model_data``)."""
 
@@ -55,6 +94,17 @@ class ModelIndex:
     """Stock days whose demand can be positive."""
     SAFETY_DAYS: tuple[StockDay, ...]
     """Demand days of classes with a safety-stock target."""
+    TROOP_DAYS: tuple[tuple[BaseId, Day], ...]
+    """(base, day) where some unit may count."""
+    troops_possible: dict[tuple[BaseId, Day], tuple[UnitId, ...]]
+    """Units that may count at the base on the day (present always or if allocated there)."""
+    transit_issues: dict[tuple[BaseId, Day], tuple[tuple[UnitId, BaseId], ...]]
+    """(unit, destination) whose journey is issued from the base on the day (the move day)."""
+    END_STOCK_POINTS: tuple[tuple[BaseId, SupplyId], ...]
+    """Stock points with a positive end-of-horizon target."""
+    end_targets: dict[tuple[BaseId, SupplyId], EndTarget]
+    END_CHOICES: tuple[tuple[BaseId, SupplyId], ...]
+    """End stock points whose target is the lesser of two that the allocation decides between."""
     SOURCE_DAYS: tuple[StockDay, ...]
     DEPARTURES: tuple[Departure, ...]
     CONVOY_VEHICLES: tuple[tuple[LineId, Day, VehicleTypeId], ...]
@@ -108,6 +158,8 @@ def index_model_data(data: ModelData) -> ModelIndex:
     fleet_in_use = _fleet_in_use(data, departures, line_vehicle_cap)
     escorts_away = _escorts_away(data, escorted)
     route_entries = _route_entries(data, set(departures))
+    troops_possible = _troops_possible(data, units_at_base)
+    end_targets = _end_targets(data, demand_days, troops_possible)
     return ModelIndex(
         DAYS=data.DAYS,
         ASSIGNMENTS=tuple((u, b) for u in data.UNITS for b in data.unit_candidate_bases[u]),
@@ -123,6 +175,12 @@ def index_model_data(data: ModelData) -> ModelIndex:
         STOCK_DAYS=tuple((b, k, t) for (b, k) in data.STOCK_POINTS for t in data.DAYS),
         DEMAND_DAYS=demand_days,
         SAFETY_DAYS=tuple(i for i in demand_days if data.safety_stock_days.get(i[1], 0) > 0),
+        TROOP_DAYS=tuple(troops_possible),
+        troops_possible=troops_possible,
+        transit_issues=_transit_issues(data),
+        END_STOCK_POINTS=tuple(end_targets),
+        end_targets=end_targets,
+        END_CHOICES=tuple(key for key, target in end_targets.items() if target.kind == "lesser"),
         SOURCE_DAYS=tuple(
             (b, k, t)
             for (b, k) in data.SOURCES
@@ -173,6 +231,8 @@ def define_sets(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> Non
     m.DEMAND_DAYS = pyo.Set(initialize=index.DEMAND_DAYS, dimen=3, ordered=True)
     m.SAFETY_DAYS = pyo.Set(initialize=index.SAFETY_DAYS, dimen=3, ordered=True)
     m.SOURCE_DAYS = pyo.Set(initialize=index.SOURCE_DAYS, dimen=3, ordered=True)
+    m.END_STOCK_POINTS = pyo.Set(initialize=index.END_STOCK_POINTS, dimen=2, ordered=True)
+    m.END_CHOICES = pyo.Set(initialize=index.END_CHOICES, dimen=2, ordered=True)
     m.DEPARTURES = pyo.Set(initialize=index.DEPARTURES, dimen=2, ordered=True)
     m.CONVOY_VEHICLES = pyo.Set(initialize=index.CONVOY_VEHICLES, dimen=3, ordered=True)
     m.CARGO = pyo.Set(initialize=index.CARGO, dimen=4, ordered=True)
@@ -223,6 +283,76 @@ def _units_by_base(
         b: tuple(u for u in us if data.unit_escort_capable.get(u, False)) for b, us in units.items()
     }
     return {b: tuple(us) for b, us in units.items()}, escorts
+
+
+def _troops_possible(
+    data: ModelData, units_at_base: dict[BaseId, tuple[UnitId, ...]]
+) -> dict[tuple[BaseId, Day], tuple[UnitId, ...]]:
+    possible: dict[tuple[BaseId, Day], tuple[UnitId, ...]] = {}
+    for b in data.BASES:
+        for t in data.DAYS:
+            units = tuple(u for u in units_at_base.get(b, ()) if data.present(u, b, t) != NEVER)
+            if units:
+                possible[b, t] = units
+    return possible
+
+
+def _transit_issues(data: ModelData) -> dict[tuple[BaseId, Day], tuple[tuple[UnitId, BaseId], ...]]:
+    issues: dict[tuple[BaseId, Day], list[tuple[UnitId, BaseId]]] = defaultdict(list)
+    for u in data.UNITS:
+        origin, day = data.unit_current_base[u], data.move_day(u)
+        for b in data.unit_candidate_bases[u]:
+            if b != origin and data.relocation_days.get((u, b), 0) > 0 and day <= data.horizon_days:
+                issues[origin, day].append((u, b))
+    return {key: tuple(value) for key, value in issues.items()}
+
+
+def _end_targets(
+    data: ModelData,
+    demand_days: tuple[StockDay, ...],
+    troops_possible: dict[tuple[BaseId, Day], tuple[UnitId, ...]],
+) -> dict[tuple[BaseId, SupplyId], EndTarget]:
+    """End-of-horizon target of every stock point under the workbook's policy (see ``EndTarget``)."""
+    if data.end_stock_policy == "none":
+        return {}
+    targets: dict[tuple[BaseId, SupplyId], EndTarget] = {}
+    last = data.horizon_days
+    demanded_last = {(b, k) for (b, k, t) in demand_days if t == last}
+    for b, k in data.STOCK_POINTS:
+        opening = data.initial_stock.get((b, k), 0.0)
+        if opening <= 0:
+            continue
+        if data.end_stock_policy == "opening":
+            targets[b, k] = EndTarget("constant", opening)
+            continue
+        days = data.safety_stock_days.get(k, 0.0)
+        if days <= 0 or (b, k) not in demanded_last:
+            continue
+        rate = data.consumption_per_troop_day.get((b, k), 0.0)
+        fixed = data.fixed_demand.get((b, k, last), 0.0)
+        fewest, most = _troop_bounds(data, troops_possible.get((b, last), ()), b, last)
+        low, high = days * (fixed + rate * fewest), days * (fixed + rate * most)
+        if high <= 0:
+            continue
+        if high <= opening:
+            targets[b, k] = EndTarget("safety", opening, low, high)
+        elif low >= opening:
+            targets[b, k] = EndTarget("constant", opening)
+        else:
+            targets[b, k] = EndTarget("lesser", opening, low, high)
+    return targets
+
+
+def _troop_bounds(
+    data: ModelData, units: tuple[UnitId, ...], b: BaseId, t: Day
+) -> tuple[float, float]:
+    """Fewest and most troops of ``units`` that can count at base b on day t."""
+    certain = sum(
+        data.unit_strength[u]
+        for u in units
+        if data.present(u, b, t) == ALWAYS or data.unit_candidate_bases[u] == (b,)
+    )
+    return float(certain), float(sum(data.unit_strength[u] for u in units))
 
 
 def _demand_days(

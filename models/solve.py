@@ -21,7 +21,7 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from models.build import build_model
 from models.data import ModelData
 from models.extract import SolveOutcome, empty_plan, extract_plan
-from models.results import Plan, SolveOptions, SolveProgress, SolveStatus
+from models.results import Plan, SolveOptions, SolveProgress, SolveStatus, TierOutcome
 from models.sets import index_model_data
 from models.start import (
     MatrixView,
@@ -31,6 +31,7 @@ from models.start import (
     trivial_start,
     warm_start_proposal,
 )
+from models.tiers import WEIGHTED, Tier, objective_tier_vectors
 
 PROGRESS_INTERVAL_S = 1.0
 """Longest wait between two progress reports while HiGHS searches."""
@@ -45,6 +46,50 @@ ROUNDING_TOLERANCE = 1e-6
 
 NO_START = "none"
 """``Plan.start`` of a solve given no starting plan."""
+
+TIER_TIME_SHARES = (2.0, 1.0, 1.0, 1.0, 1.0, 1.0)
+"""Share of the time left that each search stage may use, by position (a stage that finishes
+early leaves its time to the next, and the last stage has all that is left): the warm-up, which
+must find a plan at all, gets twice a tier's share."""
+
+WARM_UP_GAP = 0.05
+"""Relative gap at which the weighted warm-up stops: it only gives the tiers a plan good for all
+of them (measured on Mali: from its first 4 % plan, every tier but one ends at its root)."""
+
+LOCK_TOLERANCE = 1e-12
+"""Slack of the row that keeps a tier at its value while the continuous decisions are polished,
+relative to that value (plus 1e-9): floating-point noise only. In the search itself a tier is
+kept within the requested gap of the value it reached (the tolerance it was proven to), and
+never closer than its ``absolute_gap``."""
+
+
+@dataclass
+class _Deadline:
+    """The deadline of the whole solve and that of the tier being searched, and its name."""
+
+    final: float
+    current: float = math.inf
+    stage: str = "solve"
+
+    def __post_init__(self) -> None:
+        self.current = self.final
+
+    def for_tier(self, position: int, count: int) -> float:
+        """Set the current tier's deadline from its share of the time left; its time limit."""
+        shares = TIER_TIME_SHARES[position:count] or (1.0,)
+        left = max(self.final - time.perf_counter(), 0.0)
+        budget = left if position == count - 1 else left * shares[0] / sum(shares)
+        self.current = time.perf_counter() + budget
+        return budget
+
+
+@dataclass(frozen=True)
+class TierSearch:
+    """What the tier-by-tier search found: the column values (None if no plan) and each tier's
+    outcome."""
+
+    values: np.ndarray | None
+    tiers: tuple[TierOutcome, ...]
 
 
 @dataclass
@@ -105,30 +150,217 @@ def solve(data: ModelData, options: SolveOptions | None = None) -> Plan:
     clock.end("transfer")
 
     clock.begin("solve")
-    deadline = time.perf_counter() + options.time_limit_s
+    deadline = _Deadline(time.perf_counter() + options.time_limit_s)
     set_trivial_plan(m, data)
     trivial = trivial_start(view)
-    start, start_note = _warm_start(view, data, options, deadline, trivial)
-    if start is not None:
-        highs.setSolution(_full_solution(start))
+    start, start_note = _warm_start(view, data, options, deadline.final, trivial)
+    tiers = objective_tier_vectors(m, data, view)
     _subscribe_progress(highs, clock, deadline)
-    highs.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.0))
-    highs.run()
-    outcome = _outcome(highs, options, is_mip=bool(view.is_integer.any()))
-    values = np.asarray(highs.getSolution().col_value, dtype=float)
-    if outcome.status is SolveStatus.no_solution:
-        outcome, values = _fallback_to_trivial(view, outcome, trivial), trivial
+    search = _lexicographic(
+        highs,
+        tiers,
+        options,
+        deadline,
+        start,
+        is_mip=bool(view.is_integer.any()),
+        warm_up=Tier(WEIGHTED, view.cost, view.cost_offset) if len(tiers) > 1 else None,
+    )
+    if search.values is None:
+        outcome = _no_plan_found(view, search, trivial)
+        values = _polish(view, tiers, options, trivial)
+    else:
+        values = _polish(view, tiers, options, search.values)
+        outcome = _combined_outcome(view, tiers, search, options, values)
     clock.end("solve")
 
     clock.begin("extract")
     size = _model_size(view)
-    if not outcome.status.has_plan:
+    if search.values is None and outcome.status is not SolveStatus.no_solution:
         clock.end("extract")
         return replace(empty_plan(outcome, clock.timings, size), start=start_note)
     _load_solution(view, values)
     plan = extract_plan(m, data, index, outcome, clock.timings, size)
     clock.end("extract")
-    return replace(plan, timings_s=dict(clock.timings), start=start_note)
+    return replace(plan, timings_s=dict(clock.timings), start=start_note, tiers=search.tiers)
+
+
+def _lexicographic(
+    highs: highspy.Highs,
+    tiers: list[Tier],
+    options: SolveOptions,
+    deadline: _Deadline,
+    start: np.ndarray | None,
+    *,
+    is_mip: bool,
+    warm_up: Tier | None = None,
+) -> TierSearch:
+    """Optimise the tiers in order, each within the requested gap, on the model in ``highs``.
+
+    Tier i minimises its own cost vector c_i, started from the previous tier's plan; once solved,
+    the row c_i x <= (1 + gap) c_i x_i keeps every later tier from worsening it by more than the
+    requested gap, the tolerance it was solved to (and by at least its ``absolute_gap``, below
+    which differences are noise). The polish then restores each tier exactly, for the integer
+    decisions found. A tier stopped by its share of the time
+    keeps the best plan it found; tiers left without time keep the plan as it stands.
+
+    ``warm_up``, when given, is searched first and only gives the first tier its start: a tier
+    alone is blind to those below it (a plan without shortfall that moves every unit away from
+    its garrison), so the next tier would have to search from a poor plan. The weighted sum of
+    every term finds a plan good for all tiers, which the tiers then only improve in order.
+    """
+    values = start
+    stages = ([warm_up] if warm_up is not None else []) + tiers
+    outcomes: list[TierOutcome] = []
+    for position, tier in enumerate(stages):
+        if values is not None and deadline.final - time.perf_counter() <= 0:
+            outcomes.append(
+                TierOutcome(tier.name, SolveStatus.feasible, "not optimised: no time left")
+            )
+            continue
+        deadline.stage = _stage_name(tier, len(tiers))
+        budget = deadline.for_tier(position, len(stages))
+        gap = max(WARM_UP_GAP, options.mip_gap) if tier is warm_up else options.mip_gap
+        outcome, found = _search(highs, tier, gap, budget, values, is_mip=is_mip)
+        if tier is not warm_up:
+            outcomes.append(outcome)
+        if found is None:
+            if values is None and tier is not warm_up:
+                return TierSearch(None, tuple(outcomes))
+            continue
+        values = found
+        if tier is not warm_up and tier is not tiers[-1]:
+            value = tier.value(values)
+            _lock(highs, tier, value, max(gap * abs(value), tier.absolute_gap))
+    return TierSearch(values, tuple(outcomes))
+
+
+def _search(
+    highs: highspy.Highs,
+    tier: Tier,
+    gap: float,
+    budget_s: float,
+    start: np.ndarray | None,
+    *,
+    is_mip: bool,
+) -> tuple[TierOutcome, np.ndarray | None]:
+    """Minimise the tier's objective from ``start`` to the relative ``gap`` within the budget;
+    its outcome and plan."""
+    highs.setOptionValue("time_limit", budget_s)
+    highs.setOptionValue("mip_rel_gap", gap)
+    highs.setOptionValue("mip_abs_gap", max(tier.absolute_gap, 1e-9))
+    _set_cost(highs, tier)
+    if start is not None:
+        highs.setSolution(_full_solution(start))
+    started = time.perf_counter()
+    highs.run()
+    outcome = _outcome(highs, gap, is_mip=is_mip)
+    result = TierOutcome(
+        tier.name,
+        outcome.status,
+        outcome.termination,
+        outcome.objective,
+        outcome.best_bound,
+        outcome.mip_gap_pct,
+        time.perf_counter() - started,
+    )
+    if not outcome.status.has_plan:
+        return result, None
+    return result, np.asarray(highs.getSolution().col_value, dtype=float)
+
+
+def _stage_name(tier: Tier, count: int) -> str:
+    if tier.name == WEIGHTED or count == 1:
+        return "solve"
+    return f"solve: {tier.name}"
+
+
+def _set_cost(highs: highspy.Highs, tier: Tier) -> None:
+    columns = np.arange(len(tier.cost), dtype=np.int32)
+    highs.changeColsCost(len(columns), columns, tier.cost)
+    highs.changeObjectiveOffset(tier.offset)
+
+
+def _lock(highs: highspy.Highs, tier: Tier, value: float, slack: float) -> None:
+    """Add the row c x + offset <= value + slack."""
+    columns = np.flatnonzero(tier.cost).astype(np.int32)
+    upper = value - tier.offset + slack
+    highs.addRow(-highspy.kHighsInf, upper, len(columns), columns, tier.cost[columns])
+
+
+def _polish(
+    view: MatrixView, tiers: list[Tier], options: SolveOptions, values: np.ndarray
+) -> np.ndarray:
+    """The continuous decisions made optimal, tier by tier, with the integer decisions fixed.
+
+    A search stopped within its gap may leave continuous decisions (cargo, demand met, stock)
+    that a plan with the same convoys and allocation improves on; in particular, under the
+    ``priorities`` policy an optimal continuous part never falls short on a day the store closes
+    with stock (see ``models/objective.py``). Each step is an LP, warm-started from the last, so
+    this costs a fraction of a second and depends on nothing but the data.
+    """
+    lp = _highs_lp(view, integer=False)
+    lower, upper = view.col_lower.copy(), view.col_upper.copy()
+    fixed = np.round(values[view.is_integer])
+    lower[view.is_integer] = upper[view.is_integer] = fixed
+    lp.col_lower_, lp.col_upper_ = lower, upper
+    highs = _new_highs(options, max(options.time_limit_s, 60.0))
+    highs.passModel(lp)
+    polished = values
+    for position, tier in enumerate(tiers):
+        _set_cost(highs, tier)
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return polished
+        polished = np.asarray(highs.getSolution().col_value, dtype=float)
+        if position < len(tiers) - 1:
+            value = tier.value(polished)
+            _lock(highs, tier, value, LOCK_TOLERANCE * max(1.0, abs(value)) + 1e-9)
+    polished[view.is_integer] = fixed
+    return polished
+
+
+def _combined_outcome(
+    view: MatrixView,
+    tiers: list[Tier],
+    search: TierSearch,
+    options: SolveOptions,
+    values: np.ndarray,
+) -> SolveOutcome:
+    """Status and words of the tier-by-tier search, with the plan's weighted objective."""
+    requested = f"{options.mip_gap * 100:g} %"
+    gaps = [t.gap_pct for t in search.tiers if t.gap_pct is not None]
+    worst = max(gaps, default=None)
+    objective = _objective(view, values)
+    if len(tiers) == 1:
+        only = search.tiers[0]
+        return SolveOutcome(
+            only.status, _gap_words(only, options), objective, only.best_bound, only.gap_pct
+        )
+    if all(t.status is SolveStatus.optimal for t in search.tiers):
+        return SolveOutcome(
+            SolveStatus.optimal,
+            f"optimal within the requested {requested} gap at every priority, in order: "
+            + ", then ".join(t.name for t in search.tiers),
+            objective,
+            None,
+            worst,
+        )
+    shortfalls = [
+        f"{t.name}: {_gap_words(t, options)}"
+        for t in search.tiers
+        if t.status is not SolveStatus.optimal
+    ]
+    return SolveOutcome(SolveStatus.feasible, "; ".join(shortfalls), objective, None, worst)
+
+
+def _gap_words(tier: TierOutcome, options: SolveOptions) -> str:
+    """A tier's ending in words; for one stopped short, how far from the best it may be."""
+    if tier.status is not SolveStatus.feasible or tier.gap_pct is None:
+        return tier.termination
+    return (
+        f"{tier.termination.split(' reached')[0]} reached: this plan may be up to "
+        f"{tier.gap_pct:.1f} % from the best possible (asked for {options.mip_gap * 100:g} %)"
+    )
 
 
 def _standard_form(m: pyo.ConcreteModel) -> MatrixView:
@@ -285,23 +517,21 @@ def _objective(view: MatrixView, values: np.ndarray) -> float:
     return float(view.cost @ values + view.cost_offset)
 
 
-def _fallback_to_trivial(
-    view: MatrixView, outcome: SolveOutcome, trivial: np.ndarray
-) -> SolveOutcome:
-    """When a limit stops HiGHS before it finds a plan, report the trivial plan, said plainly."""
-    objective = _objective(view, trivial)
-    bound = outcome.best_bound
-    gap = (
-        None if bound is None or objective == 0 else 100.0 * abs(objective - bound) / abs(objective)
-    )
-    return SolveOutcome(
-        SolveStatus.feasible,
-        f"{outcome.termination}; showing the plan with no convoys (every unit stays, demand not "
-        "met from stock falls short): raise the time limit for a real plan",
-        objective,
-        bound,
-        gap,
-    )
+NO_PLAN_WORDS = (
+    "no plan found within the time limit: the workbook shows what the mission would look like "
+    "with no deliveries (every unit stays, demand is met from stock and local sources while they "
+    "last); raise the time limit for a real plan"
+)
+
+
+def _no_plan_found(view: MatrixView, search: TierSearch, trivial: np.ndarray) -> SolveOutcome:
+    """When the search found no plan (a limit stopped it, or the solver failed), say so; the
+    plan shown is the trivial one with its continuous decisions polished (``solve``), so the
+    planner sees what no deliveries would mean."""
+    first = search.tiers[0] if search.tiers else None
+    if first is not None and first.status in (SolveStatus.infeasible, SolveStatus.error):
+        return SolveOutcome(first.status, first.termination)
+    return SolveOutcome(SolveStatus.no_solution, NO_PLAN_WORDS, _objective(view, trivial))
 
 
 def _solve_lp(
@@ -330,9 +560,9 @@ def _full_solution(values: np.ndarray) -> highspy.HighsSolution:
     return solution
 
 
-def _subscribe_progress(highs: highspy.Highs, clock: _Clock, deadline: float) -> None:
+def _subscribe_progress(highs: highspy.Highs, clock: _Clock, deadline: _Deadline) -> None:
     """Report incumbent, bound and gap on improving solutions, on HiGHS log lines and at least
-    every ``PROGRESS_INTERVAL_S`` while HiGHS works; interrupt it at the deadline."""
+    every ``PROGRESS_INTERVAL_S`` while HiGHS works; interrupt it at the current deadline."""
     last_report = [time.perf_counter()]
 
     def report(event: highspy.highs.HighsCallbackEvent) -> None:
@@ -340,7 +570,7 @@ def _subscribe_progress(highs: highspy.Highs, clock: _Clock, deadline: float) ->
         out = event.data_out
         clock.report(
             SolveProgress(
-                stage="solve",
+                stage=deadline.stage,
                 elapsed_s=clock.elapsed(),
                 incumbent=_finite(out.mip_primal_bound),
                 best_bound=_finite(out.mip_dual_bound),
@@ -350,13 +580,13 @@ def _subscribe_progress(highs: highspy.Highs, clock: _Clock, deadline: float) ->
 
     def poll(event: highspy.highs.HighsCallbackEvent) -> None:
         now = time.perf_counter()
-        if now > deadline:
+        if now > deadline.current:
             event.interrupt()
         elif now - last_report[0] >= PROGRESS_INTERVAL_S:
             report(event)
 
     def stop_at_deadline(event: highspy.highs.HighsCallbackEvent) -> None:
-        if time.perf_counter() > deadline:
+        if time.perf_counter() > deadline.current:
             event.interrupt()
 
     highs.cbMipImprovingSolution.subscribe(report)
@@ -365,15 +595,23 @@ def _subscribe_progress(highs: highspy.Highs, clock: _Clock, deadline: float) ->
     highs.cbSimplexInterrupt.subscribe(stop_at_deadline)
 
 
-def _outcome(highs: highspy.Highs, options: SolveOptions, *, is_mip: bool) -> SolveOutcome:
-    """Status, words and numbers of the finished solve (an LP's optimum is its own bound)."""
+def _outcome(highs: highspy.Highs, requested_gap: float, *, is_mip: bool) -> SolveOutcome:
+    """Status, words and numbers of the finished solve (an LP's optimum is its own bound, and so
+    is the optimum of a MIP that presolve solved outright)."""
     status = highs.getModelStatus()
     info = highs.getInfo()
     has_plan = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
     objective = info.objective_function_value if has_plan else None
     bound = _finite(info.mip_dual_bound) if is_mip else objective
     gap = (_gap_pct(info.mip_gap) if is_mip else 0.0) if has_plan else None
-    requested = f"{options.mip_gap * 100:g} %"
+    if status == highspy.HighsModelStatus.kOptimal and is_mip and bound is None:
+        # Presolve gave up on the tier's numerics and kept the start: nothing was proven.
+        return SolveOutcome(
+            SolveStatus.feasible,
+            "not improved: the solver could not prove a bound for this priority",
+            objective,
+        )
+    requested = f"{requested_gap * 100:g} %"
     if status == highspy.HighsModelStatus.kOptimal:
         return SolveOutcome(
             SolveStatus.optimal,
@@ -392,7 +630,9 @@ def _outcome(highs: highspy.Highs, options: SolveOptions, *, is_mip: bool) -> So
     if has_plan:
         return SolveOutcome(
             SolveStatus.feasible,
-            f"{limit} reached with a plan {gap:.2f} % from the best bound",
+            f"{limit} reached with a plan {gap:.2f} % from the best bound"
+            if gap is not None
+            else f"{limit} reached with a plan, before any bound was proven",
             objective,
             bound,
             gap,

@@ -25,8 +25,11 @@ FEASIBILITY_TOLERANCE = 1e-6
 
 CONVOY_COMPONENTS = frozenset({"Depart", "Vehicles", "EscortGroups"})
 """Integer components indexed by (line, day, ...): the decisions of one convoy."""
-LOSS_COMPONENTS = frozenset({"Shortfall", "SafetyDeficit", "GarrisonShortfall"})
+LOSS_COMPONENTS = frozenset({"Shortfall", "SafetyDeficit", "GarrisonShortfall", "EndDeficit"})
 """Continuous components indexed by (base, ...) that grow when a base loses its supply."""
+ALLOCATION_COMPONENTS = frozenset({"Assign", "EndChoice"})
+"""Integer components decided with the allocation (which end-stock target applies follows the
+troops a base holds)."""
 LOSS_THRESHOLD = 0.01
 """Relative growth (at least 1 unit) of a loss column that marks its base as hurt by a repair."""
 
@@ -59,11 +62,14 @@ def set_trivial_plan(m: pyo.ConcreteModel, data: ModelData) -> None:
     for b, k, t in m.STOCK_DAYS:
         m.Stock[b, k, t].set_value(data.initial_stock.get((b, k), 0.0), skip_validation=True)
     for b, k, t in m.SAFETY_DAYS:
-        target = data.safety_stock_days[k] * pyo.value(m.Demand[b, k, t])
+        target = data.safety_stock_days[k] * pyo.value(m.DailyDemand[b, k, t])
         m.SafetyDeficit[b, k, t].set_value(max(0.0, target - pyo.value(m.Stock[b, k, t])))
     for b, t in m.GARRISON_DAYS:
-        missing = data.garrison_required_troops[b, t] - pyo.value(m.Troops[b])
+        troops = pyo.value(m.Troops[b, t]) if (b, t) in m.TROOP_DAYS else 0.0
+        missing = data.garrison_required_troops[b, t] - troops
         m.GarrisonShortfall[b, t].set_value(max(0.0, missing))
+    for b, k in m.END_CHOICES:
+        m.EndChoice[b, k].set_value(1)  # the opening stock, which the carried stock holds
 
 
 def trivial_start(view: MatrixView) -> npt.NDArray[np.float64]:
@@ -137,7 +143,7 @@ def _groups(view: MatrixView, integer_cols: npt.NDArray[np.intp]) -> list[list[i
     convoys: dict[tuple[int, str], list[int]] = {}
     for position, col in enumerate(integer_cols):
         var = view.columns[col]
-        if var.parent_component().name == "Assign":
+        if var.parent_component().name in ALLOCATION_COMPONENTS:
             allocation.append(position)
             continue
         line_id, day = var.index()[:2]
@@ -178,6 +184,8 @@ def reoptimised_columns(
         name, key = var.parent_component().name, var.index()
         if name in CONVOY_COMPONENTS:
             free[integer_col] = key[0] in serving and repaired[integer_col] < 0.5
+        elif name == "EndChoice":
+            free[integer_col] = bool(hurt)
         elif name == "Assign" and key[1] in hurt:
             free[integer_col] = True
             if key[0] in stationed:

@@ -15,12 +15,16 @@ class SolvedValues:
     """Variable values (and the ``Troops`` and ``Demand`` expressions) of a solved model."""
 
     assign: Mapping[tuple[UnitId, BaseId], float]
-    troops: Mapping[BaseId, float]
+    troops: Mapping[tuple[BaseId, Day], float]
+    """Persons counting at each base on each day (absent = none)."""
     garrison_shortfall: Mapping[tuple[BaseId, Day], float]
     stock: Mapping[tuple[Any, ...], float]
     met: Mapping[tuple[Any, ...], float]
     shortfall: Mapping[tuple[Any, ...], float]
     demand: Mapping[tuple[Any, ...], float]
+    daily_demand: Mapping[tuple[Any, ...], float]
+    """Demand without the supplies issued to units leaving for their journey."""
+    end_deficit: Mapping[tuple[BaseId, Any], float]
     source: Mapping[tuple[Any, ...], float]
     depart: Mapping[tuple[LineId, Day], float]
     vehicles: Mapping[tuple[LineId, Day, VehicleTypeId], float]

@@ -48,6 +48,19 @@ def define_stock_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.SafetyDeficit = pyo.Var(m.SAFETY_DAYS, domain=pyo.NonNegativeReals)
 
 
+def define_end_stock_variables(m: pyo.ConcreteModel, index: ModelIndex) -> None:
+    """``EndDeficit[b, k]`` ≥ 0 units below the end-stock target at the close of day H
+    (END_STOCK_POINTS), bounded by the largest the target can be; ``EndChoice[b, k]`` ∈ {0, 1}
+    picks the opening stock (1) or the safety target (0) where the lesser of the two depends on
+    the allocation (END_CHOICES)."""
+    m.EndDeficit = pyo.Var(
+        m.END_STOCK_POINTS,
+        domain=pyo.NonNegativeReals,
+        bounds=lambda _, b, k: (0.0, index.end_targets[b, k].highest),
+    )
+    m.EndChoice = pyo.Var(m.END_CHOICES, domain=pyo.Binary)
+
+
 def define_source_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     """``SourceSupply[b, k, t]`` ∈ [0, source_per_day[b, k, t]] drawn from the source (SOURCE_DAYS).
 

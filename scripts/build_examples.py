@@ -1135,15 +1135,19 @@ def build_tiny() -> Scenario:
     5      L-A     A, day 6      10            A 0, B 0
     =====  ======  ============  ============  ===========================
 
-    **Objective** with the default weights:
+    Under the default ``priorities`` objective the shortfall comes first, and it is the same
+    10 kL on day 2 in every plan; exposure comes next and decides A first (720 km against 900).
 
-    * shortfall: 10 kL x 16 x 1000 = 160,000;
+    **Objective** with the default weights (a shortfall on day t of 6 weighs
+    1 + (6 - t) / 12, so 4/3 on day 2):
+
+    * shortfall: 10 kL x 16 x 1000 x 4/3 = 213,333.33;
     * garrison and safety stock: 0;
     * exposure: 0.01 x (3 x 120 km + 2 x 180 km) x risk 1 = 0.01 x 720 = 7.2;
     * cost: 0.001 x (tanker 720 km x 2 USD = 1,440 USD + water drawn 90 kL carried + 30 kL drunk
       at the hub = 120 kL x 10 USD = 1,200 USD) = 0.001 x 2,640 = 2.64;
 
-    total 160,009.84 (B first would cost 160,010.56). The days on which the hub draws its water
+    total 213,343.17 (B first would cost 213,343.89). The days on which the hub draws its water
     are free (it may store up to 40 kL), only the total of 120 kL is fixed. The MIP gap is set to 0
     so that the solver proves this optimum rather than stopping near it.
     """

@@ -97,7 +97,8 @@ def _camp_water(convoys: Sequence[Convoy]) -> list[tuple[Any, ...]]:
         closing = opening + arrivals - met
         rows.append(
             ("CAMP", "WATER", day, opening, arrivals, 0.0, 0.0, CAMP_WATER_DEMAND, met,
-             CAMP_WATER_DEMAND - met, closing, 200.0, 180.0, closing / CAMP_WATER_DEMAND)
+             CAMP_WATER_DEMAND - met, closing, 200.0, 180.0, closing / CAMP_WATER_DEMAND,
+             CAMP_WATER_DEMAND)
         )  # fmt: skip
         opening = closing
     return rows
@@ -129,6 +130,7 @@ def synthetic_plan(convoys: Sequence[Convoy], camp_garrison_shortfall: int) -> P
         "shortfall": 1000.0 * shortfall,
         "garrison": 10.0 * troop_days,
         "safety_stock": 0.0,
+        "end_stock": 0.0,
         "exposure": 0.01 * exposure,
         "cost": 0.001 * cost,
     }
@@ -136,9 +138,9 @@ def synthetic_plan(convoys: Sequence[Convoy], camp_garrison_shortfall: int) -> P
         "allocation": _frame(
             "allocation",
             [
-                ("U1", 600, "CAMP", "CAMP", 0.0, 0.0),
-                ("U2", 400, "HUB", "HUB", 0.0, 0.0),
-                ("U3", 150, "PORT", "HUB", 600.0, 43_750.0),
+                ("U1", 600, "CAMP", "CAMP", 0.0, 0.0, None, None, 0, 0.0),
+                ("U2", 400, "HUB", "HUB", 0.0, 0.0, None, None, 0, 0.0),
+                ("U3", 150, "PORT", "HUB", 600.0, 43_750.0, 1, 3, 2, 0.0),
             ],
         ),
         "garrison": _frame(
@@ -187,6 +189,7 @@ def synthetic_plan(convoys: Sequence[Convoy], camp_garrison_shortfall: int) -> P
             "shortfall_units": shortfall,
             "garrison_troop_days": float(troop_days),
             "safety_stock_unit_days": 0.0,
+            "end_stock_deficit_units": 0.0,
             "exposure": exposure,
             "cost_usd": cost,
         },

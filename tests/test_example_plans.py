@@ -79,10 +79,10 @@ def mali(tmp_path_factory: pytest.TempPathFactory) -> PlanRun:
 
 def test_tiny_plan_is_the_hand_derived_optimum(tiny: PlanRun) -> None:
     """``build_tiny`` derives it: L-A on days 1, 3, 5 (20, 20, 10 kL), L-B on days 2, 4 (20 kL),
-    10 kL short at CAMP-B on day 2, objective 160,000 + 7.2 + 2.64 = 160,009.84."""
+    10 kL short at CAMP-B on day 2, objective 213,333.33 + 7.2 + 2.64 = 213,343.17."""
     plan = tiny.plan
     assert plan.status.value == "optimal"
-    assert plan.objective == pytest.approx(160_009.84, abs=1e-4)
+    assert plan.objective == pytest.approx(640_000 / 3 + 7.2 + 2.64, abs=1e-4)
     convoys = plan.tables["convoys"].sort_values("depart_day")
     assert list(zip(convoys.line_id, convoys.depart_day, strict=True)) == [
         ("L-A", 1),
@@ -164,16 +164,20 @@ def test_mali_plan_workbook_opens_in_libreoffice(mali: PlanRun, tmp_path: Path) 
 def test_a_solve_stopped_before_any_plan_falls_back_to_the_plan_without_convoys(
     tmp_path: Path,
 ) -> None:
-    """With no time at all HiGHS finds nothing; the do-nothing plan is valid and said to be so."""
+    """With no time at all HiGHS finds nothing: the status says no plan was found, and the
+    workbook shows the mission with no deliveries, its stores used before anything falls short."""
     run = plan_workbook(ROOT / "inputs" / "tiny.xlsx", tmp_path / "plan.xlsx", time_limit_s=1e-6)
-    assert run.plan.status.value == "feasible"
-    assert "before any plan was found" in run.plan.termination
-    assert "no convoys" in run.plan.termination
+    assert run.plan.status.value == "no_solution"
+    assert not run.plan.status.has_plan
+    assert run.plan.termination.startswith("no plan found within the time limit")
+    assert "no deliveries" in run.plan.termination
     assert run.plan.tables["convoys"].empty
     check_plan(run.data, run.plan)
+    stock = run.plan.tables["stock"].set_index(["base_id", "day"])
+    assert stock.loc[("CAMP-A", 1), "met"] == pytest.approx(10.0)  # its 10 kL are drunk on day 1
     summary = openpyxl.load_workbook(tmp_path / "plan.xlsx")["Summary"]
     texts = [v for row in summary.iter_rows(values_only=True) for v in row if isinstance(v, str)]
-    assert any("no convoys" in text for text in texts)
+    assert any(text.startswith("No plan found within the time limit") for text in texts)
 
 
 def test_a_plan_workbook_reads_back_as_the_scenario_it_was_solved_from(tiny: PlanRun) -> None:

@@ -34,6 +34,7 @@ CONTRACT_SHEETS = {
     "Cargo": "cargo",
     "Stock": "stock",
     "Shortfalls": "shortfalls",
+    "EndStock": "end_stock",
     "Routes": "routes",
 }
 REQUIRED_KPIS = (
@@ -270,7 +271,8 @@ def _stock_rows() -> list[tuple[Any, ...]]:
             dos = closing / demand[day - 1] if demand[day - 1] else float("nan")
             rows.append(
                 (base, supply, day, opening, arrivals[day - 1], 0.0, 0.0, demand[day - 1],
-                 met, demand[day - 1] - met, closing, 500.0, demand[day - 1] * 3, dos)
+                 met, demand[day - 1] - met, closing, 500.0, demand[day - 1] * 3, dos,
+                 demand[day - 1])
             )  # fmt: skip
             opening = closing
     return rows
@@ -291,10 +293,10 @@ def plan() -> Plan:
         "allocation": _frame(
             "allocation",
             [
-                ("U1", 150, "GAO", "GAO", 0.0, 0.0),
-                ("U2", 250, "GAO", "KID", 350.0, 43750.0),
-                ("U3", 200, "TES", "TES", 0.0, 0.0),
-                ("U4", 50, "KID", "TES", 200.0, 5000.0),
+                ("U1", 150, "GAO", "GAO", 0.0, 0.0, None, None, 0, 0.0),
+                ("U2", 250, "GAO", "KID", 350.0, 43750.0, 1, 3, 2, 8750.0),
+                ("U3", 200, "TES", "TES", 0.0, 0.0, None, None, 0, 0.0),
+                ("U4", 50, "KID", "TES", 200.0, 5000.0, 1, 2, 1, 1000.0),
             ],
         ),
         "garrison": _frame(
@@ -346,6 +348,13 @@ def plan() -> Plan:
             [
                 ("TES", "WATER", 3, 10.0, "\t=1 escort exhausted"),
                 ("KID", "WATER", 3, 0.0, "\r=1"),
+            ],
+        ),
+        "end_stock": _frame(
+            "end_stock",
+            [
+                ("KID", "WATER", 100.0, 100.0, 60.0, 40.0, 2.5, 1.5, "fleet exhausted"),
+                ("TES", "WATER", 50.0, 50.0, 10.0, 40.0, 50.0 / 30.0, 10.0 / 30.0, "=1"),
             ],
         ),
         "routes": _frame(
@@ -597,9 +606,31 @@ def test_kpis_equal_sums_over_the_plan_tables(workbook_path: Path, plan: Plan) -
     assert kpis["cost_usd"] == 94150.0
 
 
+def test_sustainment_kpis_count_stock_below_targets(workbook_path: Path) -> None:
+    """Closing WATER: KID 120, 100, 60 and TES 20, 0, 10 against safety targets of 120 and 90;
+    KID RATIONS has no demand. Below target: KID days 2-3, TES days 1-3 (2 points, 5 days); the
+    worst days of supply is TES day 2 (0). EndStock misses: KID 40 and TES 40. Mission-wide WATER
+    days of supply: (100 + 50) / (40 + 30) on day 1, (60 + 10) / (40 + 30) on day 3."""
+    kpis = _kpis(_load(workbook_path))
+    assert kpis["stock_points_below_safety"] == 2
+    assert kpis["stock_point_days_below_safety"] == 5
+    assert kpis["worst_days_of_supply"] == 0
+    assert kpis["end_stock_misses"] == 2
+    assert kpis["end_stock_deficit"] == pytest.approx(80.0)
+    assert kpis["days_of_supply_start_WATER"] == pytest.approx(150 / 70)
+    assert kpis["days_of_supply_end_WATER"] == pytest.approx(70 / 70)
+
+
 def test_objective_terms_table_shows_weighted_raw_and_share(workbook_path: Path) -> None:
     terms = _table_frame(_load(workbook_path)["Summary"], "ObjectiveTerms").set_index("term")
-    assert list(terms.index) == ["shortfall", "garrison", "safety_stock", "exposure", "cost"]
+    assert list(terms.index) == [
+        "shortfall",
+        "garrison",
+        "safety_stock",
+        "end_stock",
+        "exposure",
+        "cost",
+    ]
     assert terms.loc["garrison", "weighted_value"] == 2000.0
     assert terms.loc["garrison", "raw_value"] == 450.0
     assert terms.loc["garrison", "raw_unit"] == "troop-days"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from models.data import ModelData
+from models.expressions import troops_present
 from models.sets import ModelIndex, escort_group_size
 
 
@@ -17,7 +18,7 @@ def add_escorts(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> Non
         \qquad \text{(escort\_groups)}
 
         \sum_{(l,t') \in E_{h,t}} \mathit{EscortTroops}_{l,t'}
-        \le \sum_{u \in U^{esc}_h} \mathit{strength}_u \, \mathit{Assign}_{u,h}
+        \le \sum_{u \in U^{esc}_h} \mathit{strength}_u \, p_{u,h,t}
         \quad \forall (h,t) \in \mathit{ESCORT\_DAYS}
         \qquad \text{(escort\_capacity)}
 
@@ -25,7 +26,9 @@ def add_escorts(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> Non
     convoy times ``Depart`` plus the troops per group times ``EscortGroups``;
     :math:`E_{h,t}` are the escorted departures from h away on day t
     (:math:`t' \le t < t' + \mathit{round\_trip\_days}_l`) and :math:`U^{esc}_h` the
-    escort-capable units that may be allocated to h. Units: vehicles; troops (persons).
+    escort-capable units that may be allocated to h, counted on day t as in ``Troops``
+    (:math:`p_{u,h,t}`: a unit relocating away escorts from h only before its move day, one
+    arriving only from its arrival day). Units: vehicles; troops (persons).
     """
     vehicles_of: dict[tuple[str, int], list[str]] = {}
     for line_id, t, v in index.CONVOY_VEHICLES:
@@ -42,9 +45,6 @@ def add_escorts(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> Non
         m.ESCORT_DAYS,
         rule=lambda m, h, t: (
             sum(m.EscortTroops[d] for d in index.escorts_away[h, t])
-            <= sum(
-                data.unit_strength[u] * m.Assign[u, h]
-                for u in index.escort_units_at_base.get(h, ())
-            )
+            <= troops_present(m, data, index.escort_units_at_base.get(h, ()), h, t)
         ),
     )

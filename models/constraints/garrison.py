@@ -12,7 +12,7 @@ def add_garrison(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     .. math::
         \mathit{GarrisonShortfall}_{b,t} \ge \mathit{garrison\_required\_troops}_{b,t}
-        - \mathit{Troops}_b \quad \forall (b, t) \in \mathit{GARRISON\_DAYS}
+        - \mathit{Troops}_{b,t} \quad \forall (b, t) \in \mathit{GARRISON\_DAYS}
         \qquad \text{(garrison\_shortfall)}
 
     GARRISON_DAYS holds the (base, day) pairs with a positive requirement (minimum garrison plus
@@ -21,6 +21,7 @@ def add_garrison(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.garrison_shortfall = pyo.Constraint(
         m.GARRISON_DAYS,
         rule=lambda m, b, t: (
-            m.GarrisonShortfall[b, t] + m.Troops[b] >= data.garrison_required_troops[b, t]
+            m.GarrisonShortfall[b, t] + (m.Troops[b, t] if (b, t) in m.TROOP_DAYS else 0)
+            >= data.garrison_required_troops[b, t]
         ),
     )

@@ -22,7 +22,7 @@ def add_stock(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> None:
         - \mathit{Met}_{b,k,t}
         \quad \forall (b,k,t) \in \mathit{STOCK\_DAYS} \qquad \text{(stock\_balance)}
 
-        \mathit{SafetyDeficit}_{b,k,t} \ge \mathit{safety\_stock\_days}_k \, \mathit{Demand}_{b,k,t}
+        \mathit{SafetyDeficit}_{b,k,t} \ge \mathit{safety\_stock\_days}_k \, \mathit{DailyDemand}_{b,k,t}
         - \mathit{Stock}_{b,k,t} \quad \forall (b,k,t) \in \mathit{SAFETY\_DAYS}
         \qquad \text{(safety\_stock)}
 
@@ -57,6 +57,6 @@ def add_stock(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> None:
         m.SAFETY_DAYS,
         rule=lambda m, b, k, t: (
             m.SafetyDeficit[b, k, t] + m.Stock[b, k, t]
-            >= data.safety_stock_days[k] * m.Demand[b, k, t]
+            >= data.safety_stock_days[k] * m.DailyDemand[b, k, t]
         ),
     )

@@ -50,6 +50,9 @@ class UnitSpec:
     candidates: tuple[str, ...]
     escort_capable: bool
     km: float
+    move_day: int = 1
+    transit_days: int = 0
+    move_exposure: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,10 @@ class Mission:
     routes: dict[str, RouteSpec] = field(default_factory=dict)
     lines: dict[str, LineData] = field(default_factory=dict)
     line_terms: dict[str, LineTerms] = field(default_factory=dict)
+    objective_policy: str = "priorities"
+    end_stock_policy: str = "safety"
+    rationing: bool = False
+    vehicle_range_km: dict[str, float] = field(default_factory=dict)
 
     def supply(
         self,
@@ -157,9 +164,22 @@ class Mission:
         candidates: tuple[str, ...] = (),
         escort_capable: bool = False,
         km: float = 0.0,
+        move_day: int = 1,
+        transit_days: int = 0,
+        move_exposure: float = 0.0,
     ) -> Mission:
-        """A unit at ``base`` that may move to ``candidates`` (each ``km`` away)."""
-        self.units[u] = UnitSpec(strength, base, (base, *candidates), escort_capable, km)
+        """A unit at ``base`` that may move to ``candidates`` (each ``km`` away), leaving on
+        ``move_day`` and ``transit_days`` on the road, exposed to ``move_exposure``."""
+        self.units[u] = UnitSpec(
+            strength,
+            base,
+            (base, *candidates),
+            escort_capable,
+            km,
+            move_day,
+            transit_days,
+            move_exposure,
+        )
         return self
 
     def garrison_required(self, b: str, troops: int, days: Iterable[int]) -> Mission:
@@ -332,6 +352,17 @@ class Mission:
             },
             route_entries=self._route_entries(departures),
             weights=self.weights,
+            objective_policy=self.objective_policy,  # type: ignore[arg-type]
+            end_stock_policy=self.end_stock_policy,  # type: ignore[arg-type]
+            rationing=self.rationing,
+            unit_move_day={u: s.move_day for u, s in self.units.items()},
+            relocation_days={
+                (u, b): s.transit_days for u, s in self.units.items() for b in s.candidates[1:]
+            },
+            relocation_exposure={
+                (u, b): s.move_exposure for u, s in self.units.items() for b in s.candidates[1:]
+            },
+            vehicle_range_km=dict(self.vehicle_range_km),
         )
 
     def _route_entries(

@@ -22,11 +22,18 @@ TOLERANCE = 1e-5
 
 def check_plan(data: ModelData, plan: Plan) -> None:
     """Raise ``AssertionError`` listing every way ``plan`` breaks the rules of SPEC §3."""
-    assert plan.status.has_plan, f"no plan to check: {plan.status} ({plan.termination})"
+    assert plan.status.has_plan or not plan.tables["stock"].empty, (
+        f"no plan to check: {plan.status} ({plan.termination})"
+    )
     problems = [
         *_columns(plan),
         *_allocation(data, plan),
+        *_relocation(data, plan),
         *_stock(data, plan),
+        *_store_first(data, plan),
+        *_end_stock(data, plan),
+        *_reasons(data, plan),
+        *_air_range(data, plan),
         *_convoys(data, plan),
         *_cargo(data, plan),
         *_routes(data, plan),
@@ -62,35 +69,70 @@ def _allocation(data: ModelData, plan: Plan) -> Iterator[str]:
     allocation = plan.tables["allocation"]
     if sorted(allocation["unit_id"]) != sorted(data.UNITS):
         yield "allocation does not list every unit exactly once"
-    troops: dict[str, int] = defaultdict(int)
     for row in allocation.itertuples():
         if row.to_base_id not in data.unit_candidate_bases[row.unit_id]:
             yield f"unit {row.unit_id} at {row.to_base_id}, not a candidate base"
-        troops[row.to_base_id] += int(row.strength)
-    for b, n in troops.items():
+    for (b, t), n in _troops_at(data, plan).items():
         if n > data.accommodation_troops.get(b, 0):
-            yield f"{n} troops at {b} exceed accommodation {data.accommodation_troops.get(b, 0)}"
+            yield f"{n} troops at {b} on day {t} exceed accommodation {data.accommodation_troops.get(b, 0)}"
 
 
-def _troops_at(plan: Plan) -> dict[str, int]:
-    troops: dict[str, int] = defaultdict(int)
+def _relocation(data: ModelData, plan: Plan) -> Iterator[str]:
+    """A moving unit leaves on its move day and arrives after ceil-days of travel, as data says."""
     for row in plan.tables["allocation"].itertuples():
-        troops[row.to_base_id] += int(row.strength)
+        if row.from_base_id == row.to_base_id:
+            continue
+        days = data.relocation_days.get((row.unit_id, row.to_base_id), 0)
+        expected = (data.move_day(row.unit_id), data.move_day(row.unit_id) + days, days)
+        if (row.move_day, row.arrival_day, row.transit_days) != expected:
+            yield f"unit {row.unit_id} moves on {row.move_day}, arrives {row.arrival_day}, expected {expected}"
+
+
+def _stays(row: object) -> bool:
+    return bool(row.from_base_id == row.to_base_id)  # type: ignore[attr-defined]
+
+
+def _troops_at(data: ModelData, plan: Plan, *, escorts: bool = False) -> dict[tuple[str, int], int]:
+    """Persons counting at each base and day, read from the allocation table alone: a unit that
+    moves is at its old base before its move day and at its new one from its arrival day."""
+    troops: dict[tuple[str, int], int] = defaultdict(int)
+    for row in plan.tables["allocation"].itertuples():
+        if escorts and not data.unit_escort_capable.get(row.unit_id, False):
+            continue
+        for t in data.DAYS:
+            if _stays(row) or t < row.move_day:
+                troops[row.from_base_id, t] += int(row.strength)
+            elif t >= row.arrival_day:
+                troops[row.to_base_id, t] += int(row.strength)
     return troops
+
+
+def _journey_issues(data: ModelData, plan: Plan) -> dict[tuple[str, str, int], float]:
+    """Supplies issued at a moving unit's old base on its move day for its days on the road."""
+    issued: dict[tuple[str, str, int], float] = defaultdict(float)
+    for row in plan.tables["allocation"].itertuples():
+        if _stays(row) or row.move_day > data.horizon_days:
+            continue
+        for k in data.SUPPLIES:
+            rate = data.consumption_per_troop_day.get((row.from_base_id, k), 0.0)
+            issued[row.from_base_id, k, int(row.move_day)] += rate * row.strength * row.transit_days
+    return issued
 
 
 def _stock(data: ModelData, plan: Plan) -> Iterator[str]:
     stock = plan.tables["stock"].set_index(["base_id", "supply_id", "day"])
-    troops = _troops_at(plan)
+    troops = _troops_at(data, plan)
+    issued = _journey_issues(data, plan)
     arrivals = _cargo_by(plan, "base_id", "arrival_day")
     departures = _cargo_departures(data, plan)
     for b, k in data.STOCK_POINTS:
         closing_before = data.initial_stock.get((b, k), 0.0)
         for t in data.DAYS:
             row = stock.loc[(b, k, t)]
-            demand = data.consumption_per_troop_day.get((b, k), 0.0) * troops[
-                b
+            daily = data.consumption_per_troop_day.get((b, k), 0.0) * troops[
+                b, t
             ] + data.fixed_demand.get((b, k, t), 0.0)
+            demand = daily + issued.get((b, k, t), 0.0)
             where = f"stock {b}/{k} day {t}"
             if not _close(row.opening, closing_before):
                 yield f"{where}: opening {row.opening} is not the previous closing {closing_before}"
@@ -105,6 +147,8 @@ def _stock(data: ModelData, plan: Plan) -> Iterator[str]:
                 yield f"{where}: closing {row.closing} outside [0, capacity]"
             if not _close(row.demand, demand) or not _close(row.met + row.shortfall, demand):
                 yield f"{where}: met {row.met} + shortfall {row.shortfall} != demand {demand}"
+            if not _close(row.daily_demand, daily):
+                yield f"{where}: daily demand {row.daily_demand} != {daily}"
             if min(row.met, row.shortfall, row.source_supply) < -TOLERANCE:
                 yield f"{where}: negative flow"
             closing_before = row.closing
@@ -234,11 +278,7 @@ def _fleet(data: ModelData, plan: Plan) -> Iterator[str]:
 
 
 def _escorts(data: ModelData, plan: Plan) -> Iterator[str]:
-    allocation = plan.tables["allocation"]
-    pool: dict[str, int] = defaultdict(int)
-    for row in allocation.itertuples():
-        if data.unit_escort_capable.get(row.unit_id, False):
-            pool[row.to_base_id] += int(row.strength)
+    pool = _troops_at(data, plan, escorts=True)
     away: dict[tuple[str, int], int] = defaultdict(int)
     for row in plan.tables["convoys"].itertuples():
         key = (row.line_id, row.depart_day)
@@ -257,8 +297,127 @@ def _escorts(data: ModelData, plan: Plan) -> Iterator[str]:
         for day in range(int(row.depart_day), int(row.return_day)):
             away[row.origin_id, day] += int(row.escort_troops)
     for (h, day), n in away.items():
-        if n > pool[h]:
-            yield f"{n} escort troops away from {h} on day {day}, {pool[h]} escort-capable there"
+        if day <= data.horizon_days and n > pool[h, day]:
+            yield f"{n} escort troops away from {h} on day {day}, {pool[h, day]} escort-capable there"
+
+
+STOCK_NOISE = 1e-4
+"""Quantities below this (t or kL) are solver noise for the sustainment rules."""
+
+
+def _store_first(data: ModelData, plan: Plan) -> Iterator[str]:
+    """No shortfall on a day its base closes with stock of the class, unless rationing."""
+    if data.rationing:
+        return
+    stock = plan.tables["stock"]
+    both = stock[(stock["shortfall"] > STOCK_NOISE) & (stock["closing"] > STOCK_NOISE)]
+    for row in both.itertuples():
+        yield (
+            f"{row.base_id}/{row.supply_id} is {row.shortfall:.4g} short on day {row.day} "
+            f"while closing the day with {row.closing:.4g} in store"
+        )
+
+
+def _end_stock(data: ModelData, plan: Plan) -> Iterator[str]:
+    """Each stock point closes the last day at its end-stock target, or the miss is reported
+    with a reason; the target follows the policy, recomputed here from the tables."""
+    last = data.horizon_days
+    stock = plan.tables["stock"].set_index(["base_id", "supply_id", "day"])
+    table = plan.tables["end_stock"].set_index(["base_id", "supply_id"])
+    for b, k in data.STOCK_POINTS:
+        opening = data.initial_stock.get((b, k), 0.0)
+        daily = float(stock.loc[(b, k, last), "daily_demand"])
+        safety = data.safety_stock_days.get(k, 0.0) * daily
+        target = {"opening": opening, "safety": min(opening, safety), "none": 0.0}[
+            data.end_stock_policy
+        ]
+        closing = float(stock.loc[(b, k, last), "closing"])
+        if target <= STOCK_NOISE:
+            continue
+        if (b, k) not in table.index:
+            yield f"{b}/{k} has an end-stock target of {target:.4g} but no EndStock row"
+            continue
+        row = table.loc[(b, k)]
+        if not _close(float(row["target"]), target) or not _close(float(row["closing"]), closing):
+            yield f"{b}/{k} EndStock says target {row['target']}, closing {row['closing']}"
+        missing = max(0.0, target - closing)
+        if (
+            not _close(float(row["deficit"]), missing)
+            and abs(row["deficit"] - missing) > STOCK_NOISE
+        ):
+            yield f"{b}/{k} closes {missing:.4g} below its end target, EndStock says {row['deficit']}"
+        if missing > STOCK_NOISE and not row["reason"]:
+            yield f"{b}/{k} misses its end-stock target with no reason"
+
+
+def _reasons(data: ModelData, plan: Plan) -> Iterator[str]:
+    """Reasons that can be checked from the tables alone are true of them."""
+    stock = plan.tables["stock"].set_index(["base_id", "supply_id", "day"])
+    for row in plan.tables["shortfalls"].itertuples():
+        deliveries = _possible_deliveries(data, row.base_id, row.supply_id, row.day)
+        local = (row.base_id, row.supply_id) in data.SOURCES
+        where = f"shortfall {row.base_id}/{row.supply_id} day {row.day}"
+        if "no open path" in row.reason and (deliveries or local):
+            yield f"{where} says no open path, but {len(deliveries)} departures or a source could serve it"
+        if not deliveries and not local and "no open path" not in row.reason:
+            yield f"{where} has no open path but says {row.reason!r}"
+        if "source exhausted" in row.reason and not _some_source_exhausted(
+            data, stock, row.base_id, row.supply_id, row.day, deliveries
+        ):
+            yield f"{where} says source exhausted, but no source that could feed it is at its limit"
+
+
+def _possible_deliveries(data: ModelData, b: str, k: str, t: int) -> list[tuple[str, int]]:
+    """(line, departure day) of every departure that could bring k to b by day t."""
+    found = []
+    for line_id, line in data.lines.items():
+        carried = set().union(*(data.vehicle_cargo_types[v] for v in line.vehicle_types))
+        if b not in line.path[1:] or data.cargo_type[k] not in carried:
+            continue
+        if (line.origin, k) not in data.STOCK_POINTS:
+            continue
+        found += [(line_id, d) for d in line.departure_days if d + line.drop_offset_days[b] <= t]
+    return found
+
+
+def _some_source_exhausted(
+    data: ModelData,
+    stock: pd.DataFrame,
+    b: str,
+    k: str,
+    t: int,
+    deliveries: list[tuple[str, int]],
+) -> bool:
+    """A source that could have fed (b, k) by day t gave all it could: the local one at its total
+    or its daily limit, or an origin that shipped to b ran dry on a departure day."""
+
+    def at_limit(base: str, day: int) -> bool:
+        if (base, k) not in data.SOURCES:
+            return True
+        drawn = stock.xs((base, k), level=("base_id", "supply_id"))["source_supply"]
+        total = data.source_total.get((base, k))
+        per_day = data.source_per_day.get((base, k, day))
+        return (total is not None and drawn.sum() >= total - TOLERANCE * max(1.0, total)) or (
+            per_day is not None and drawn.loc[day] >= per_day - TOLERANCE * max(1.0, per_day)
+        )
+
+    if (b, k) in data.SOURCES and any(at_limit(b, day) for day in range(1, t + 1)):
+        return True
+    for line_id, d in deliveries:
+        origin = data.lines[line_id].origin
+        if stock.loc[(origin, k, d), "closing"] <= STOCK_NOISE and at_limit(origin, d):
+            return True
+    return False
+
+
+def _air_range(data: ModelData, plan: Plan) -> Iterator[str]:
+    """Aircraft fly only lines whose every leg is within their range."""
+    convoys = plan.tables["convoys"].set_index("convoy_id")
+    for row in plan.tables["convoy_vehicles"].itertuples():
+        line = data.lines[convoys.loc[row.convoy_id, "line_id"]]
+        reach = data.vehicle_range_km.get(row.vehicle_type_id)
+        if reach is not None and max(line.leg_km, default=0.0) > reach + TOLERANCE:
+            yield f"{row.convoy_id} flies {row.vehicle_type_id} on a {max(line.leg_km)} km leg, range {reach}"
 
 
 def _close(a: float, b: float) -> bool:

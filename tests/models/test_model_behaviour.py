@@ -160,7 +160,8 @@ def test_more_capacity_never_worsens_the_objective(tight: Mission, richer: Missi
 
 
 def test_a_shortfall_cheaper_than_the_convoy_says_so() -> None:
-    """A truck trip costs 1e6 USD (weighted 1000) against 10 t short (weighted 1 each): no convoy.
+    """Under the weights policy, a truck trip costs 1e6 USD (weighted 1000) against 10 t short
+    (weighted 0.1 each, day factor 1 on the last day): no convoy.
 
     Nothing binds, so the reason is the objective's choice. Objective = 0.1 · 10 = 1.
     """
@@ -174,6 +175,7 @@ def test_a_shortfall_cheaper_than_the_convoy_says_so() -> None:
         .demand("CAMP", "RATIONS", [2], 10.0)
     )
     mission.weights = replace(mission.weights, shortfall=0.1)
+    mission.objective_policy = "weights"
     plan = solve_checked(mission.build())
 
     assert plan.tables["convoys"].empty

@@ -1,7 +1,9 @@
 """Small instances whose optimum is derived by hand in each docstring and asserted exactly.
 
-Weights unless stated: shortfall 1000 x priority factor (1), garrison 100, safety stock 1,
-exposure 0.01, cost 0.001 per USD.
+Weights unless stated: shortfall 1000 x priority factor (1) x day factor, garrison 100, safety
+stock 1, exposure 0.01, cost 0.001 per USD. The day factor of a shortfall on day t of H is
+phi_t = 1 + (H - t) / (2H): an earlier shortfall weighs more, so a store is used before demand
+goes unmet. ``Plan.objective`` is the weighted sum of the terms of the plan the priorities chose.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ def test_one_truck_every_other_day(road_mission: Mission) -> None:
 
     The truck can leave on days 1 and 3 (or 2 and 4): a third trip would leave on day 5 and
     arrive after the horizon. So 2 convoys carry 20 t; day 1 can never be met (nothing arrives
-    before day 2): shortfall 50 - 20 = 30 t. Objective = 1000·30 + 0.001·2·100 = 30000.2.
+    before day 2): shortfall 50 - 20 = 30 t. Leaving on days 1 and 3 (arriving 2 and 4) the
+    loads meet days 2 and 4, short days 1, 3, 5: phi = 1.4 + 1.2 + 1.0 = 3.6; leaving on days 2
+    and 4 leaves days 1, 2, 4 short: 1.4 + 1.3 + 1.1 = 3.8. Objective = 1000·10·3.6 + 0.001·2·100
+    = 36000.2.
     """
     data = road_mission.demand("CAMP", "RATIONS", range(1, 6), 10.0).build()
     plan = solve_checked(data)
@@ -31,7 +36,8 @@ def test_one_truck_every_other_day(road_mission: Mission) -> None:
     assert plan.tables["cargo"]["quantity"].sum() == pytest.approx(20.0)
     assert plan.raw_terms["shortfall_units"] == pytest.approx(30.0)
     assert plan.raw_terms["cost_usd"] == pytest.approx(200.0)
-    assert plan.objective == pytest.approx(30000.2)
+    assert plan.objective == pytest.approx(36000.2)
+    assert sorted(plan.tables["shortfalls"]["day"]) == [1, 3, 5]
     assert shortfall_reasons(plan)["CAMP", "RATIONS", 1] == "no open path in the window"
 
 
@@ -82,7 +88,9 @@ def test_escorts_limit_convoys() -> None:
     Departures that arrive in time leave on days 1–3, so at most 2 convoys (days 1 and 3). The
     day-1 convoy takes 20 t (2 trucks) to one camp and covers its days 2–3; the day-3 convoy
     arrives on day 4 where only that day's 10 t is useful (1 truck). Met 30 of 60 t:
-    shortfall 30, 3 truck trips. Objective = 1000·30 + 0.001·3·100 = 30000.3.
+    shortfall 30, 3 truck trips. Whichever camp the day-3 convoy serves, the shortfalls fall on
+    days 2, 3 and 4 once each: phi = 1.25 + 1.125 + 1.0 = 3.375.
+    Objective = 1000·10·3.375 + 0.001·3·100 = 33750.3.
     The camp without a convoy on days 2–3 is short because the escort was away.
     """
     data = escorted_two_camps(escort_strength=10).build()
@@ -91,7 +99,7 @@ def test_escorts_limit_convoys() -> None:
     assert len(plan.tables["convoys"]) == 2
     assert plan.tables["convoys"]["vehicles"].sum() == 3
     assert plan.raw_terms["shortfall_units"] == pytest.approx(30.0)
-    assert plan.objective == pytest.approx(30000.3)
+    assert plan.objective == pytest.approx(33750.3)
     unserved = (
         "C2"
         if "L1" in set(plan.tables["convoys"]["line_id"][plan.tables["convoys"]["depart_day"] == 1])
@@ -203,8 +211,8 @@ def test_garrison_pulls_a_unit_unless_accommodation_forbids(
 def test_troops_drive_demand_and_a_limited_source_runs_dry() -> None:
     """CAMP's 200 troops drink 0.02 kL/day each = 4 kL/day; its borehole gives 3 kL/day.
 
-    No storage, no convoy: 1 kL short each of 3 days, water priority factor 16:
-    objective = 1000·16·3 = 48000; each shortfall is 'source exhausted'.
+    No storage, no convoy: 1 kL short each of 3 days, water priority factor 16, day factors
+    4/3, 7/6 and 1: objective = 1000·16·3.5 = 56000; each shortfall is 'source exhausted'.
     """
     data = (
         Mission(horizon_days=3)
@@ -218,8 +226,8 @@ def test_troops_drive_demand_and_a_limited_source_runs_dry() -> None:
     plan = solve_checked(data)
 
     assert plan.raw_terms["shortfall_units"] == pytest.approx(3.0)
-    assert plan.objective == pytest.approx(48000.0)
-    assert plan.best_bound == pytest.approx(48000.0) and plan.mip_gap_pct == 0.0
+    assert plan.objective == pytest.approx(56000.0)
+    assert plan.mip_gap_pct == 0.0
     assert set(shortfall_reasons(plan).values()) == {"source exhausted"}
 
 

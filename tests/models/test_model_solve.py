@@ -16,7 +16,11 @@ def test_plan_reports_stages_sizes_and_terms(road_mission: Mission) -> None:
     plan = solve_checked(data)
 
     assert plan.status is SolveStatus.optimal
-    assert plan.termination == "optimal within the requested 0 % gap"
+    assert plan.termination == (
+        "optimal within the requested 0 % gap at every priority, in order: shortfall, then "
+        "exposure + cost"
+    )
+    assert [tier.name for tier in plan.tiers] == ["shortfall", "exposure + cost"]
     assert set(plan.timings_s) == {"build", "transfer", "solve", "extract"}
     assert set(plan.model_size) == {"variables", "integer_variables", "constraints", "nonzeros"}
     assert plan.model_size["integer_variables"] == 8  # Depart and Vehicles of days 1-4
@@ -25,13 +29,15 @@ def test_plan_reports_stages_sizes_and_terms(road_mission: Mission) -> None:
         "shortfall_units",
         "garrison_troop_days",
         "safety_stock_unit_days",
+        "end_stock_deficit_units",
         "exposure",
         "cost_usd",
     }
 
 
 def test_progress_goes_through_the_stages_in_order(road_mission: Mission) -> None:
-    """Progress reports start with build and transfer, then solve (with the incumbent), then extract."""
+    """Progress reports start with build and transfer, then solve (the weighted warm-up, with its
+    incumbent), then each priority tier by name, then extract."""
     data = road_mission.demand("CAMP", "RATIONS", range(1, 6), 10.0).build()
     reports: list[SolveProgress] = []
     solve(data, SolveOptions(mip_gap=0.0, progress=reports.append))
@@ -39,8 +45,9 @@ def test_progress_goes_through_the_stages_in_order(road_mission: Mission) -> Non
     stages = [r.stage for r in reports]
     assert stages[:3] == ["build", "transfer", "solve"]
     assert stages[-1] == "extract"
-    incumbents = [r.incumbent for r in reports if r.incumbent is not None]
-    assert incumbents and min(incumbents) == pytest.approx(30000.2)
+    assert "solve: shortfall" in stages and "solve: exposure + cost" in stages
+    incumbents = [r.incumbent for r in reports if r.incumbent is not None and r.stage == "solve"]
+    assert incumbents and min(incumbents) == pytest.approx(36000.2)
 
 
 def test_warm_start_from_a_previous_plan_reaches_the_same_optimum(road_mission: Mission) -> None:
@@ -73,9 +80,10 @@ def test_warm_start_that_no_longer_fits_is_repaired(road_mission: Mission) -> No
 def test_a_warm_start_the_repair_hurt_is_reoptimised_where_it_lost(
     road_mission: Mission,
 ) -> None:
-    """Closing the two days the previous plan used leaves its repair with no convoy (50,000 of
-    shortfall against 30,000): the convoys of L1, which serves the hurt CAMP, are re-optimised,
-    which finds the optimum (convoys on other days), and that start is used."""
+    """Closing the two days the previous plan used (1 and 3) leaves its repair with no convoy
+    (70,000 of day-weighted shortfall against 36,000): the convoys of L1, which serves the hurt
+    CAMP, are re-optimised, which finds the optimum (convoys on days 2 and 4, short on days 1, 2
+    and 4: 1000·10·(1.4 + 1.3 + 1.1) = 38,000), and that start is used."""
     data = road_mission.demand("CAMP", "RATIONS", range(1, 6), 10.0).build()
     first = solve_checked(data)
     line = data.lines["L1"]
@@ -85,15 +93,16 @@ def test_a_warm_start_the_repair_hurt_is_reoptimised_where_it_lost(
     plan = solve_checked(changed, warm_start=first.solution, mip_gap=0.01)
 
     assert plan.start == (
-        "previous plan, repaired to fit and re-optimised where the repair lost (objective 30,000.2)"
+        "previous plan, repaired to fit and re-optimised where the repair lost (objective 38,000.2)"
     )
     assert plan.objective == pytest.approx(solve_checked(changed, mip_gap=0.01).objective)
 
 
 def test_a_warm_start_still_far_worse_after_repair_is_not_used(road_mission: Mission) -> None:
-    """Doubled demand leaves the single truck short (80,000.2 against 30,000.2, 166.7 % worse), and
-    the truck is busy on the days it is not used: re-optimising L1 finds nothing better, so HiGHS
-    gets no start, the plan says why and is the cold optimum."""
+    """Doubled demand leaves the single truck short (96,000.2 against 36,000.2, 166.7 % worse:
+    short 20 t on days 1, 3, 5 and 10 t on days 2, 4, 1000·(20·3.6 + 10·2.4)), and the truck is
+    busy on the days it is not used: re-optimising L1 finds nothing better, so HiGHS gets no
+    start, the plan says why and is the cold optimum."""
     data = road_mission.demand("CAMP", "RATIONS", range(1, 6), 10.0).build()
     first = solve_checked(data)
     doubled = replace(data, fixed_demand={key: 2 * q for key, q in data.fixed_demand.items()})
@@ -103,7 +112,7 @@ def test_a_warm_start_still_far_worse_after_repair_is_not_used(road_mission: Mis
         "previous plan not used: repaired to fit, it is 166.7 % worse than before (more than the "
         "1 % gap), and re-optimising found nothing better"
     )
-    assert plan.objective == pytest.approx(80000.2)
+    assert plan.objective == pytest.approx(96000.2)
 
 
 def test_a_model_without_any_plan_returns_empty_tables_with_columns() -> None:
