@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from logistics.errors import Issue
+from logistics.errors import Issue, Severity
 
 FieldKey = tuple[str, int, str]
 """(sheet name, index of the row in the scenario's tuple, field name); settings use index 0."""
@@ -35,6 +35,10 @@ class CellLocation:
         return Issue(
             sheet=self.sheet, cell=self.cell, header=self.header, value=value, message=message
         )
+
+    def warning(self, value: object, message: str) -> Issue:
+        """A warning (an ``Issue`` that does not stop the run) at this location."""
+        return replace(self.issue(value, message), severity=Severity.warning)
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,12 @@ class SourceMap:
     ) -> Issue:
         """An ``Issue`` located at the cell of (sheet, row index, column)."""
         return self.locate(sheet, index, column).issue(value, message)
+
+    def warning(
+        self, sheet: str, index: int | None, column: str | None, value: object, message: str
+    ) -> Issue:
+        """A warning located at the cell of (sheet, row index, column)."""
+        return self.locate(sheet, index, column).warning(value, message)
 
     def reindexed(self, sheet: str, origins: Sequence[int | None]) -> SourceMap:
         """The map after a sheet's rows were removed, reordered or added.
