@@ -96,6 +96,11 @@ class Column:
         return unit_of(self.name)
 
     @property
+    def is_day(self) -> bool:
+        """Whether the column holds a day of the plan (``first_day``, ``open_to_day``…)."""
+        return self.unit == "day" and self.kind is Kind.whole_number
+
+    @property
     def default_text(self) -> str:
         """The default as a planner would type it; ``""`` when there is none or it is blank."""
         if self.required or self.default is None:
