@@ -40,7 +40,7 @@ from logistics.security import (
 )
 from logistics.template import AUXILIARY_SHEETS
 from logistics.validation import PARTIAL_SCENARIO_RULES, check
-from logistics.warnings import WARNING_RULES
+from logistics.warnings import PARTIAL_WARNING_RULES, WARNING_RULES
 
 NOTES_HEADER = "notes"
 COMMENT_PREFIX = "*"
@@ -85,7 +85,10 @@ def load(path: Path | str, *, strict: bool = False) -> LoadedScenario:
     loaded, issues = _read(Path(path))
     errors = [issue for issue in issues if not issue.is_warning]
     if errors:
-        partial = check(loaded.scenario, loaded.locations, PARTIAL_SCENARIO_RULES)
+        partial = [
+            *check(loaded.scenario, loaded.locations, PARTIAL_SCENARIO_RULES),
+            *check(loaded.scenario, loaded.locations, PARTIAL_WARNING_RULES),
+        ]
         raise InputError(_on_sheets_read([*issues, *partial], loaded.sheet_prefix))
     found = [
         *issues,
@@ -327,8 +330,9 @@ def _header_missing(issues: Sequence[Issue]) -> bool:
     return any(issue.cell is None and issue.header is None for issue in issues)
 
 
-USER_SHEET_PREFIXES = ("*", "_")
-"""A sheet whose name starts with one of these is the planner's own: the reader skips it."""
+USER_SHEET_PREFIXES = ("_", "*")
+"""A sheet whose name starts with one of these is the planner's own: the reader skips it (Excel
+allows no ``*`` in sheet names, so ``_`` is the one the Instructions give)."""
 
 
 def _sheet_name_issues(names: Sequence[str], path: Path) -> list[Issue]:
@@ -360,7 +364,7 @@ def _sheet_name_issues(names: Sequence[str], path: Path) -> list[Issue]:
 
 def _unknown_sheet(name: str, missing: Sequence[str]) -> str:
     """Why a sheet is refused: the sheet it most likely means, else the sheets there are."""
-    own = "or start its name with * or _ to keep it as your own (it is then ignored)"
+    own = "or start its name with _ to keep it as your own (it is then ignored)"
     contract = [spec.name for spec in SHEETS] + [SCENARIOS_SHEET.name]
     folded = [m for m in contract if m.casefold() == name.strip().casefold()]
     close = folded or difflib.get_close_matches(name, missing, n=1, cutoff=0.75)
@@ -604,8 +608,8 @@ def _settings_row(rows: list[ReadRow], spec: SheetSpec) -> tuple[ReadRow, list[I
             )
         else:
             first_seen[key] = row.number
-            settings.cells[key] = ReadCell(
-                value_cell.reference, key, value_cell.raw, value_cell.problem or key_cell.problem
+            settings.cells[key] = replace(
+                value_cell, header=key, problem=value_cell.problem or key_cell.problem
             )
     return settings, issues
 

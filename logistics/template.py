@@ -255,7 +255,7 @@ def _instruction_lines() -> list[str]:
         "• Columns whose header starts with * and a column named notes are yours: they are "
         "ignored. So are rows whose first cell starts with *: the grey rows under each header "
         "are a worked example (remove the * to use one, or type over it).",
-        "• Sheets whose name starts with * or _ are yours too: the reader skips them. Any other "
+        "• Sheets whose name starts with _ are yours too: the reader skips them. Any other "
         "sheet not listed below is refused, so that a renamed sheet is never silently ignored.",
         "• A day column (first_day, last_day, open_from_day…) takes a day number from 1 to the "
         "horizon or, when Settings has start_date, a date.",

@@ -98,8 +98,9 @@ def threat_areas_touching_nothing(scenario: Scenario, locations: SourceMap) -> l
         if touches_base or any(route_in_area(start, end, area) for start, end in segments):
             continue
         message = (
-            f"the area of {display_value(threat.radius_km)} km around ({threat.latitude_deg}, "
-            f"{threat.longitude_deg}) contains no base and touches no route, so the threat "
+            f"the area of {display_value(threat.radius_km)} km around "
+            f"({display_value(threat.latitude_deg)}, {display_value(threat.longitude_deg)}) "
+            "contains no base and touches no route, so the threat "
             "changes nothing: check the coordinates and radius"
         )
         issues.append(
@@ -364,3 +365,7 @@ WARNING_RULES: tuple[Rule, ...] = (
     safety_stock_above_capacity,
 )
 """Every warning rule, in the order its warnings are reported."""
+
+PARTIAL_WARNING_RULES: tuple[Rule, ...] = (ids_differing_in_case, days_beyond_horizon)
+"""Warning rules that stay right when some rows could not be read (they look at one row or at
+ids only), reported beside the errors."""
