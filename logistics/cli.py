@@ -148,7 +148,12 @@ def summary_table(loaded: LoadedScenario) -> Table:
         from_defaults = sum(1 for i in range(rows) if (spec.name, i) not in loaded.locations.rows)
         origin = "workbook"
         if from_defaults:
-            origin = "defaults" if from_defaults == rows else f"workbook + {from_defaults} defaults"
+            plural = "s" if from_defaults != 1 else ""
+            origin = (
+                "defaults"
+                if from_defaults == rows
+                else f"workbook + {from_defaults} default{plural}"
+            )
         table.add_row(spec.name, str(rows), origin)
     return table
 

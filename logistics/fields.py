@@ -111,6 +111,8 @@ class Column:
         """What a valid cell holds, e.g. ``"a number of km greater than 0 and at most 20,000"``."""
         if self.kind is Kind.choice:
             return f"one of: {', '.join(self.choices)}"
+        if self.is_day:
+            return "a day number from 1 to the horizon (horizon_days), or a date when Settings has start_date"
         if self.kind in (Kind.number, Kind.whole_number):
             return self._numeric_expectation()
         return _PLAIN_EXPECTATIONS[self.kind](self)

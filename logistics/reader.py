@@ -204,6 +204,11 @@ class ReadContext:
     start_date: dt.date | None = None
     horizon_days: int | None = None
 
+    @classmethod
+    def of(cls, settings: Settings) -> ReadContext:
+        """The context the settings of a scenario give."""
+        return cls(settings.start_date, settings.horizon_days)
+
     def expectation(self, column: Column) -> str:
         """What a valid cell of ``column`` holds, with day bounds that fit the workbook."""
         if not column.is_day or self.horizon_days is None:
@@ -789,7 +794,8 @@ def _assemble(
     cells: dict[FieldKey, CellLocation] = {}
     row_cells: dict[tuple[str, int], CellLocation] = {}
     unread: dict[str, frozenset[str]] = {}
-    settings, context = Settings(), ReadContext(horizon_days=Settings().horizon_days)
+    settings = Settings()
+    context = ReadContext.of(settings)
     if settings_row is not None:
         context = _settings_context(settings_row)
         issues.extend(percent_warnings(Settings, "Settings", settings_row.cells))
@@ -840,8 +846,7 @@ def _settings_context(settings_row: ReadRow) -> ReadContext:
     needed before any day cell can be read."""
     wanted = {k: c for k, c in settings_row.cells.items() if k in ("start_date", "horizon_days")}
     built = build_record(Settings, "Settings", wanted)
-    settings = built if isinstance(built, Settings) else Settings()
-    return ReadContext(settings.start_date, settings.horizon_days)
+    return ReadContext.of(built if isinstance(built, Settings) else Settings())
 
 
 def percent_warnings(

@@ -142,3 +142,8 @@ def test_solve_shows_warnings_and_lists_them_on_the_run_sheet(
         "Threats!J2 [last_day] = 40: day 40 is after the last planned day (14, horizon_days in "
         "Settings): the days after 14 are not planned",
     ) in rows
+
+
+def test_validate_says_which_rows_came_from_the_defaults() -> None:
+    result = runner.invoke(app, ["validate", str(TINY)])
+    assert "│ Consumption  │    2 │ workbook + 1 default │" in result.output

@@ -14,7 +14,9 @@ import openpyxl
 import pytest
 
 from logistics.errors import InputError, Issue
+from logistics.overlays import read_overlays
 from logistics.reader import load
+from tests.overlay_workbooks import overlay_workbook
 from tests.test_bad_inputs import add_row, all_of, delete_column, put, rename_sheet
 
 Edit = Callable[[openpyxl.Workbook], None]
@@ -220,3 +222,12 @@ def test_one_problem_of_every_kind_is_reported_in_one_run(
         "warning: Threats!J3 [last_day] = 40: day 40 is after the last planned day (14, "
         "horizon_days in Settings): the days after 14 are not planned",
     ]
+
+
+def test_a_date_in_a_what_if_day_range_counts_from_the_base_start_date(
+    good_workbook: Path, tmp_path: Path
+) -> None:
+    row = ("a", "Routes", "R1", "open", "no", dt.datetime(2024, 1, 5), "2024-01-08")
+    overlays = read_overlays(load(good_workbook), overlay_workbook(tmp_path / "w.xlsx", [row]))
+    (change,) = overlays["a"].changes
+    assert (change.first_day, change.last_day) == (5, 8)
