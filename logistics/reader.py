@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,7 +25,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from logistics.errors import InputError, Issue, raise_if_any
 from logistics.fields import Column, Kind, columns_of, format_number
@@ -813,6 +814,8 @@ def _assemble(
         for row in rows:
             issues.extend(percent_warnings(spec.model, name, row.cells))
             built = _build_row(spec.model, name, row, context)
+            if built == [] and row.absent:
+                built = _partial_record(spec, row, context) or built
             if isinstance(built, list):
                 issues.extend(built)
                 unread_ids.update(_row_id(spec, row))
@@ -839,6 +842,35 @@ def _assemble(
         unread_ids=MappingProxyType(unread),
     )
     return LoadedScenario(scenario, locations), issues
+
+
+def _partial_record(spec: SheetSpec, row: ReadRow, context: ReadContext) -> BaseModel | None:
+    """A row whose only fault is a column its sheet lacks, holding the fields it has, so that
+    its ids and references are still checked; None when its key or a reference is missing.
+
+    The record is built without the model's checks across fields: it only ever reaches the
+    checks of ids and single cells, and the run stops at the missing column anyway.
+    """
+    columns = columns_of(spec.model)
+    if not {*spec.key, *(column for column, _ in spec.references)} <= row.cells.keys():
+        return None
+    values: dict[str, Any] = {}
+    for name, cell in row.cells.items():
+        value, problem = normalise(cell.raw, columns[name], context, cell.percent)
+        if problem:
+            return None
+        if value is not None:
+            try:
+                values[name] = _field_adapter(spec.model, name).validate_python(value)
+            except ValidationError:
+                return None
+    return spec.model.model_construct(**values)
+
+
+@functools.cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """A validator of one field of a row model on its own."""
+    return TypeAdapter(model.model_fields[name].rebuild_annotation())
 
 
 def _settings_context(settings_row: ReadRow) -> ReadContext:

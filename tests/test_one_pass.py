@@ -96,11 +96,14 @@ def test_five_mistakes_are_all_reported_in_one_run(
 def test_rows_of_a_sheet_with_a_missing_column_are_checked_for_the_others(
     edited_workbook: Callable[[Edit], Path],
 ) -> None:
-    """Routes without distance_km (column E): the bad mode in D3 and the bad transit time in
-    E4 (transit_days, moved left) still show."""
+    """Routes without distance_km (column E): the bad mode in D3, the bad transit time in E4
+    (transit_days, moved left) and the unknown base in C5 still show."""
     path = edited_workbook(
         all_of(
-            put("Routes", "D3", "rail"), put("Routes", "F4", "a day"), delete_column("Routes", 5)
+            put("Routes", "D3", "rail"),
+            put("Routes", "F4", "a day"),
+            put("Routes", "C5", "NOWHERE"),
+            delete_column("Routes", 5),
         )
     )
     assert problems(path) == [
@@ -109,6 +112,7 @@ def test_rows_of_a_sheet_with_a_missing_column_are_checked_for_the_others(
         "Routes!D3 [mode] = 'rail': expected one of: road, river, air",
         "Routes!E4 [transit_days] = 'a day': expected a number of days greater than 0 and at most "
         "60",
+        "Routes!C5 [to_base_id] = 'NOWHERE': no base_id 'NOWHERE' in the Bases sheet",
     ]
 
 
