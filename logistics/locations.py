@@ -47,7 +47,8 @@ class SourceMap:
 
     ``cells`` maps a ``FieldKey`` to the cell the value was read from; ``rows`` maps (sheet, row
     index) to the row's identifying cell, used for fields that had no cell of their own (an absent
-    optional column); ``defaulted`` names the optional sheets that took their defaults;
+    optional column); ``defaulted`` names the optional sheets that took any default records
+    (rows without a location came from the defaults);
     ``unread_ids`` holds, per sheet, the ids of rows that could not be read (so references to them
     are not also reported as unknown).
     """

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel
 
@@ -151,13 +151,26 @@ def _potential_demand(scenario: Scenario) -> dict[str, set[str]]:
     return needed
 
 
+def _reachable_from(scenario: Scenario) -> Callable[[str], set[str]]:
+    """The bases the routes lead to from a base (itself included), each base's computed once."""
+    network = Network.from_routes(scenario.routes)
+    found: dict[str, set[str]] = {}
+
+    def reachable(base_id: str) -> set[str]:
+        if base_id not in found:
+            found[base_id] = network.reachable([base_id])
+        return found[base_id]
+
+    return reachable
+
+
 def sources_never_reachable(scenario: Scenario, locations: SourceMap) -> list[Issue]:
     """Sources from which no route leads to any base that could need their supply class."""
-    network = Network.from_routes(scenario.routes)
+    reachable = _reachable_from(scenario)
     needed = _potential_demand(scenario)
     issues = []
     for index, source in enumerate(scenario.sources):
-        if network.reachable([source.base_id]) & needed.get(source.supply_id, set()):
+        if reachable(source.base_id) & needed.get(source.supply_id, set()):
             continue
         message = (
             f"no base that needs {source.supply_id} can be reached from {source.base_id} by the "
@@ -251,7 +264,7 @@ def vehicles_never_used(scenario: Scenario, locations: SourceMap) -> list[Issue]
 
 def units_without_reachable_base(scenario: Scenario, locations: SourceMap) -> list[Issue]:
     """Units that may move but have no other base they may serve at, or no route to one."""
-    network = Network.from_routes(scenario.routes)
+    reachable = _reachable_from(scenario)
     issues = []
     for index, unit in enumerate(scenario.units):
         if not unit.may_move:
@@ -269,7 +282,7 @@ def units_without_reachable_base(scenario: Scenario, locations: SourceMap) -> li
                 f"no other base with accommodation lies in its allowed sectors ({sectors}), so "
                 f"it can only stay at {unit.current_base_id}"
             )
-        elif not network.reachable([unit.current_base_id]) & allowed:
+        elif not reachable(unit.current_base_id) & allowed:
             message = (
                 f"no route leads from {unit.current_base_id} to any other base it may serve at "
                 f"(sectors: {sectors}): check the routes or the unit's allowed_sectors"
