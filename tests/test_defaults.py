@@ -6,13 +6,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from logistics import schemas as s
 from logistics.reader import load, missing_defaults
 from logistics.registry import SHEET_BY_NAME
+from logistics.template import write_input_workbook
 from tests.test_bad_inputs import add_row, all_of, delete_rows
+from tests.workbooks import three_base_scenario
 
 Edit = Callable[[openpyxl.Workbook], None]
 
@@ -100,3 +103,51 @@ def test_every_default_is_kept_unless_a_row_overrides_it(rows: list[s.Consumptio
     for default in s.DEFAULT_CONSUMPTION:
         key = CONSUMPTION.key_of(default)
         assert merged[key] == given_rows.get(key, default)
+
+
+@pytest.fixture(scope="module")
+def mission_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three-base mission (classes WATER, RATIONS, FUEL) written once for the module."""
+    path = tmp_path_factory.mktemp("defaults") / "mission.xlsx"
+    write_input_workbook(three_base_scenario(), path)
+    return path
+
+
+DECLARED_DEFAULTS = [
+    row for row in s.DEFAULT_CONSUMPTION if row.supply_id in {"WATER", "RATIONS", "FUEL"}
+]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    chosen=st.lists(
+        # rates in thousandths: the float survives Excel's 15 significant digits unchanged
+        st.tuples(st.sampled_from(DECLARED_DEFAULTS), st.integers(0, 1000).map(lambda n: n / 1000)),
+        unique_by=lambda pair: CONSUMPTION.key_of(pair[0]),
+    )
+)
+def test_a_workbook_with_any_subset_of_consumption_rows_keeps_the_other_defaults(
+    mission_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    chosen: list[tuple[s.Consumption, float]],
+) -> None:
+    """Through a real workbook: the Consumption sheet holds a random subset of the default keys
+    with random rates; every other default is still applied."""
+    workbook = openpyxl.load_workbook(mission_path)
+    sheet = workbook["Consumption"]
+    sheet.delete_rows(2, sheet.max_row)
+    for row, rate in chosen:
+        sheet.append([row.supply_id, row.base_kind.value if row.base_kind else None, rate])
+    path = tmp_path_factory.mktemp("subset") / "mission.xlsx"
+    workbook.save(path)
+    rates = {
+        CONSUMPTION.key_of(row): row.quantity_per_person_day
+        for row in load(path).scenario.consumption
+    }
+    given_rates = {CONSUMPTION.key_of(row): rate for row, rate in chosen}
+    assert rates == {
+        CONSUMPTION.key_of(row): given_rates.get(
+            CONSUMPTION.key_of(row), row.quantity_per_person_day
+        )
+        for row in DECLARED_DEFAULTS
+    }
