@@ -9,6 +9,8 @@ its work in ``user_errors()`` like the commands here.
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
@@ -69,9 +71,16 @@ def issue_table(issues: Iterable[Issue], source: str) -> Table:
 
 
 def require_readable(path: Path) -> None:
-    """Raise ``OSError`` (exit 2) when the input file is missing, a folder or unreadable."""
-    with path.open("rb"):
-        pass
+    """Raise ``OSError`` (exit 2) when the input file is missing, a folder or unreadable.
+
+    The file is not opened here (a pipe would block): what it holds is the pre-flight's business.
+    """
+    if not path.exists():
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "this is a folder, not a workbook", str(path))
+    if not os.access(path, os.R_OK):
+        raise PermissionError(errno.EACCES, "the file cannot be read", str(path))
 
 
 @contextlib.contextmanager

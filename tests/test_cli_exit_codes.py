@@ -147,3 +147,9 @@ def test_solve_shows_warnings_and_lists_them_on_the_run_sheet(
 def test_validate_says_which_rows_came_from_the_defaults() -> None:
     result = runner.invoke(app, ["validate", str(TINY)])
     assert "│ Consumption  │    2 │ workbook + 1 default │" in result.output
+
+
+def test_a_folder_given_as_input_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "this is a folder, not a workbook" in flat(result.output)
