@@ -358,7 +358,7 @@ def _sheet_name_issues(names: Sequence[str], path: Path) -> list[Issue]:
                 ),
             )
         ]
-    missing = [name for name in expected if name not in names]
+    missing = [name for name in (*expected, SCENARIOS_SHEET.name) if name not in names]
     return [
         Issue(sheet=name, cell=None, header=None, value=None, message=_unknown_sheet(name, missing))
         for name in names

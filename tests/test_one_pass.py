@@ -235,3 +235,16 @@ def test_a_date_in_a_what_if_day_range_counts_from_the_base_start_date(
     overlays = read_overlays(load(good_workbook), overlay_workbook(tmp_path / "w.xlsx", [row]))
     (change,) = overlays["a"].changes
     assert (change.first_day, change.last_day) == (5, 8)
+
+
+def test_a_misspelt_scenarios_sheet_gets_did_you_mean(
+    edited_workbook: Callable[[Edit], Path],
+) -> None:
+    def add_scenario_sheet(workbook: openpyxl.Workbook) -> None:
+        workbook.create_sheet("Scenario").append(["scenario", "sheet", "id", "field", "value"])
+
+    assert problems(edited_workbook(add_scenario_sheet)) == [
+        "Scenario: this sheet is not read (did you mean Scenarios?): rename it to 'Scenarios' "
+        "(sheet names must match exactly), or start its name with _ to keep it as your own (it "
+        "is then ignored)"
+    ]
