@@ -1,8 +1,9 @@
 """Cross-sheet checks of a scenario: what no single row can tell is wrong.
 
 Each rule is one small function from (scenario, source map) to the issues it finds, each issue at
-the cell that should change. ``validate`` runs every rule and reports all issues at once. The source
-map, not the workbook, gives the cells, so an overlaid what-if scenario is checked the same way.
+the cell that should change. ``check`` runs every rule (or the ones asked for) and returns all
+issues at once. The source map, not the workbook, gives the cells, so an overlaid what-if scenario
+is checked the same way. Values that are valid but look wrong are ``logistics.warnings``' rules.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from logistics.errors import Issue, raise_if_any
+from logistics.errors import Issue
 from logistics.fields import display_value
 from logistics.locations import SourceMap
 from logistics.network import Network
@@ -23,11 +24,6 @@ Rule = Callable[[Scenario, SourceMap], list[Issue]]
 
 LIST_REFERENCES: tuple[tuple[str, str, str], ...] = (("Convoys", "via_base_ids", "Bases"),)
 """(sheet, column, referenced sheet) for columns that hold several ids separated by ';'."""
-
-
-def validate(scenario: Scenario, locations: SourceMap) -> None:
-    """Raise ``InputError`` with every cross-sheet problem of ``scenario``, if there is any."""
-    raise_if_any(check(scenario, locations))
 
 
 def check(
