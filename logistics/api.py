@@ -12,7 +12,9 @@ Each step returns a new frozen object; nothing is modified in place.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -22,8 +24,9 @@ from pathlib import Path
 
 from logistics import __version__
 from logistics.compile import compile_scenario
+from logistics.errors import Issue
 from logistics.export import RunInfo, write_plan_workbook
-from logistics.reader import load_scenario
+from logistics.reader import load, load_scenario
 from logistics.schemas import Scenario, Settings
 from models import ModelData, Plan, SolveOptions, solve
 from models.results import ProgressCallback
@@ -31,6 +34,7 @@ from models.results import ProgressCallback
 __all__ = [
     "InputProvenance",
     "PlanRun",
+    "check_output_location",
     "compile_scenario",
     "default_output_path",
     "load_scenario",
@@ -56,6 +60,8 @@ class PlanRun:
     """Provenance and per-stage timings (also on the workbook's Run sheet)."""
     output: Path | None
     """Where the plan workbook was written, if it was."""
+    warnings: tuple[Issue, ...] = ()
+    """Suspicious but usable inputs found while validating (also on the Run sheet)."""
 
     @property
     def total_wall_s(self) -> float:
@@ -96,18 +102,46 @@ def default_output_path(input_path: Path, output_dir: Path = Path("outputs")) ->
     return output_dir / f"{input_path.stem}-plan.xlsx"
 
 
+def check_output_location(path: Path) -> None:
+    """Raise ``OSError`` unless a plan workbook can be written at ``path``.
+
+    Called before the solve, so that a long solve never ends in "cannot write": ``path`` must not
+    be a folder, and its folder must exist as a writable folder or be creatable in one.
+    """
+    if path.is_dir():
+        raise IsADirectoryError(
+            errno.EISDIR, "this is a folder: give the plan workbook's file name", str(path)
+        )
+    if path.exists() and not os.access(path, os.W_OK):
+        raise PermissionError(errno.EACCES, "the file cannot be overwritten", str(path))
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise NotADirectoryError(
+            errno.ENOTDIR, f"{folder} is a file, not a folder: choose another output", str(path)
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, f"the folder {folder} is not writable", str(path))
+
+
 @dataclass(frozen=True)
 class InputProvenance:
-    """Which file a scenario came from, and which what-if changes were applied to it."""
+    """Which file a scenario came from, which what-if changes were applied to it, and the
+    warnings its validation gave (each as one readable line)."""
 
     file_name: str
     sha256: str
     overrides: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, path: Path, overrides: tuple[str, ...] = ()) -> InputProvenance:
-        """Name and SHA-256 of ``path``."""
-        return cls(path.name, hashlib.sha256(path.read_bytes()).hexdigest(), overrides)
+    def of(
+        cls, path: Path, overrides: tuple[str, ...] = (), warnings: tuple[Issue, ...] = ()
+    ) -> InputProvenance:
+        """Name and SHA-256 of ``path``, with the warnings found in it."""
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return cls(path.name, digest, overrides, tuple(w.describe() for w in warnings))
 
 
 def plan_workbook(
@@ -119,16 +153,20 @@ def plan_workbook(
     threads: int = 1,
     progress: ProgressCallback | None = None,
     on_stage: StageCallback | None = None,
+    strict: bool = False,
 ) -> PlanRun:
     """Read, validate, compile, solve and write the plan workbook, timing every stage.
 
-    Raises ``InputError`` (nothing is written) when the workbook has problems. With
-    ``output_path`` None, no workbook is written.
+    Raises ``InputError`` (nothing is written) when the workbook has problems (with ``strict``,
+    also when it has warnings), and ``OSError`` before the solve when the plan cannot be written
+    at ``output_path``. With ``output_path`` None, no workbook is written. The warnings are
+    listed on the plan's Run sheet.
     """
     source = Path(input_path)
     timings: dict[str, float] = {}
     with _Stages(timings, on_stage)("read"):
-        scenario = load_scenario(source)
+        loaded = load(source, strict=strict)
+    scenario = loaded.scenario
     options = solve_options(
         scenario.settings,
         time_limit_s=time_limit_s,
@@ -137,7 +175,9 @@ def plan_workbook(
         progress=progress,
     )
     output = None if output_path is None else Path(output_path)
-    return solve_and_write(scenario, options, output, InputProvenance.of(source), timings, on_stage)
+    provenance = InputProvenance.of(source, warnings=loaded.warnings)
+    run = solve_and_write(scenario, options, output, provenance, timings, on_stage)
+    return replace(run, warnings=loaded.warnings)
 
 
 def solve_and_write(
@@ -151,8 +191,11 @@ def solve_and_write(
     """Compile, solve and (with ``output``) write the plan workbook of a validated scenario.
 
     ``timings`` may already hold earlier stages (reading); the model's own stages (build,
-    transfer, solve, extract) and compile and write are added.
+    transfer, solve, extract) and compile and write are added. The output location is checked
+    before anything is solved.
     """
+    if output is not None:
+        check_output_location(output)
     started_at = dt.datetime.now().replace(microsecond=0)
     timings = {} if timings is None else timings
     stage = _Stages(timings, on_stage)
@@ -177,6 +220,7 @@ def solve_and_write(
         },
         timings_s=dict(timings),
         overrides=provenance.overrides,
+        warnings=provenance.warnings,
     )
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)

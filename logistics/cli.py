@@ -9,18 +9,21 @@ its work in ``user_errors()`` like the commands here.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import errno
+import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from logistics import __version__
 from logistics.api import PlanRun, default_output_path, plan_workbook
 from logistics.comparison import ScenarioSummary
-from logistics.errors import InputError, SolveError
+from logistics.errors import InputError, Issue, SolveError, count_title
 from logistics.export import compute_kpis, plan_frames
 from logistics.progress import ProgressView
 from logistics.reader import LoadedScenario, load
@@ -43,19 +46,41 @@ EXIT_INPUT_ERROR = 1
 EXIT_SYSTEM_ERROR = 2
 
 
+STRICT_HELP = "Treat warnings (suspicious but usable values) as errors: exit 1 if there are any."
+
+
 def error_table(error: InputError, source: str) -> Table:
     """Every issue of an ``InputError`` as a table: location, column, value, problem."""
-    count = len(error.issues)
-    table = Table(
-        title=f"{count} problem{'s' if count != 1 else ''} in {source}", title_justify="left"
-    )
+    return issue_table(error.issues, source)
+
+
+def issue_table(issues: Iterable[Issue], source: str) -> Table:
+    """Problems and warnings as a table: location, column, value, problem (warnings marked)."""
+    found = tuple(issues)
+    table = Table(title=count_title(found, f"in {source}"), title_justify="left")
     table.add_column("location", no_wrap=True, style="bold")
     table.add_column("column")
     table.add_column("value")
     table.add_column("problem", overflow="fold")
-    for issue in error.issues:
-        table.add_row(issue.location, issue.header or "", issue.shown_value, issue.message)
+    for issue in found:
+        message = Text(issue.message)
+        if issue.is_warning:
+            message = Text.assemble(("warning: ", "yellow"), message)
+        table.add_row(issue.location, issue.header or "", issue.shown_value, message)
     return table
+
+
+def require_readable(path: Path) -> None:
+    """Raise ``OSError`` (exit 2) when the input file is missing, a folder or unreadable.
+
+    The file is not opened here (a pipe would block): what it holds is the pre-flight's business.
+    """
+    if not path.exists():
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "this is a folder, not a workbook", str(path))
+    if not os.access(path, os.R_OK):
+        raise PermissionError(errno.EACCES, "the file cannot be read", str(path))
 
 
 @contextlib.contextmanager
@@ -129,18 +154,31 @@ def summary_table(loaded: LoadedScenario) -> Table:
             table.add_row(spec.name, str(given), "defaults" if defaulted else "workbook")
             continue
         rows = len(getattr(loaded.scenario, spec.attribute))
-        table.add_row(spec.name, str(rows), "defaults" if defaulted else "workbook")
+        from_defaults = sum(1 for i in range(rows) if (spec.name, i) not in loaded.locations.rows)
+        origin = "workbook"
+        if from_defaults:
+            plural = "s" if from_defaults != 1 else ""
+            origin = (
+                "defaults"
+                if from_defaults == rows
+                else f"workbook + {from_defaults} default{plural}"
+            )
+        table.add_row(spec.name, str(rows), origin)
     return table
 
 
 @app.command()
 def validate(
     path: Annotated[Path, typer.Argument(help="The input workbook (.xlsx) to check.")],
+    strict: Annotated[bool, typer.Option("--strict", help=STRICT_HELP)] = False,
 ) -> None:
-    """Check a workbook: print what was read, or every problem with its sheet and cell."""
+    """Check a workbook: print what was read and any warnings, or every problem with its cell."""
     with user_errors(path.name):
-        loaded = load(path)
+        require_readable(path)
+        loaded = load(path, strict=strict)
     console.print(summary_table(loaded))
+    if loaded.warnings:
+        console.print(issue_table(loaded.warnings, path.name))
     console.print(f"[green]{path.name} is valid.[/green]")
 
 
@@ -211,10 +249,12 @@ def solve(
             "--mip-gap", min=0.0, max=100.0, help="Relative MIP gap in % (default: the workbook's)."
         ),
     ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help=STRICT_HELP)] = False,
 ) -> None:
     """Solve a workbook and write the plan workbook, showing progress and the key figures."""
     target = output if output is not None else default_output_path(path)
     with user_errors(path.name), ProgressView(console) as view:
+        require_readable(path)
         run = plan_workbook(
             path,
             target,
@@ -222,7 +262,10 @@ def solve(
             mip_gap_pct=mip_gap,
             progress=view.solver,
             on_stage=view.stage,
+            strict=strict,
         )
+    if run.warnings:
+        console.print(issue_table(run.warnings, path.name))
     console.print(kpi_table(run))
     console.print(f"Plan written to {target}")
     if not run.plan.status.has_plan:
@@ -290,6 +333,7 @@ def whatif(
     ]
     tally = _BatchTally()
     with user_errors(base.name):
+        require_readable(base)
         result = run_whatif(
             base,
             scenarios,

@@ -7,8 +7,17 @@ so a planner can go straight to it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How bad a problem is: an error stops the run, a warning is shown and the run goes on."""
+
+    error = "error"
+    warning = "warning"
 
 
 @dataclass(frozen=True)
@@ -18,7 +27,8 @@ class Issue:
     ``sheet`` is the sheet's name, or the file's name for a problem with the whole file; ``cell`` is
     an Excel reference such as ``"E7"`` (None for a whole sheet or file); ``header`` the column (or
     settings key) the cell belongs to; ``value`` what the cell held; ``message`` what is wrong and
-    what was expected, in the planner's words.
+    what was expected, in the planner's words; ``severity`` whether it stops the run (an error)
+    or is only suspicious (a warning).
     """
 
     sheet: str
@@ -26,6 +36,16 @@ class Issue:
     header: str | None
     value: object
     message: str
+    severity: Severity = Severity.error
+
+    @property
+    def is_warning(self) -> bool:
+        """Whether the problem is only suspicious (the run goes on)."""
+        return self.severity is Severity.warning
+
+    def as_error(self) -> Issue:
+        """The same problem as an error (``--strict``)."""
+        return replace(self, severity=Severity.error)
 
     @property
     def location(self) -> str:
@@ -37,34 +57,84 @@ class Issue:
         """The offending value as a planner should see it (blank cells say so)."""
         if self.value is None:
             return "blank" if self.cell else ""
-        return repr(self.value)
+        return as_typed(self.value)
 
-    def __str__(self) -> str:
+    def describe(self) -> str:
+        """``Routes!E7 [distance_km] = 'far': expected …``: where, what was there, what is wrong."""
         header = f" [{self.header}]" if self.header else ""
         value = f" = {self.shown_value}" if self.shown_value else ""
         return f"{self.location}{header}{value}: {self.message}"
 
+    def __str__(self) -> str:
+        return f"warning: {self.describe()}" if self.is_warning else self.describe()
+
+
+def as_typed(value: object) -> str:
+    """A cell's value as the planner typed it: text in quotes, dates as dates, numbers plainly.
+
+    Excel hands dates over as ``datetime`` objects; a planner typed ``2025-03-08``, not
+    ``datetime.datetime(2025, 3, 8, 0, 0)``.
+    """
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
 
 class InputError(Exception):
-    """The input cannot be used; ``issues`` lists every problem found, in the order found."""
+    """The input cannot be used; ``issues`` lists every problem found, in the order found.
+
+    At least one issue is an error; warnings found in the same pass come after the errors, so
+    that the planner sees everything at once.
+    """
 
     def __init__(self, issues: Iterable[Issue]) -> None:
-        self.issues: tuple[Issue, ...] = tuple(issues)
-        if not self.issues:
-            raise ValueError("an InputError needs at least one issue")
+        found = tuple(issues)
+        errors = tuple(issue for issue in found if not issue.is_warning)
+        if not errors:
+            raise ValueError("an InputError needs at least one issue that is an error")
+        self.issues: tuple[Issue, ...] = (*errors, *(i for i in found if i.is_warning))
         super().__init__(self.render())
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        """The issues that stop the run."""
+        return tuple(issue for issue in self.issues if not issue.is_warning)
 
     def render(self) -> str:
         """All issues, one per line, under a count."""
-        count = len(self.issues)
-        title = f"{count} problem{'s' if count != 1 else ''} in the input:"
-        return "\n".join([title, *(f"  {issue}" for issue in self.issues)])
+        return "\n".join(
+            [count_title(self.issues, "in the input:"), *(f"  {i}" for i in self.issues)]
+        )
+
+
+def count_title(issues: Iterable[Issue], where: str) -> str:
+    """``"3 problems and 1 warning <where>"``: the errors and warnings among ``issues``."""
+    found = tuple(issues)
+    warnings = sum(1 for issue in found if issue.is_warning)
+    errors = len(found) - warnings
+    parts = [_plural(errors, "problem")] if errors else []
+    parts += [_plural(warnings, "warning")] if warnings else []
+    return f"{' and '.join(parts) or 'no problems'} {where}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def raise_if_any(issues: Iterable[Issue]) -> None:
-    """Raise an ``InputError`` carrying ``issues`` if there are any."""
+    """Raise an ``InputError`` carrying ``issues`` if any of them is an error."""
     found = tuple(issues)
-    if found:
+    if any(not issue.is_warning for issue in found):
         raise InputError(found)
 
 

@@ -82,6 +82,8 @@ class RunInfo:
     workbook (before the file is saved) is reported as the write stage."""
     overrides: tuple[str, ...] = ()
     """Scenario overrides applied to the input workbook, one readable row each."""
+    warnings: tuple[str, ...] = ()
+    """Warnings the input's validation gave (suspicious but usable values), one line each."""
 
     @property
     def input_name(self) -> str:
@@ -756,6 +758,8 @@ def run_frame(
     rows += [("model_size", key, value, "") for key, value in plan.model_size.items()]
     overrides = run.overrides or ("none",)
     rows += [("override", str(i), text, "") for i, text in enumerate(overrides, start=1)]
+    warnings = run.warnings or ("none",)
+    rows += [("warning", str(i), text, "") for i, text in enumerate(warnings, start=1)]
     return pd.DataFrame(rows, columns=["section", "item", "value", "unit"], dtype=object)
 
 

@@ -96,6 +96,11 @@ class Column:
         return unit_of(self.name)
 
     @property
+    def is_day(self) -> bool:
+        """Whether the column holds a day of the plan (``first_day``, ``open_to_day``…)."""
+        return self.unit == "day" and self.kind is Kind.whole_number
+
+    @property
     def default_text(self) -> str:
         """The default as a planner would type it; ``""`` when there is none or it is blank."""
         if self.required or self.default is None:
@@ -106,6 +111,8 @@ class Column:
         """What a valid cell holds, e.g. ``"a number of km greater than 0 and at most 20,000"``."""
         if self.kind is Kind.choice:
             return f"one of: {', '.join(self.choices)}"
+        if self.is_day:
+            return "a day number from 1 to the horizon (horizon_days), or a date when Settings has start_date"
         if self.kind in (Kind.number, Kind.whole_number):
             return self._numeric_expectation()
         return _PLAIN_EXPECTATIONS[self.kind](self)

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from logistics.errors import Issue
+from logistics.errors import Issue, Severity
 
 FieldKey = tuple[str, int, str]
 """(sheet name, index of the row in the scenario's tuple, field name); settings use index 0."""
@@ -36,6 +36,10 @@ class CellLocation:
             sheet=self.sheet, cell=self.cell, header=self.header, value=value, message=message
         )
 
+    def warning(self, value: object, message: str) -> Issue:
+        """A warning (an ``Issue`` that does not stop the run) at this location."""
+        return replace(self.issue(value, message), severity=Severity.warning)
+
 
 @dataclass(frozen=True)
 class SourceMap:
@@ -43,7 +47,8 @@ class SourceMap:
 
     ``cells`` maps a ``FieldKey`` to the cell the value was read from; ``rows`` maps (sheet, row
     index) to the row's identifying cell, used for fields that had no cell of their own (an absent
-    optional column); ``defaulted`` names the optional sheets that took their defaults;
+    optional column); ``defaulted`` names the optional sheets that took any default records
+    (rows without a location came from the defaults);
     ``unread_ids`` holds, per sheet, the ids of rows that could not be read (so references to them
     are not also reported as unknown).
     """
@@ -71,6 +76,12 @@ class SourceMap:
     ) -> Issue:
         """An ``Issue`` located at the cell of (sheet, row index, column)."""
         return self.locate(sheet, index, column).issue(value, message)
+
+    def warning(
+        self, sheet: str, index: int | None, column: str | None, value: object, message: str
+    ) -> Issue:
+        """A warning located at the cell of (sheet, row index, column)."""
+        return self.locate(sheet, index, column).warning(value, message)
 
     def reindexed(self, sheet: str, origins: Sequence[int | None]) -> SourceMap:
         """The map after a sheet's rows were removed, reordered or added.

@@ -35,6 +35,7 @@ from logistics.locations import SETTINGS_ROW, CellLocation, FieldKey
 from logistics.reader import (
     LoadedScenario,
     ReadCell,
+    ReadContext,
     ReadRow,
     build_record,
     normalise,
@@ -257,11 +258,12 @@ def read_overlays_by_scenario(
     """
     issues: list[Issue] = []
     found: list[Overlay] = []
+    context = ReadContext.of(base.scenario.settings)
     if base.path is not None:
         _, tables = read_sheets(base.path, [(SCENARIOS_SHEET, (SCENARIO_VALUE_COLUMN,))])
-        found.extend(_collect(_changes(tables, SCENARIOS_SHEET.name, issues), (), issues))
+        found.extend(_collect(_changes(tables, SCENARIOS_SHEET.name, issues, context), (), issues))
     if overlay_path is not None:
-        found.extend(_read_overlay_workbook(Path(overlay_path), issues))
+        found.extend(_read_overlay_workbook(Path(overlay_path), issues, context))
     overlays: dict[str, Overlay] = {}
     for overlay in found:
         earlier = overlays.get(overlay.name)
@@ -275,8 +277,9 @@ def read_overlays_by_scenario(
     return overlays, problems
 
 
-def _read_overlay_workbook(path: Path, issues: list[Issue]) -> list[Overlay]:
-    """The scenarios of a workbook of changes and records to add."""
+def _read_overlay_workbook(path: Path, issues: list[Issue], context: ReadContext) -> list[Overlay]:
+    """The scenarios of a workbook of changes and records to add (dates in day columns counted
+    from the base's start date)."""
     prefix = f"[{path.name}]"
     record_sheets = [spec for spec in SHEETS if spec.layout == "table"]
     names, tables = read_sheets(
@@ -296,24 +299,24 @@ def _read_overlay_workbook(path: Path, issues: list[Issue]) -> list[Overlay]:
             f"({', '.join(spec.name for spec in record_sheets)})"
         )
         issues.append(Issue(path.name, None, None, None, message))
-    changes = _changes(tables, prefix + SCENARIOS_SHEET.name, issues)
+    changes = _changes(tables, prefix + SCENARIOS_SHEET.name, issues, context)
     additions = [
         addition
         for spec in record_sheets
-        for addition in _additions(spec, tables.get(spec.name, []), prefix, issues)
+        for addition in _additions(spec, tables.get(spec.name, []), prefix, issues, context)
     ]
     return _collect(changes, additions, issues)
 
 
 def _changes(
-    tables: Mapping[str, list[ReadRow]], label: str, issues: list[Issue]
+    tables: Mapping[str, list[ReadRow]], label: str, issues: list[Issue], context: ReadContext
 ) -> list[tuple[str, Change]]:
     """(scenario name, change) for each readable row of a Scenarios sheet."""
     found = []
     for row in tables.get(SCENARIOS_SHEET.name, []):
         cells = dict(row.cells)
         value = cells.pop(SCENARIO_VALUE_COLUMN)
-        built = build_record(ScenarioChange, label, cells)
+        built = build_record(ScenarioChange, label, cells, context=context)
         if isinstance(built, list):
             issues.extend(built)
             continue
@@ -343,7 +346,7 @@ _NamedAddition = tuple[str | None, Addition, CellLocation]
 
 
 def _additions(
-    spec: SheetSpec, rows: list[ReadRow], prefix: str, issues: list[Issue]
+    spec: SheetSpec, rows: list[ReadRow], prefix: str, issues: list[Issue], context: ReadContext
 ) -> list[_NamedAddition]:
     """The named addition of each readable row of a sheet of records to add."""
     label = prefix + spec.name
@@ -354,7 +357,7 @@ def _additions(
         name_cell = cells.pop(SCENARIO_COLUMN)
         name, _ = normalise(name_cell.raw, name_column)
         problem = None if name is None else scenario_name_problem(str(name))
-        built = build_record(spec.model, label, cells)
+        built = build_record(spec.model, label, cells, context=context)
         if problem:
             issues.append(name_cell.location(label).issue(name_cell.raw, problem))
         if isinstance(built, list):
@@ -780,7 +783,8 @@ def _rebuild(
     """The record with ``cells`` converted in place of its fields, or the problems found."""
     current = work.settings if spec.layout == "key_value" else work.rows[spec.name][index]
     fixed = {name: getattr(current, name) for name in type(current).model_fields}
-    return build_record(spec.model, spec.name, cells, fixed)
+    context = ReadContext.of(work.settings)
+    return build_record(spec.model, spec.name, cells, fixed, context=context)
 
 
 def _store(work: _Work, spec: SheetSpec, index: int, record: BaseModel) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,7 +25,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from logistics.errors import InputError, Issue, raise_if_any
 from logistics.fields import Column, Kind, columns_of, format_number
@@ -39,7 +40,8 @@ from logistics.security import (
     reading,
 )
 from logistics.template import AUXILIARY_SHEETS
-from logistics.validation import PARTIAL_SCENARIO_RULES, check, validate
+from logistics.validation import PARTIAL_SCENARIO_RULES, check
+from logistics.warnings import PARTIAL_WARNING_RULES, WARNING_RULES
 
 NOTES_HEADER = "notes"
 COMMENT_PREFIX = "*"
@@ -63,28 +65,40 @@ class LoadedScenario:
     path: Path | None = None
     sheet_prefix: str = ""
     """``In_`` when the inputs were read from a plan workbook's input sheets."""
+    warnings: tuple[Issue, ...] = ()
+    """Suspicious but usable inputs: shown, listed on the plan's Run sheet, not stopping the run."""
 
 
-def load_scenario(path: Path | str) -> Scenario:
-    """Pre-flight, read and validate a workbook; raise ``InputError`` listing every problem."""
-    return load(path).scenario
+def load_scenario(path: Path | str, *, strict: bool = False) -> Scenario:
+    """Pre-flight, read and validate a workbook; raise ``InputError`` listing every problem.
+
+    With ``strict``, warnings are errors too.
+    """
+    return load(path, strict=strict).scenario
 
 
-def load(path: Path | str) -> LoadedScenario:
-    """Like ``load_scenario``, also returning the cell of every value.
+def load(path: Path | str, *, strict: bool = False) -> LoadedScenario:
+    """Like ``load_scenario``, also returning the cell of every value and the warnings.
 
     When some rows cannot be read, the rows that could are still checked for duplicate ids and
     unknown references, so that one run reports as much as can be trusted.
     """
     loaded, issues = _read(Path(path))
-    if issues:
-        partial = check(loaded.scenario, loaded.locations, PARTIAL_SCENARIO_RULES)
+    errors = [issue for issue in issues if not issue.is_warning]
+    if errors:
+        partial = [
+            *check(loaded.scenario, loaded.locations, PARTIAL_SCENARIO_RULES),
+            *check(loaded.scenario, loaded.locations, PARTIAL_WARNING_RULES),
+        ]
         raise InputError(_on_sheets_read([*issues, *partial], loaded.sheet_prefix))
-    try:
-        validate(loaded.scenario, loaded.locations)
-    except InputError as error:
-        raise InputError(_on_sheets_read(error.issues, loaded.sheet_prefix)) from None
-    return loaded
+    found = [
+        *issues,
+        *check(loaded.scenario, loaded.locations),
+        *check(loaded.scenario, loaded.locations, WARNING_RULES),
+    ]
+    found = _on_sheets_read([i.as_error() if strict else i for i in found], loaded.sheet_prefix)
+    raise_if_any(found)
+    return replace(loaded, warnings=tuple(found))
 
 
 def read_workbook(path: Path | str) -> Scenario:
@@ -120,13 +134,14 @@ def _echo_prefix(sheet_names: Sequence[str]) -> str:
 def _read(path: Path) -> tuple[LoadedScenario, list[Issue]]:
     """The scenario of the rows that could be read, and the issues of those that could not.
 
-    Problems with the file or its sheets and headers are raised at once: there is nothing to
-    assemble without them.
+    A problem with the file itself is raised at once; problems with sheets and headers are
+    returned with those of the cells, which are still read wherever their column is known.
     """
     check_workbook_file(path)
     with reading(path):
-        tables, settings_row, prefix = _read_all_sheets(path)
+        tables, settings_row, prefix, sheet_issues = _read_all_sheets(path)
     loaded, issues = _assemble(tables, settings_row, path.name)
+    issues = _on_sheets_read([*sheet_issues, *issues], prefix)
     return LoadedScenario(loaded.scenario, loaded.locations, path, prefix), issues
 
 
@@ -141,7 +156,8 @@ class ReadCell:
 
     ``sheet`` is set when the cell lies on another sheet than the row it is part of (a what-if
     value standing in for a field of a record); ``reference`` is None for a value typed on the
-    command line.
+    command line; ``percent`` says the cell shows its number as a percentage (``1 %`` is stored
+    as 0.01).
     """
 
     reference: str | None
@@ -149,6 +165,7 @@ class ReadCell:
     raw: Any
     problem: str | None = None
     sheet: str | None = None
+    percent: bool = False
 
     def location(self, sheet: str) -> CellLocation:
         """This cell as a ``CellLocation`` (on ``sheet`` unless the cell names its own)."""
@@ -157,19 +174,65 @@ class ReadCell:
 
 @dataclass
 class ReadRow:
-    """One data row: its Excel row number and its cells by field name."""
+    """One data row: its Excel row number, its cells by field name, and the columns its sheet
+    lacks (already reported once, on the header)."""
 
     number: int
     cells: dict[str, ReadCell] = field(default_factory=dict)
+    absent: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class _Header:
-    """A sheet's header row: its row number and which field each column position holds."""
+    """A sheet's header row: its row number, which field each column position holds, and the
+    position of its first filled cell (a row starting there with ``*`` is commented out)."""
 
     number: int
     fields: Mapping[int, str]
     width: int
+    first: int
+    absent: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What reading a cell depends on besides the cell: the Settings' start date and horizon.
+
+    Day columns take a day number or a date; a date is turned into its day number counted from
+    ``start_date`` (day 1), and messages state the days that fit this workbook.
+    """
+
+    start_date: dt.date | None = None
+    horizon_days: int | None = None
+
+    @classmethod
+    def of(cls, settings: Settings) -> ReadContext:
+        """The context the settings of a scenario give."""
+        return cls(settings.start_date, settings.horizon_days)
+
+    def expectation(self, column: Column) -> str:
+        """What a valid cell of ``column`` holds, with day bounds that fit the workbook."""
+        if not column.is_day or self.horizon_days is None:
+            return column.expectation()
+        days = f"a day number from 1 to {self.horizon_days} (horizon_days in Settings)"
+        if self.start_date is None:
+            return f"{days}, or a date once Settings has start_date"
+        return f"{days}, or a date from {self.start_date.isoformat()} (start_date, day 1)"
+
+    def day_of(self, date: dt.date, column: Column) -> tuple[int | None, str | None]:
+        """The day number of a date typed in a day column, or why it cannot have one."""
+        if self.start_date is None:
+            return None, (
+                "a date here needs start_date in Settings (the date of day 1) to count days "
+                f"from; or type the day number: expected {self.expectation(column)}"
+            )
+        day = (date - self.start_date).days + 1
+        if day < 1:
+            return None, (
+                f"{date.isoformat()} is before start_date {self.start_date.isoformat()} (day 1): "
+                f"expected {self.expectation(column)}"
+            )
+        return day, None
 
 
 class _CachedValues:
@@ -210,9 +273,11 @@ class _CachedValues:
 Tables = dict[str, list[BaseModel]]
 
 
-def _read_all_sheets(path: Path) -> tuple[dict[str, list[ReadRow]], ReadRow | None, str]:
-    """Every registry sheet's rows as read (not yet validated), and the sheet-name prefix used
-    (``In_`` for a plan workbook); sheet-level problems are raised."""
+def _read_all_sheets(
+    path: Path,
+) -> tuple[dict[str, list[ReadRow]], ReadRow | None, str, list[Issue]]:
+    """Every registry sheet's rows as read (not yet validated), the sheet-name prefix used
+    (``In_`` for a plan workbook), and the problems with sheets and headers."""
     issues: list[Issue] = []
     raw_tables: dict[str, list[ReadRow]] = {}
     settings_row: ReadRow | None = None
@@ -229,7 +294,7 @@ def _read_all_sheets(path: Path) -> tuple[dict[str, list[ReadRow]], ReadRow | No
                 continue
             rows, sheet_issues = _read_table(workbook[prefix + spec.name], spec, cached)
             issues.extend(sheet_issues)
-            if spec.required and not rows and not sheet_issues:
+            if spec.required and not rows and not _header_missing(sheet_issues):
                 message = f"the sheet has no rows under its header: the mission needs at least one {spec.key[0]}"
                 issues.append(Issue(spec.name, None, None, None, message))
             if spec.layout == "key_value":
@@ -237,8 +302,7 @@ def _read_all_sheets(path: Path) -> tuple[dict[str, list[ReadRow]], ReadRow | No
                 issues.extend(key_issues)
             else:
                 raw_tables[spec.name] = rows
-    raise_if_any(_on_sheets_read(issues, prefix))
-    return raw_tables, settings_row, prefix
+    return raw_tables, settings_row, prefix, issues
 
 
 def read_sheets(
@@ -267,8 +331,19 @@ def read_sheets(
     return names, tables
 
 
+def _header_missing(issues: Sequence[Issue]) -> bool:
+    """Whether a sheet's issues say it has no header row at all."""
+    return any(issue.cell is None and issue.header is None for issue in issues)
+
+
+USER_SHEET_PREFIXES = ("_", "*")
+"""A sheet whose name starts with one of these is the planner's own: the reader skips it (Excel
+allows no ``*`` in sheet names, so ``_`` is the one the Instructions give)."""
+
+
 def _sheet_name_issues(names: Sequence[str], path: Path) -> list[Issue]:
-    """An empty or foreign workbook, and sheets whose names look like a misspelt expected sheet."""
+    """An empty or foreign workbook, and every sheet that is neither a contract sheet nor marked
+    as the planner's own (misspelt names get a "did you mean")."""
     expected = [spec.name for spec in SHEETS]
     if not set(names) & set(expected):
         return [
@@ -283,24 +358,31 @@ def _sheet_name_issues(names: Sequence[str], path: Path) -> list[Issue]:
                 ),
             )
         ]
-    missing = [name for name in expected if name not in names]
-    issues = []
-    for name in names:
-        if name in expected or name in IGNORED_SHEETS:
-            continue
-        folded = [m for m in missing if m.casefold() == name.strip().casefold()]
-        close = folded or difflib.get_close_matches(name, missing, n=1, cutoff=0.75)
-        if close:
-            issues.append(
-                Issue(
-                    sheet=name,
-                    cell=None,
-                    header=None,
-                    value=None,
-                    message=f"this sheet is not read: rename it to '{close[0]}' (sheet names must match exactly)",
-                )
-            )
-    return issues
+    missing = [name for name in (*expected, SCENARIOS_SHEET.name) if name not in names]
+    return [
+        Issue(sheet=name, cell=None, header=None, value=None, message=_unknown_sheet(name, missing))
+        for name in names
+        if name not in expected
+        and name not in IGNORED_SHEETS
+        and not name.startswith(USER_SHEET_PREFIXES)
+    ]
+
+
+def _unknown_sheet(name: str, missing: Sequence[str]) -> str:
+    """Why a sheet is refused: the sheet it most likely means, else the sheets there are."""
+    own = "or start its name with _ to keep it as your own (it is then ignored)"
+    contract = [spec.name for spec in SHEETS] + [SCENARIOS_SHEET.name]
+    folded = [m for m in contract if m.casefold() == name.strip().casefold()]
+    close = folded or difflib.get_close_matches(name, missing, n=1, cutoff=0.75)
+    if close:
+        return (
+            f"this sheet is not read (did you mean {close[0]}?): rename it to '{close[0]}' "
+            f"(sheet names must match exactly), {own}"
+        )
+    return (
+        f"unknown sheet: a mission workbook holds the sheets {', '.join(contract)} (and the "
+        f"template's {', '.join(AUXILIARY_SHEETS)}); rename it to one of them, {own}"
+    )
 
 
 def _missing_sheet_issue(spec: SheetSpec) -> Issue:
@@ -323,14 +405,16 @@ def _read_table(
     with formula values resolved."""
     worksheet.reset_dimensions()  # the declared size can lie; read what is there
     header, issues = _read_header(worksheet, spec, extra)
-    if header is None or issues:
+    if header is None:
         return [], issues
     rows: list[ReadRow] = []
     formulas: dict[tuple[int, int], tuple[ReadRow, str]] = {}
     cells = worksheet.iter_rows(min_row=header.number + 1, max_col=header.width)
     with contextlib.closing(cells):
         for number, row_cells in capped_rows(cells, spec.name, first_row=header.number + 1):
-            row = ReadRow(number)
+            if _is_commented_out(row_cells, header.first):
+                continue
+            row = ReadRow(number, absent=header.absent)
             for position, name in header.fields.items():
                 cell = row_cells[position] if position < len(row_cells) else None
                 row.cells[name] = _read_cell(cell, number, position, name)
@@ -340,7 +424,16 @@ def _read_table(
                 rows.append(row)
     if formulas:
         _resolve_formulas(worksheet.title, formulas, cached)
-    return rows, []
+    return rows, issues
+
+
+def _is_commented_out(row_cells: Sequence[Any], first: int) -> bool:
+    """A row whose first cell (under the header's first column) starts with ``*``: an example
+    or a note, skipped like a ``*`` column."""
+    if first >= len(row_cells) or row_cells[first] is None:
+        return False
+    value = row_cells[first].value
+    return isinstance(value, str) and value.strip().startswith(COMMENT_PREFIX)
 
 
 def _read_cell(cell: Any, number: int, position: int, name: str) -> ReadCell:
@@ -354,7 +447,8 @@ def _read_cell(cell: Any, number: int, position: int, name: str) -> ReadCell:
             value,
             f"the cell shows the Excel error {value}: correct it or type the value",
         )
-    return ReadCell(reference, name, value)
+    percent = "%" in str(getattr(cell, "number_format", "") or "")
+    return ReadCell(reference, name, value, percent=percent)
 
 
 def _resolve_formulas(
@@ -370,7 +464,7 @@ def _resolve_formulas(
                 formula_cell.reference, name, formula_cell.raw, FORMULA_WITHOUT_VALUE
             )
         else:
-            row.cells[name] = ReadCell(formula_cell.reference, name, value)
+            row.cells[name] = replace(formula_cell, raw=value)
 
 
 def _is_filled(value: Any) -> bool:
@@ -457,7 +551,8 @@ def _match_header(
                     f"the required column {name} is missing from the header row (row {number})",
                 )
             )
-    return _Header(number, MappingProxyType(fields), width), issues
+    absent = frozenset(allowed) - set(fields.values())
+    return _Header(number, MappingProxyType(fields), width, filled[0], absent), issues
 
 
 def _required_columns(spec: SheetSpec) -> tuple[str, ...]:
@@ -479,6 +574,8 @@ def _settings_row(rows: list[ReadRow], spec: SheetSpec) -> tuple[ReadRow, list[I
     """Turn the key/value rows of the Settings sheet into one row whose cells are the values."""
     keys = tuple(columns_of(spec.model))
     settings = ReadRow(number=0)
+    if any(row.absent & {"key", "value"} for row in rows):
+        return settings, []  # the missing column is reported on the header
     first_seen: dict[str, int] = {}
     issues: list[Issue] = []
     for row in rows:
@@ -517,8 +614,8 @@ def _settings_row(rows: list[ReadRow], spec: SheetSpec) -> tuple[ReadRow, list[I
             )
         else:
             first_seen[key] = row.number
-            settings.cells[key] = ReadCell(
-                value_cell.reference, key, value_cell.raw, value_cell.problem or key_cell.problem
+            settings.cells[key] = replace(
+                value_cell, header=key, problem=value_cell.problem or key_cell.problem
             )
     return settings, issues
 
@@ -528,13 +625,31 @@ def _settings_row(rows: list[ReadRow], spec: SheetSpec) -> tuple[ReadRow, list[I
 # --------------------------------------------------------------------------------------------------
 
 
-def normalise(raw: Any, column: Column) -> tuple[Any, str | None]:
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def normalise(
+    raw: Any, column: Column, context: ReadContext = ReadContext(), percent: bool = False
+) -> tuple[Any, str | None]:
     """The cell value as the row model should see it, or the reason it cannot be used.
 
     Text is trimmed and loses one leading apostrophe (the mark that keeps text from being read as
-    a formula); ids and text typed as numbers become text; Excel dates become dates; choices match
-    whatever the case.
+    a formula); ids and text typed as numbers become text; Excel dates become dates, and day
+    numbers in day columns (counted from the Settings' ``start_date``); a number shown as a
+    percentage (``percent``) is read as the percentage in a column in %; choices match whatever
+    the case.
     """
+    if column.is_day and isinstance(raw, dt.date | str):
+        date = _as_date(raw)
+        if date is not None:
+            return context.day_of(date, column)
+    if (
+        percent
+        and column.unit == "%"
+        and isinstance(raw, int | float)
+        and not isinstance(raw, bool)
+    ):
+        return raw * 100, None
     if isinstance(raw, str):
         text = raw.strip()
         text = text[1:].strip() if text.startswith("'") else text
@@ -552,6 +667,20 @@ def normalise(raw: Any, column: Column) -> tuple[Any, str | None]:
     return raw, None
 
 
+def _as_date(raw: dt.date | str) -> dt.date | None:
+    """A date cell (at midnight) or ISO date text as a date; None for anything else."""
+    if isinstance(raw, dt.datetime):
+        return raw.date() if raw.time() == dt.time() else None
+    if isinstance(raw, dt.date):
+        return raw
+    text = raw.strip()
+    if not ISO_DATE.match(text):
+        return None
+    with contextlib.suppress(ValueError):
+        return dt.date.fromisoformat(text)
+    return None
+
+
 def _match_choice(text: str, column: Column) -> str:
     """A choice typed in another case or with spaces (``Team site``) as the schema spells it."""
     if column.kind is not Kind.choice:
@@ -560,9 +689,12 @@ def _match_choice(text: str, column: Column) -> str:
     return next((choice for choice in column.choices if choice.casefold() == wanted), text)
 
 
-def _build_row(model: type[BaseModel], sheet: str, row: ReadRow) -> BaseModel | list[Issue]:
-    """The row model for one row, or every issue found in its cells."""
-    return build_record(model, sheet, row.cells)
+def _build_row(
+    model: type[BaseModel], sheet: str, row: ReadRow, context: ReadContext
+) -> BaseModel | list[Issue]:
+    """The row model for one row, or every issue found in its cells (none when the only problem
+    is a column missing from the sheet, already reported on its header)."""
+    return build_record(model, sheet, row.cells, context=context, absent=row.absent)
 
 
 def build_record(
@@ -570,19 +702,26 @@ def build_record(
     sheet: str,
     cells: Mapping[str, ReadCell],
     fixed: Mapping[str, Any] = MappingProxyType({}),
+    *,
+    context: ReadContext = ReadContext(),
+    absent: frozenset[str] = frozenset(),
 ) -> BaseModel | list[Issue]:
     """A row model from the cells of its fields, or every issue found in them, at their cells.
 
     ``fixed`` holds already valid values of the other fields (a record a what-if changes), so
     that checks across fields see the whole record; cells on other sheets say so themselves.
+    ``context`` gives day columns their dates and bounds; a required field in ``absent`` (a column
+    the sheet lacks) is not reported again on every row.
     """
     columns = columns_of(model)
     values: dict[str, Any] = {k: v for k, v in fixed.items() if k not in cells}
     issues: list[Issue] = []
-    reported: set[str | None] = set()
+    reported: set[str | None] = set(absent)
     for name, cell in cells.items():
         value, problem = (
-            (None, cell.problem) if cell.problem else normalise(cell.raw, columns[name])
+            (None, cell.problem)
+            if cell.problem
+            else normalise(cell.raw, columns[name], context, cell.percent)
         )
         if problem:
             issues.append(cell.location(sheet).issue(cell.raw, problem))
@@ -592,7 +731,7 @@ def build_record(
     try:
         built = model.model_validate(values)
     except ValidationError as error:
-        issues.extend(_validation_issues(error, sheet, cells, columns, reported))
+        issues.extend(_validation_issues(error, sheet, cells, columns, reported, context))
         return issues
     return issues or built
 
@@ -603,6 +742,7 @@ def _validation_issues(
     cells: Mapping[str, ReadCell],
     columns: Mapping[str, Column],
     reported: set[str | None],
+    context: ReadContext,
 ) -> list[Issue]:
     """Pydantic's errors for one row as planner-worded issues at the cells they concern."""
     issues = []
@@ -610,7 +750,7 @@ def _validation_issues(
         loc = detail["loc"]
         if loc and isinstance(loc[0], str):
             name = loc[0]
-            message = f"expected {columns[name].expectation()}"
+            message = f"expected {context.expectation(columns[name])}"
             if detail["type"] == "missing":
                 message = f"a value is required here: {message}"
         else:
@@ -644,7 +784,8 @@ def _first_column_named(text: str, cells: Mapping[str, ReadCell]) -> str | None:
 def _assemble(
     raw_tables: dict[str, list[ReadRow]], settings_row: ReadRow | None, file_name: str
 ) -> tuple[LoadedScenario, list[Issue]]:
-    """Build every row model, fill absent optional sheets with defaults, and record locations.
+    """Build every row model, fill optional sheets' missing records with defaults, and record
+    locations; warn of numbers shown as percentages in columns that are not in %.
 
     Rows that cannot be built are left out and their issues returned; their ids are recorded as
     unread so that references to them are not reported as unknown.
@@ -654,12 +795,27 @@ def _assemble(
     cells: dict[FieldKey, CellLocation] = {}
     row_cells: dict[tuple[str, int], CellLocation] = {}
     unread: dict[str, frozenset[str]] = {}
+    settings = Settings()
+    context = ReadContext.of(settings)
+    if settings_row is not None:
+        context = _settings_context(settings_row)
+        issues.extend(percent_warnings(Settings, "Settings", settings_row.cells))
+        built_settings = _build_row(Settings, "Settings", settings_row, context)
+        if isinstance(built_settings, list):
+            issues.extend(built_settings)
+        elif isinstance(built_settings, Settings):
+            settings = built_settings
+            for key, cell in settings_row.cells.items():
+                cells[("Settings", SETTINGS_ROW, key)] = cell.location("Settings")
     for name, rows in raw_tables.items():
         spec = SHEET_BY_NAME[name]
         built_rows: list[BaseModel] = []
         unread_ids: set[str] = set()
         for row in rows:
-            built = _build_row(spec.model, name, row)
+            issues.extend(percent_warnings(spec.model, name, row.cells))
+            built = _build_row(spec.model, name, row, context)
+            if built == [] and row.absent:
+                built = _partial_record(spec, row, context) or built
             if isinstance(built, list):
                 issues.extend(built)
                 unread_ids.update(_row_id(spec, row))
@@ -669,19 +825,14 @@ def _assemble(
             _record_row(cells, row_cells, spec, index, row)
         tables[name] = built_rows
         unread[name] = frozenset(unread_ids)
-    settings = Settings()
-    if settings_row is not None:
-        built_settings = _build_row(Settings, "Settings", settings_row)
-        if isinstance(built_settings, list):
-            issues.extend(built_settings)
-        elif isinstance(built_settings, Settings):
-            settings = built_settings
-            for key, cell in settings_row.cells.items():
-                cells[("Settings", SETTINGS_ROW, key)] = cell.location("Settings")
     defaulted = _apply_defaults(tables, settings_row is None)
     scenario = Scenario(
         settings=settings,
-        **{SHEET_BY_NAME[name].attribute: tuple(rows) for name, rows in tables.items()},
+        **{
+            spec.attribute: tuple(tables.get(spec.name, ()))
+            for spec in SHEETS
+            if spec.layout == "table"
+        },
     )
     locations = SourceMap(
         file=file_name,
@@ -691,6 +842,66 @@ def _assemble(
         unread_ids=MappingProxyType(unread),
     )
     return LoadedScenario(scenario, locations), issues
+
+
+def _partial_record(spec: SheetSpec, row: ReadRow, context: ReadContext) -> BaseModel | None:
+    """A row whose only fault is a column its sheet lacks, holding the fields it has, so that
+    its ids and references are still checked; None when its key or a reference is missing.
+
+    The record is built without the model's checks across fields: it only ever reaches the
+    checks of ids and single cells, and the run stops at the missing column anyway.
+    """
+    columns = columns_of(spec.model)
+    if not {*spec.key, *(column for column, _ in spec.references)} <= row.cells.keys():
+        return None
+    values: dict[str, Any] = {}
+    for name, cell in row.cells.items():
+        value, problem = normalise(cell.raw, columns[name], context, cell.percent)
+        if problem:
+            return None
+        if value is not None:
+            try:
+                values[name] = _field_adapter(spec.model, name).validate_python(value)
+            except ValidationError:
+                return None
+    return spec.model.model_construct(**values)
+
+
+@functools.cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """A validator of one field of a row model on its own."""
+    return TypeAdapter(model.model_fields[name].rebuild_annotation())
+
+
+def _settings_context(settings_row: ReadRow) -> ReadContext:
+    """The start date and horizon the Settings sheet gives (defaults where its cells are bad),
+    needed before any day cell can be read."""
+    wanted = {k: c for k, c in settings_row.cells.items() if k in ("start_date", "horizon_days")}
+    built = build_record(Settings, "Settings", wanted)
+    return ReadContext.of(built if isinstance(built, Settings) else Settings())
+
+
+def percent_warnings(
+    model: type[BaseModel], sheet: str, cells: Mapping[str, ReadCell]
+) -> list[Issue]:
+    """Numbers shown as a percentage in a column that is not in %: ``50 %`` there is read as 0.5.
+
+    In a column in % (``mip_gap_pct``) such a cell is read as the percentage it shows.
+    """
+    columns = columns_of(model)
+    return [
+        cell.location(sheet).warning(
+            cell.raw,
+            f"the cell shows a percentage ({format_number(cell.raw * 100)} %) but {name} is not in %: "
+            f"it is read as {format_number(cell.raw)}; format the cell as a plain number",
+        )
+        for name, cell in cells.items()
+        if cell.percent
+        and name in columns
+        and columns[name].unit != "%"
+        and isinstance(cell.raw, int | float)
+        and not isinstance(cell.raw, bool)
+    ]
 
 
 def _row_id(spec: SheetSpec, row: ReadRow) -> list[str]:
@@ -715,23 +926,38 @@ def _record_row(
 
 
 def _apply_defaults(tables: Tables, settings_absent: bool) -> list[str]:
-    """Give optional sheets that are absent or have no rows their defaults; return their names.
+    """Add to each optional sheet with defaults the default records it does not give itself;
+    return the names of the sheets that took any.
 
-    Only default rows whose references name declared ids are taken (consumption defaults for
-    the supply classes the workbook declares).
+    Defaults merge record by record: a Consumption row for WATER at team sites replaces only the
+    default for WATER at team sites. Only default rows whose references name declared ids are
+    taken (consumption defaults for the supply classes the workbook declares).
     """
     defaulted = ["Settings"] if settings_absent else []
     for spec in SHEETS:
-        if not spec.defaults or tables.get(spec.name):
+        if not spec.defaults:
             continue
-        tables[spec.name] = [
-            row for row in spec.defaults if _references_declared(row, spec, tables)
-        ]
-        defaulted.append(spec.name)
+        added = missing_defaults(spec, tables)
+        if added or not tables.get(spec.name):
+            defaulted.append(spec.name)
+        tables[spec.name] = [*tables.get(spec.name, []), *added]
     return defaulted
 
 
-def _references_declared(row: BaseModel, spec: SheetSpec, tables: Tables) -> bool:
+def missing_defaults(spec: SheetSpec, tables: Mapping[str, Sequence[BaseModel]]) -> list[BaseModel]:
+    """The default records of ``spec`` whose key the sheet's rows do not give and whose
+    references name declared ids."""
+    given = {spec.key_of(row) for row in tables.get(spec.name, [])}
+    return [
+        row
+        for row in spec.defaults
+        if spec.key_of(row) not in given and _references_declared(row, spec, tables)
+    ]
+
+
+def _references_declared(
+    row: BaseModel, spec: SheetSpec, tables: Mapping[str, Sequence[BaseModel]]
+) -> bool:
     for column, target_name in spec.references:
         target = SHEET_BY_NAME[target_name]
         declared = {getattr(r, target.key[0]) for r in tables.get(target_name, [])}

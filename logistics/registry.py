@@ -51,6 +51,10 @@ class SheetSpec:
         """The pydantic field behind a column (or a settings key)."""
         return self.model.model_fields[name]
 
+    def key_of(self, row: BaseModel) -> tuple[Any, ...]:
+        """The values that identify a row within the sheet."""
+        return tuple(getattr(row, column) for column in self.key)
+
     def record_id(self, row: BaseModel) -> str:
         """A row's id as text: its key values joined by ``/``, blanks left out (``GAO/FUEL``)."""
         values = (getattr(row, column) for column in self.key)

@@ -3,6 +3,8 @@
 Both share one layout: an ``Instructions`` sheet, a ``Dictionary`` of every column, one sheet per
 registry entry with a bold frozen header whose comments explain each column, drop-downs for
 enumerations and for ids of other sheets, and a hidden ``Lists`` sheet feeding the drop-downs.
+The blank template also shows, in grey rows the reader skips (their first cell starts with
+``*``), one worked example per sheet and the default planning factors and threat levels.
 Every text cell is written so that Excel can never take it for a formula.
 """
 
@@ -22,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
+from logistics import schemas as s
 from logistics.fields import Column, Kind, columns_of, display_value
 from logistics.registry import SHEET_BY_NAME, SHEETS, SheetSpec
 from logistics.schemas import Scenario
@@ -44,6 +47,127 @@ YES_NO = ("yes", "no")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 TITLE_FONT = Font(bold=True, size=14)
+EXAMPLE_FONT = Font(italic=True, color="808080")
+
+COMMENT_MARK = "*"
+"""A row whose first cell starts with this is skipped by the reader (an example or a note)."""
+
+NOTE_HEADER = "*note"
+"""The template's comment column beside the example rows (ignored by the reader)."""
+
+EXAMPLE_NOTE = "example: remove the * in the first cell to use this row, or type over it"
+DEFAULT_NOTE = "default applied unless you give a row with the same key: remove the * to change it"
+
+EXAMPLES: dict[str, tuple[s.Row, ...]] = {
+    "Supplies": (
+        s.Supply(
+            supply_id="WATER",
+            name="Drinking water",
+            unit=s.SupplyUnit.kL,
+            mass_t_per_unit=1.0,
+            cargo_type=s.CargoType.water,
+            priority=1,
+            safety_stock_days=3,
+        ),
+    ),
+    "Bases": (
+        s.Base(
+            base_id="GAO",
+            name="Gao super camp",
+            kind=s.BaseKind.hub,
+            sector="East",
+            latitude_deg=16.27,
+            longitude_deg=-0.04,
+            accommodation_troops=4000,
+            min_garrison_troops=800,
+            airfield_class=s.AirfieldClass.paved_runway,
+        ),
+    ),
+    "Stocks": (
+        s.Stock(
+            base_id="GAO",
+            supply_id="WATER",
+            capacity=2000,
+            initial_stock=900,
+            fixed_demand_per_day=5,
+        ),
+    ),
+    "Sources": (s.Source(base_id="GAO", supply_id="WATER", quantity_per_day=400, unit_cost_usd=2),),
+    "Demands": (
+        s.Demand(
+            demand_id="GAO-IDP",
+            base_id="GAO",
+            supply_id="WATER",
+            first_day=5,
+            last_day=12,
+            quantity_per_day=20,
+            description="Water for a displaced-persons site",
+        ),
+    ),
+    "Routes": (
+        s.Route(
+            route_id="GAO-KID-ROAD",
+            from_base_id="GAO",
+            to_base_id="KIDAL",
+            mode=s.Mode.road,
+            distance_km=352,
+            transit_days=2,
+            max_convoys_per_day=1,
+            threat_level=4,
+        ),
+    ),
+    "Vehicles": (
+        s.Vehicle(
+            vehicle_type_id="WATER-TANKER",
+            name="Water tanker 20 kL",
+            mode=s.Mode.road,
+            cargo_types=("water",),
+            payload_t=20,
+            cost_usd_per_km=2.5,
+            speed_kmh=40,
+            crew=2,
+        ),
+    ),
+    "Fleet": (s.FleetEntry(base_id="GAO", vehicle_type_id="WATER-TANKER", count=12),),
+    "Convoys": (
+        s.ConvoyLine(
+            line_id="GAO-KIDAL",
+            origin_base_id="GAO",
+            destination_base_id="KIDAL",
+            first_departure_day=2,
+            every_days=7,
+            min_vehicles=4,
+            max_vehicles=30,
+        ),
+    ),
+    "Threats": (
+        s.Threat(
+            threat_id="IED-ANEFIS",
+            threat_type=s.ThreatType.ied,
+            level=5,
+            route_id="GAO-KID-ROAD",
+            first_day=8,
+            last_day=14,
+            description="IED campaign reported on the Anefis stretch",
+        ),
+    ),
+    "ThreatLevels": s.DEFAULT_THREAT_LEVELS,
+    "Consumption": s.DEFAULT_CONSUMPTION,
+    "Units": (
+        s.Unit(
+            unit_id="BATT-1",
+            name="1st Infantry Battalion",
+            country="Exampleland",
+            unit_type=s.UnitType.infantry,
+            strength=650,
+            current_base_id="GAO",
+            allowed_sectors=("East", "North"),
+            escort_capable=True,
+        ),
+    ),
+}
+"""Grey rows of the blank template: one worked example per sheet, and for the sheets with
+defaults (Consumption, ThreatLevels) the defaults themselves, which the planner sees applied."""
 
 
 def write_template(path: Path) -> None:
@@ -92,6 +216,8 @@ def build_workbook(scenario: Scenario | None) -> Workbook:
         else:
             rows = getattr(scenario, spec.attribute) if scenario is not None else ()
             _fill_table(sheet, spec, rows)
+            if scenario is None:
+                _add_example_rows(sheet, spec)
             _add_dropdowns(sheet, spec, list_names, len(rows))
     workbook.move_sheet(lists, offset=len(workbook.sheetnames) - 1 - workbook.index(lists))
     lists.sheet_state = "hidden"
@@ -127,13 +253,23 @@ def _instruction_lines() -> list[str]:
         "• A blank cell takes the default shown in the Dictionary sheet; a required column must "
         "be filled on every row.",
         "• Columns whose header starts with * and a column named notes are yours: they are "
-        "ignored.",
+        "ignored. So are rows whose first cell starts with *: the grey rows under each header "
+        "are a worked example (remove the * to use one, or type over it).",
+        "• Sheets whose name starts with _ are yours too: the reader skips them. Any other "
+        "sheet not listed below is refused, so that a renamed sheet is never silently ignored.",
+        "• A day column (first_day, last_day, open_from_day…) takes a day number from 1 to the "
+        "horizon or, when Settings has start_date, a date.",
+        "• A column in % (mip_gap_pct) takes 1 or a cell formatted as a percentage showing 1 %.",
         "• Type values, not formulas. If a cell holds a formula, save the workbook in Excel or "
         "LibreOffice so that its value is stored.",
-        "• Optional sheets may be left empty or deleted: Consumption and ThreatLevels then take "
-        "planning-factor defaults; no Convoys rows means lines are generated from the routes.",
+        "• Optional sheets may be left empty or deleted. Consumption and ThreatLevels take their "
+        "defaults (the grey rows of those sheets) record by record: a row you give replaces the "
+        "default with the same key only (for Consumption: supply class and base kind). No "
+        "Convoys rows means lines are generated from the routes.",
         "• Check the workbook with: logistics validate <file>. Every problem is reported with "
-        "its sheet and cell.",
+        "its sheet and cell; warnings point at values that are valid but look wrong (days after "
+        "the horizon, classes nothing consumes, vehicles no route serves…). "
+        "logistics validate --strict treats warnings as errors.",
         "",
         "Sheets",
     ]
@@ -244,6 +380,24 @@ def _fill_table(sheet: Worksheet, spec: SheetSpec, rows: Iterable[BaseModel]) ->
     _write_header(sheet, spec.columns, [_header_comment(columns[name]) for name in spec.columns])
     for number, row in enumerate(rows, start=2):
         _write_row(sheet, number, [getattr(row, name) for name in spec.columns])
+
+
+def _add_example_rows(sheet: Worksheet, spec: SheetSpec) -> None:
+    """The sheet's grey example (or default) rows under the header, commented out with ``*``.
+
+    The note column says what they are; the defaults of Consumption and ThreatLevels are the
+    ones the reader applies to every key the sheet does not give.
+    """
+    note = DEFAULT_NOTE if spec.defaults else EXAMPLE_NOTE
+    note_column = len(spec.columns) + 1
+    write_cell(sheet, 1, note_column, NOTE_HEADER).font = Font(bold=True)
+    sheet.column_dimensions[get_column_letter(note_column)].width = 60
+    for number, row in enumerate(EXAMPLES.get(spec.name, ()), start=2):
+        values = [input_value(getattr(row, name)) for name in spec.columns]
+        values[0] = f"{COMMENT_MARK}{display_value(values[0])}"
+        _write_row(sheet, number, [*values, note])
+        for cell in sheet[number]:
+            cell.font = EXAMPLE_FONT
 
 
 def _fill_settings(sheet: Worksheet, spec: SheetSpec, scenario: Scenario | None) -> None:

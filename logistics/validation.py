@@ -1,8 +1,9 @@
 """Cross-sheet checks of a scenario: what no single row can tell is wrong.
 
 Each rule is one small function from (scenario, source map) to the issues it finds, each issue at
-the cell that should change. ``validate`` runs every rule and reports all issues at once. The source
-map, not the workbook, gives the cells, so an overlaid what-if scenario is checked the same way.
+the cell that should change. ``check`` runs every rule (or the ones asked for) and returns all
+issues at once. The source map, not the workbook, gives the cells, so an overlaid what-if scenario
+is checked the same way. Values that are valid but look wrong are ``logistics.warnings``' rules.
 """
 
 from __future__ import annotations
@@ -12,24 +13,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from pydantic import BaseModel
-
-from logistics.errors import Issue, raise_if_any
-from logistics.fields import columns_of, display_value
+from logistics.errors import Issue
+from logistics.fields import display_value
 from logistics.locations import SourceMap
-from logistics.network import Network, point_in_area, route_in_area
-from logistics.registry import SHEET_BY_NAME, SHEETS, SheetSpec
+from logistics.network import Network
+from logistics.registry import SHEET_BY_NAME, SHEETS
 from logistics.schemas import Scenario
 
 Rule = Callable[[Scenario, SourceMap], list[Issue]]
 
 LIST_REFERENCES: tuple[tuple[str, str, str], ...] = (("Convoys", "via_base_ids", "Bases"),)
 """(sheet, column, referenced sheet) for columns that hold several ids separated by ';'."""
-
-
-def validate(scenario: Scenario, locations: SourceMap) -> None:
-    """Raise ``InputError`` with every cross-sheet problem of ``scenario``, if there is any."""
-    raise_if_any(check(scenario, locations))
 
 
 def check(
@@ -41,18 +35,24 @@ def check(
     ]
 
 
-def _rows(scenario: Scenario, sheet: str) -> tuple[Any, ...]:
+def rows_of(scenario: Scenario, sheet: str) -> tuple[Any, ...]:
+    """The rows of a sheet in ``scenario``."""
     rows: tuple[Any, ...] = getattr(scenario, SHEET_BY_NAME[sheet].attribute)
     return rows
 
 
-def _ids(scenario: Scenario, sheet: str) -> set[str]:
+def ids_of(scenario: Scenario, sheet: str) -> set[str]:
+    """The ids (first key column) of a sheet's rows."""
     key = SHEET_BY_NAME[sheet].key[0]
-    return {getattr(row, key) for row in _rows(scenario, sheet)}
+    return {getattr(row, key) for row in rows_of(scenario, sheet)}
 
 
 def _suggestion(value: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+    """`` (did you mean X?)`` for the known id closest to ``value``, the same id in another case
+    first (``camp-a`` for ``CAMP-A``); ``""`` when none is close."""
+    candidates = sorted(known)
+    same = [k for k in candidates if k.casefold() == value.casefold()]
+    close = same or difflib.get_close_matches(value, candidates, n=1, cutoff=0.6)
     return f" (did you mean {close[0]}?)" if close else ""
 
 
@@ -68,7 +68,7 @@ def duplicate_keys(scenario: Scenario, locations: SourceMap) -> list[Issue]:
         if spec.layout != "table":
             continue
         first_index: dict[tuple[Any, ...], int] = {}
-        for index, row in enumerate(_rows(scenario, spec.name)):
+        for index, row in enumerate(rows_of(scenario, spec.name)):
             key = tuple(getattr(row, column) for column in spec.key)
             if key not in first_index:
                 first_index[key] = index
@@ -116,8 +116,8 @@ def unknown_references(scenario: Scenario, locations: SourceMap) -> list[Issue]:
     ]
     issues = []
     for sheet, column, target in [*references, *LIST_REFERENCES]:
-        known = _ids(scenario, target) | locations.unread_ids.get(target, frozenset())
-        for index, row in enumerate(_rows(scenario, sheet)):
+        known = ids_of(scenario, target) | locations.unread_ids.get(target, frozenset())
+        for index, row in enumerate(rows_of(scenario, sheet)):
             value = getattr(row, column)
             values = value if isinstance(value, tuple) else (value,)
             for item in values:
@@ -153,7 +153,7 @@ def undefined_threat_levels(scenario: Scenario, locations: SourceMap) -> list[Is
     shown = ", ".join(str(level) for level in sorted(defined)) or "none"
     issues = []
     for sheet, column in (("Routes", "threat_level"), ("Threats", "level")):
-        for index, row in enumerate(_rows(scenario, sheet)):
+        for index, row in enumerate(rows_of(scenario, sheet)):
             level = getattr(row, column)
             if level not in defined:
                 issues.append(
@@ -190,7 +190,7 @@ def identical_route_ends(scenario: Scenario, locations: SourceMap) -> list[Issue
 
 def convoy_paths(scenario: Scenario, locations: SourceMap) -> list[Issue]:
     """Convoy lines whose via-bases are not a chain of routes of their mode, or with no path at all."""
-    bases = _ids(scenario, "Bases")
+    bases = ids_of(scenario, "Bases")
     network = Network.from_routes(scenario.routes)
     issues = []
     for index, line in enumerate(scenario.convoys):
@@ -279,7 +279,7 @@ def _troop_consumers(scenario: Scenario) -> dict[str, tuple[str, int | None, str
     return consumers
 
 
-def _consumes(scenario: Scenario, supply_id: str, base_kind: Any) -> bool:
+def consumes(scenario: Scenario, supply_id: str, base_kind: Any) -> bool:
     """Whether troops at a base of ``base_kind`` consume the supply class (kind-specific rate first)."""
     rates = {
         row.base_kind: row.quantity_per_person_day
@@ -290,7 +290,7 @@ def _consumes(scenario: Scenario, supply_id: str, base_kind: Any) -> bool:
     return rate > 0
 
 
-def _demand_cells(scenario: Scenario) -> dict[tuple[str, str], tuple[str, int | None, str, str]]:
+def demand_cells(scenario: Scenario) -> dict[tuple[str, str], tuple[str, int | None, str, str]]:
     """(base, supply class) with a demand, and the first cell that creates it."""
     demands: dict[tuple[str, str], tuple[str, int | None, str, str]] = {}
     for index, demand in enumerate(scenario.demands):
@@ -307,7 +307,7 @@ def _demand_cells(scenario: Scenario) -> dict[tuple[str, str], tuple[str, int | 
     kinds = {base.base_id: base.kind for base in scenario.bases}
     for base_id, origin in _troop_consumers(scenario).items():
         for supply in scenario.supplies:
-            if base_id in kinds and _consumes(scenario, supply.supply_id, kinds[base_id]):
+            if base_id in kinds and consumes(scenario, supply.supply_id, kinds[base_id]):
                 demands.setdefault((base_id, supply.supply_id), origin)
     return demands
 
@@ -319,9 +319,9 @@ def unreachable_demand(scenario: Scenario, locations: SourceMap) -> list[Issue]:
     for source in scenario.sources:
         sources[source.supply_id].add(source.base_id)
     reachable = {supply_id: network.reachable(bases) for supply_id, bases in sources.items()}
-    bases, supplies = _ids(scenario, "Bases"), _ids(scenario, "Supplies")
+    bases, supplies = ids_of(scenario, "Bases"), ids_of(scenario, "Supplies")
     issues = []
-    for (base_id, supply_id), (sheet, index, column, why) in _demand_cells(scenario).items():
+    for (base_id, supply_id), (sheet, index, column, why) in demand_cells(scenario).items():
         if (
             base_id not in bases
             or supply_id not in supplies
@@ -333,7 +333,7 @@ def unreachable_demand(scenario: Scenario, locations: SourceMap) -> list[Issue]:
             if supply_id in sources
             else f"no base has a {supply_id} source in the Sources sheet"
         )
-        value = getattr(_rows(scenario, sheet)[index], column) if index is not None else None
+        value = getattr(rows_of(scenario, sheet)[index], column) if index is not None else None
         issues.append(
             locations.issue(
                 sheet,
@@ -401,80 +401,6 @@ def units_without_room(scenario: Scenario, locations: SourceMap) -> list[Issue]:
     return issues
 
 
-# --------------------------------------------------------------------------------------------------
-# Threats and days
-# --------------------------------------------------------------------------------------------------
-
-
-def threat_areas_touching_nothing(scenario: Scenario, locations: SourceMap) -> list[Issue]:
-    """Threat areas that contain no base and touch no route (a route's ends or midpoint)."""
-    position = {base.base_id: (base.latitude_deg, base.longitude_deg) for base in scenario.bases}
-    segments = [
-        (position[route.from_base_id], position[route.to_base_id])
-        for route in scenario.routes
-        if route.from_base_id in position and route.to_base_id in position
-    ]
-    issues = []
-    for index, threat in enumerate(scenario.threats):
-        if threat.latitude_deg is None or threat.longitude_deg is None or threat.radius_km is None:
-            continue
-        area = (threat.latitude_deg, threat.longitude_deg, threat.radius_km)
-        touches_base = any(point_in_area(lat, lon, area) for lat, lon in position.values())
-        if touches_base or any(route_in_area(start, end, area) for start, end in segments):
-            continue
-        message = (
-            f"the area of {display_value(threat.radius_km)} km around ({threat.latitude_deg}, "
-            f"{threat.longitude_deg}) contains no base and touches no route: check the coordinates and radius"
-        )
-        issues.append(
-            locations.issue("Threats", index, "latitude_deg", threat.latitude_deg, message)
-        )
-    return issues
-
-
-def _is_range_start(column: str) -> bool:
-    """Day columns that open a range (first_day, open_from_day…), as opposed to those closing one."""
-    return "last" not in column and "_to_" not in column
-
-
-def days_beyond_horizon(scenario: Scenario, locations: SourceMap) -> list[Issue]:
-    """Day ranges that start after the last planned day (a last day beyond it is simply cut)."""
-    horizon = scenario.settings.horizon_days
-    issues = []
-    for spec in SHEETS:
-        day_columns = [
-            c.name
-            for c in columns_of(spec.model).values()
-            if c.unit == "day" and _is_range_start(c.name)
-        ]
-        if spec.layout != "table" or not day_columns:
-            continue
-        for index, row in enumerate(_rows(scenario, spec.name)):
-            issues.extend(_late_days(locations, spec, index, row, day_columns, horizon))
-    return issues
-
-
-def _late_days(
-    locations: SourceMap,
-    spec: SheetSpec,
-    index: int,
-    row: BaseModel,
-    columns: Sequence[str],
-    horizon: int,
-) -> list[Issue]:
-    return [
-        locations.issue(
-            spec.name,
-            index,
-            column,
-            getattr(row, column),
-            f"day {getattr(row, column)} is after the last planned day ({horizon}, horizon_days in Settings)",
-        )
-        for column in columns
-        if getattr(row, column) > horizon
-    ]
-
-
 RULES: tuple[Rule, ...] = (
     duplicate_keys,
     unknown_references,
@@ -486,8 +412,6 @@ RULES: tuple[Rule, ...] = (
     unreachable_demand,
     units_outside_caveats,
     units_without_room,
-    threat_areas_touching_nothing,
-    days_beyond_horizon,
 )
 """Every cross-sheet rule, in the order its issues are reported."""
 

@@ -191,7 +191,7 @@ def run_whatif(
     started = time.perf_counter()
     base = load(base_path)
     overlays, problems = _overlays(base, overlay_path, names, shortcuts)
-    provenance = InputProvenance.of(base_path)
+    provenance = InputProvenance.of(base_path, warnings=base.warnings)
     limits = _Limits(time_limit_s, mip_gap_pct)
     base_job = WhatIfJob(
         BASE,

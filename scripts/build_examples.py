@@ -472,7 +472,9 @@ def mali_routes(data: MissionData) -> tuple[Route, ...]:
     for link in data.links:
         mode = MODE_OF[link.mode]
         level = min(link.threat, CLOSURE_LEVEL - 1)
-        open_from, open_to = season_window(link.season_note, MALI_START)
+        open_from, season_end = season_window(link.season_note, MALI_START)
+        # A season running past the horizon is open to its end: blank, not a day nobody plans.
+        open_to = season_end if season_end is not None and season_end <= MALI_HORIZON_DAYS else None
         routes.append(
             Route(
                 route_id=route_id(link),

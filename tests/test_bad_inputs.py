@@ -140,14 +140,6 @@ CASES: dict[str, Case] = {
         "Units!F3",
         ("HUB is in sector Centre", "outside the sectors", "South"),
     ),
-    "threat area touching nothing": Case(
-        put("Threats", "F3", -30), "Threats!F3", ("contains no base and touches no route",)
-    ),
-    "first day beyond the horizon": Case(
-        all_of(put("Demands", "D2", 20), put("Demands", "E2", 25)),
-        "Demands!D2",
-        ("day 20 is after the last planned day (14",),
-    ),
     "whole number given as 3.5": Case(
         put("Fleet", "C2", 3.5), "Fleet!C2", ("3.5", "expected a whole number from 0")
     ),
@@ -191,9 +183,6 @@ CASES: dict[str, Case] = {
     ),
     "caveat naming an unknown sector": Case(
         put("Units", "H2", "Mars"), "Units!H2", ("no base is in sector Mars",)
-    ),
-    "threat level not defined": Case(
-        delete_rows("ThreatLevels", 5, 1), "Threats!C2", ("threat level 4 is not defined",)
     ),
     "required sheet without rows": Case(
         delete_rows("Supplies", 2, 3), "Supplies", ("no rows", "supply_id")

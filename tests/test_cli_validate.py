@@ -50,10 +50,11 @@ def test_validate_lists_every_error_and_exits_1(edited_workbook: Callable[[Edit]
     assert "Traceback" not in result.output
 
 
-def test_validate_missing_file(tmp_path: Path) -> None:
+def test_validate_missing_file_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(tmp_path / "nowhere.xlsx")])
-    assert result.exit_code == 1
-    assert "file not found" in result.output
+    assert result.exit_code == 2
+    assert "nowhere.xlsx" in result.output
+    assert "No such file or directory" in " ".join(result.output.split())
     assert "Traceback" not in result.output
 
 

@@ -91,6 +91,7 @@ def scenario() -> s.Scenario:
         ),
         consumption=(
             s.Consumption(supply_id="WATER", quantity_per_person_day=0.084),
+            s.Consumption(supply_id="WATER", base_kind="team_site", quantity_per_person_day=0.03),
             s.Consumption(supply_id="RATIONS", quantity_per_person_day=0.003),
         ),
         bases=(

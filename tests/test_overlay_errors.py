@@ -127,7 +127,8 @@ def _problems(good_workbook: Path, rows: list[ScenarioRow]) -> list[str]:
         ),
         (
             ("a", "Routes", "R1", "distance_km", 650, "soon"),
-            "Scenarios!F2 [first_day] = 'soon': expected a day number from 1 to 3,660",
+            "Scenarios!F2 [first_day] = 'soon': expected a day number from 1 to 14 (horizon_days "
+            "in Settings), or a date from 2024-01-01 (start_date, day 1)",
         ),
     ],
 )

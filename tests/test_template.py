@@ -11,8 +11,8 @@ from logistics.errors import InputError
 from logistics.fields import columns_of
 from logistics.reader import load
 from logistics.registry import SHEETS
-from logistics.schemas import Settings
-from logistics.template import write_template
+from logistics.schemas import DEFAULT_CONSUMPTION, Settings
+from logistics.template import EXAMPLES, write_template
 
 
 @pytest.fixture
@@ -130,6 +130,7 @@ def test_settings_hold_every_key_with_its_default(template: openpyxl.Workbook) -
 
 
 def test_blank_template_asks_for_the_required_sheets(tmp_path: Path) -> None:
+    """Its grey example rows are skipped, so the required sheets have no rows."""
     path = tmp_path / "template.xlsx"
     write_template(path)
     with pytest.raises(InputError) as raised:
@@ -142,3 +143,44 @@ def test_no_formulas_anywhere(template: openpyxl.Workbook) -> None:
     for sheet in template.worksheets:
         for row in sheet.iter_rows():
             assert all(cell.data_type != "f" for cell in row), sheet.title
+
+
+def test_every_record_sheet_shows_a_grey_example_row_the_reader_skips(
+    template: openpyxl.Workbook,
+) -> None:
+    for spec in SHEETS:
+        if spec.layout != "table":
+            continue
+        sheet = template[spec.name]
+        first = sheet.cell(2, 1)
+        assert isinstance(first.value, str), spec.name
+        assert first.value.startswith("*"), spec.name
+        assert first.font.i and first.font.color.rgb.endswith("808080"), spec.name
+        assert sheet.cell(1, len(spec.columns) + 1).value == "*note"
+
+
+def test_the_examples_are_valid_records_once_their_mark_is_removed(
+    template: openpyxl.Workbook,
+) -> None:
+    for spec in SHEETS:
+        if spec.layout != "table":
+            continue
+        for row in EXAMPLES[spec.name]:
+            assert isinstance(row, spec.model), spec.name
+
+
+def test_defaults_are_shown_on_their_sheets(template: openpyxl.Workbook) -> None:
+    consumption = [
+        row[:3] for row in template["Consumption"].iter_rows(min_row=2, values_only=True)
+    ]
+    assert consumption == [
+        (
+            f"*{row.supply_id}",
+            row.base_kind.value if row.base_kind else None,
+            row.quantity_per_person_day,
+        )
+        for row in DEFAULT_CONSUMPTION
+    ]
+    levels = [row[0] for row in template["ThreatLevels"].iter_rows(min_row=2, values_only=True)]
+    assert levels == ["*1", "*2", "*3", "*4", "*5"]
+    assert "default applied unless" in str(template["ThreatLevels"]["G2"].value)

@@ -53,6 +53,7 @@ def three_base_scenario() -> s.Scenario:
         ),
         consumption=(
             s.Consumption(supply_id="WATER", quantity_per_person_day=0.084),
+            s.Consumption(supply_id="WATER", base_kind="team_site", quantity_per_person_day=0.03),
             s.Consumption(supply_id="RATIONS", quantity_per_person_day=0.003),
             s.Consumption(supply_id="FUEL", quantity_per_person_day=0.01),
             s.Consumption(supply_id="FUEL", base_kind="hub", quantity_per_person_day=0.02),
