@@ -692,6 +692,7 @@ def mali_vehicles(data: MissionData) -> tuple[Vehicle, ...]:
             sorties_per_day=2,  # [E]
             min_airfield_class=AirfieldClass.unpaved_strip,
             crew=5,
+            range_km=3800.0,  # FACTS §5 (C-130H range about 3,800 km)
         ),
         Vehicle(
             vehicle_type_id="MI-17",
@@ -704,6 +705,7 @@ def mali_vehicles(data: MissionData) -> tuple[Vehicle, ...]:
             sorties_per_day=3,  # [E]
             min_airfield_class=AirfieldClass.helipad,
             crew=3,
+            range_km=465.0,  # FACTS §3d: Mi-8 transport radius with reserves, [S] 91
         ),
         Vehicle(
             vehicle_type_id="MI-8",
@@ -716,6 +718,7 @@ def mali_vehicles(data: MissionData) -> tuple[Vehicle, ...]:
             sorties_per_day=3,  # [E]
             min_airfield_class=AirfieldClass.helipad,
             crew=3,
+            range_km=465.0,  # FACTS §3d: Mi-8 transport radius with reserves, [S] 91
         ),
     )
 

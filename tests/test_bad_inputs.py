@@ -19,8 +19,12 @@ import pytest
 
 from logistics.errors import InputError, Issue
 from logistics.reader import load
+from logistics.schemas import Settings
 
 Edit = Callable[[openpyxl.Workbook], None]
+
+NEXT_SETTINGS_ROW = len(Settings.model_fields) + 2
+"""The row a key added to the test workbook's Settings sheet lands on (one row per key)."""
 
 
 def put(sheet: str, reference: str, value: object) -> Edit:
@@ -124,7 +128,7 @@ CASES: dict[str, Case] = {
     ),
     "unknown settings key": Case(
         add_row("Settings", ["horizon", 10]),
-        "Settings!A14",
+        f"Settings!A{NEXT_SETTINGS_ROW}",
         ("unknown setting", "did you mean horizon_days"),
     ),
     "formula without saved value": Case(
@@ -216,7 +220,9 @@ CASES: dict[str, Case] = {
         put("Vehicles", "A2", "BIG TRUCK"), "Vehicles!A2", ("an id of letters, digits",)
     ),
     "value without a settings key": Case(
-        add_row("Settings", [None, 5]), "Settings!A14", ("a value without a key",)
+        add_row("Settings", [None, 5]),
+        f"Settings!A{NEXT_SETTINGS_ROW}",
+        ("a value without a key",),
     ),
 }
 

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from logistics.errors import InputError
-from logistics.fields import columns_of
+from logistics.fields import columns_of, display_value
 from logistics.reader import load
 from logistics.registry import SHEETS
 from logistics.schemas import DEFAULT_CONSUMPTION, Settings
@@ -126,7 +126,8 @@ def test_settings_hold_every_key_with_its_default(template: openpyxl.Workbook) -
     defaults = Settings()
     assert list(rows) == list(Settings.model_fields)
     for key, value in rows.items():
-        assert value == getattr(defaults, key)
+        default = getattr(defaults, key)
+        assert value == (display_value(default) if isinstance(default, bool) else default)
 
 
 def test_blank_template_asks_for_the_required_sheets(tmp_path: Path) -> None:

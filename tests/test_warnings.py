@@ -15,6 +15,7 @@ import pytest
 
 from logistics.errors import InputError
 from logistics.reader import load
+from logistics.schemas import Settings
 from tests.test_bad_inputs import add_row, all_of, put
 
 Edit = Callable[[openpyxl.Workbook], None]
@@ -166,7 +167,11 @@ def test_a_percentage_in_a_column_in_percent_is_read_as_shown(
     edited_workbook: Callable[[Edit], Path],
 ) -> None:
     """``1 %`` typed in Excel is stored as 0.01 with a percentage format: mip_gap_pct is 1."""
-    loaded = load(edited_workbook(percent("Settings", "B13", 0.01)))
+    loaded = load(
+        edited_workbook(
+            percent("Settings", f"B{list(Settings.model_fields).index('mip_gap_pct') + 2}", 0.01)
+        )
+    )
     assert loaded.scenario.settings.mip_gap_pct == pytest.approx(1.0)
     assert loaded.warnings == ()
 
