@@ -12,18 +12,19 @@ Each step returns a new frozen object; nothing is modified in place.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
 
 from logistics import __version__
+from logistics.atomic import check_writable
 from logistics.compile import compile_scenario
+from logistics.errors import OutputError, PlanNotWrittenError
 from logistics.export import RunInfo, write_plan_workbook
-from logistics.reader import load_scenario
+from logistics.reader import LoadedScenario, load, load_scenario
 from logistics.schemas import Scenario, Settings
 from models import ModelData, Plan, SolveOptions, solve
 from models.results import ProgressCallback
@@ -31,6 +32,7 @@ from models.results import ProgressCallback
 __all__ = [
     "InputProvenance",
     "PlanRun",
+    "check_outputs",
     "compile_scenario",
     "default_output_path",
     "load_scenario",
@@ -105,9 +107,44 @@ class InputProvenance:
     overrides: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, path: Path, overrides: tuple[str, ...] = ()) -> InputProvenance:
-        """Name and SHA-256 of ``path``."""
-        return cls(path.name, hashlib.sha256(path.read_bytes()).hexdigest(), overrides)
+    def of(cls, loaded: LoadedScenario, overrides: tuple[str, ...] = ()) -> InputProvenance:
+        """Name and SHA-256 of the workbook ``loaded`` was read from: the hash of the very bytes
+        that were checked and parsed, not of the file as it may be now."""
+        name = loaded.path.name if loaded.path else loaded.locations.file
+        return cls(name, loaded.sha256 or "", overrides)
+
+
+def check_outputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
+    """Refuse, before any work is done, outputs that would overwrite an input file or that
+    cannot be written; raise ``OutputError`` naming the output.
+
+    An output is the input when both name the same file once symbolic links, ``./`` and (on a
+    case-insensitive file system) case are resolved; the file system itself answers that.
+    """
+    sources = [Path(source) for source in inputs]
+    for output in map(Path, outputs):
+        for source in sources:
+            if _same_file(output, source):
+                raise OutputError(
+                    f"{output} is the input workbook {source}: writing there would destroy it. "
+                    "Give another output path (the plan is a new workbook, never a re-save of the "
+                    "input)"
+                )
+        try:
+            check_writable(output)
+        except OSError as error:
+            raise OutputError(
+                f"{output} cannot be written: {error.strerror or error} "
+                f"(in {output.parent.resolve()}); choose a folder you can write to"
+            ) from None
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one existing file (links and case resolved by the file system)."""
+    try:
+        return first.samefile(second)
+    except OSError:
+        return False
 
 
 def plan_workbook(
@@ -126,9 +163,13 @@ def plan_workbook(
     ``output_path`` None, no workbook is written.
     """
     source = Path(input_path)
+    output = None if output_path is None else Path(output_path)
+    if output is not None:
+        check_outputs([output], [source])
     timings: dict[str, float] = {}
     with _Stages(timings, on_stage)("read"):
-        scenario = load_scenario(source)
+        loaded = load(source)
+    scenario = loaded.scenario
     options = solve_options(
         scenario.settings,
         time_limit_s=time_limit_s,
@@ -136,8 +177,7 @@ def plan_workbook(
         threads=threads,
         progress=progress,
     )
-    output = None if output_path is None else Path(output_path)
-    return solve_and_write(scenario, options, output, InputProvenance.of(source), timings, on_stage)
+    return solve_and_write(scenario, options, output, InputProvenance.of(loaded), timings, on_stage)
 
 
 def solve_and_write(
@@ -178,12 +218,17 @@ def solve_and_write(
         timings_s=dict(timings),
         overrides=provenance.overrides,
     )
-    if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
+    done = PlanRun(scenario=scenario, data=data, plan=plan, run=run, output=output)
+    if output is None:
+        return done
+    try:
         with stage("write"):
             write_plan_workbook(output, scenario, plan, run)
-        run = replace(run, timings_s=dict(timings))
-    return PlanRun(scenario=scenario, data=data, plan=plan, run=run, output=output)
+    # A finished solve must never be lost to a failing export: whatever the export raises, the
+    # caller gets the plan with the reason it could not be written.
+    except Exception as error:
+        raise PlanNotWrittenError(replace(done, output=None), output, error) from error
+    return replace(done, run=replace(run, timings_s=dict(timings)))
 
 
 class _Stages:

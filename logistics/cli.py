@@ -9,24 +9,35 @@ its work in ``user_errors()`` like the commands here.
 from __future__ import annotations
 
 import contextlib
+import signal
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from logistics import __version__
-from logistics.api import PlanRun, default_output_path, plan_workbook
-from logistics.comparison import ScenarioSummary
-from logistics.errors import InputError, SolveError
-from logistics.export import compute_kpis, plan_frames
-from logistics.progress import ProgressView
+from logistics.atomic import signals_end_the_run
+from logistics.errors import (
+    ClusterError,
+    InputError,
+    Interrupted,
+    OutputError,
+    PlanNotWrittenError,
+    SolveError,
+    UnreadableFileError,
+)
 from logistics.reader import LoadedScenario, load
 from logistics.registry import SHEETS
 from logistics.template import write_template
-from logistics.whatif import run_whatif
+
+# The optimisation (Pyomo, HiGHS, pandas' export, Dask) is imported by the commands that solve,
+# so that --help and validate start at once.
+if TYPE_CHECKING:
+    from logistics.api import PlanRun
+    from logistics.comparison import ScenarioSummary
 
 app = typer.Typer(
     name="logistics",
@@ -41,6 +52,8 @@ console = Console(highlight=False)
 
 EXIT_INPUT_ERROR = 1
 EXIT_SYSTEM_ERROR = 2
+EXIT_INTERRUPTED = 128
+"""Plus the signal's number, as shells do: 130 for Ctrl-C (SIGINT), 143 for SIGTERM, 129 for SIGHUP."""
 
 
 def error_table(error: InputError, source: str) -> Table:
@@ -62,13 +75,32 @@ def error_table(error: InputError, source: str) -> Table:
 def user_errors(source: str) -> Iterator[None]:
     """Render the errors a person can fix (bad input, unreadable files, failed solves) and exit.
 
-    ``source`` names what was being worked on (the input file) in the message.
+    ``source`` names what was being worked on (the input file) in the message. Signals that end
+    the run (Ctrl-C, ``SIGTERM``, ``SIGHUP``) unwind it, removing temporary files and worker
+    processes, and exit with 128 + the signal's number.
     """
     try:
-        yield
+        with signals_end_the_run():
+            yield
+    except UnreadableFileError as error:
+        console.print(error_table(error, source))
+        raise typer.Exit(EXIT_SYSTEM_ERROR) from None
     except InputError as error:
         console.print(error_table(error, source))
         raise typer.Exit(EXIT_INPUT_ERROR) from None
+    except OutputError as error:
+        console.print(f"[red]Nothing was solved:[/red] {error}")
+        raise typer.Exit(EXIT_SYSTEM_ERROR) from None
+    except ClusterError as error:
+        console.print(f"[red]Could not use the Dask cluster:[/red] {error}")
+        raise typer.Exit(EXIT_SYSTEM_ERROR) from None
+    except PlanNotWrittenError as error:
+        _show_unwritten_plan(error)
+        raise typer.Exit(EXIT_SYSTEM_ERROR) from None
+    except Interrupted as error:
+        name = signal.Signals(error.signum).name
+        console.print(f"[red]Interrupted ({name}):[/red] stopped; no half-written file is left")
+        raise typer.Exit(EXIT_INTERRUPTED + error.signum) from None
     except SolveError as error:
         console.print(f"[red]Could not solve {source}:[/red] {error}")
         raise typer.Exit(EXIT_SYSTEM_ERROR) from None
@@ -77,6 +109,16 @@ def user_errors(source: str) -> Iterator[None]:
             f"[red]Could not use {error.filename or source}:[/red] {error.strerror or error}"
         )
         raise typer.Exit(EXIT_SYSTEM_ERROR) from None
+
+
+def _show_unwritten_plan(error: PlanNotWrittenError) -> None:
+    """The key figures of a plan whose workbook could not be written, and why it was not."""
+    from logistics.api import PlanRun
+
+    if isinstance(error.run, PlanRun):
+        with contextlib.suppress(Exception):  # the figures are a courtesy; the message is not
+            console.print(kpi_table(error.run))
+    console.print(f"[red]The plan was not saved:[/red] {error}")
 
 
 def _version(show: bool) -> None:
@@ -164,6 +206,8 @@ SUMMARY_KPIS = (
 
 def kpi_table(run: PlanRun) -> Table:
     """The headline KPIs of a solved plan, as in the workbook's Summary."""
+    from logistics.export import compute_kpis, plan_frames
+
     frames = plan_frames(run.scenario, run.plan)
     kpis = {k.kpi: k for k in compute_kpis(run.scenario, run.plan, frames, run.total_wall_s)}
     table = Table(
@@ -213,6 +257,9 @@ def solve(
     ] = None,
 ) -> None:
     """Solve a workbook and write the plan workbook, showing progress and the key figures."""
+    from logistics.api import default_output_path, plan_workbook
+    from logistics.progress import ProgressView
+
     target = output if output is not None else default_output_path(path)
     with user_errors(path.name), ProgressView(console) as view:
         run = plan_workbook(
@@ -282,6 +329,8 @@ def whatif(
     ] = None,
 ) -> None:
     """Solve the base case and every what-if scenario, and compare them side by side."""
+    from logistics.whatif import run_whatif
+
     shortcuts = [
         *(f"close-route {v}" for v in close_route or ()),
         *(f"threat {v}" for v in threat or ()),

@@ -7,6 +7,7 @@ so a planner can go straight to it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -34,15 +35,31 @@ class Issue:
 
     @property
     def shown_value(self) -> str:
-        """The offending value as a planner should see it (blank cells say so)."""
+        """The offending value as the planner typed it (blank cells say so)."""
         if self.value is None:
             return "blank" if self.cell else ""
-        return repr(self.value)
+        return as_typed(self.value)
 
     def __str__(self) -> str:
         header = f" [{self.header}]" if self.header else ""
-        value = f" = {self.shown_value}" if self.shown_value else ""
+        shown = self.shown_value
+        if isinstance(self.value, str):
+            shown = f"'{shown}'"  # quoted, so that spaces around text can be seen
+        value = f" = {shown}" if shown else ""
         return f"{self.location}{header}{value}: {self.message}"
+
+
+def as_typed(value: object) -> str:
+    """A cell value as a spreadsheet shows it: dates as dates, numbers plainly, never a repr."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
 
 
 class InputError(Exception):
@@ -66,6 +83,40 @@ def raise_if_any(issues: Iterable[Issue]) -> None:
     found = tuple(issues)
     if found:
         raise InputError(found)
+
+
+class UnreadableFileError(InputError):
+    """The file itself cannot be used (missing, damaged, encrypted, hostile or not a workbook):
+    a problem with the file, not with a cell of it."""
+
+
+class OutputError(Exception):
+    """An output path cannot be used (it is an input file, or its folder cannot be written);
+    found before any work is done."""
+
+
+class PlanNotWrittenError(Exception):
+    """A plan was solved but its workbook could not be written; ``run`` holds the plan (a
+    ``logistics.api.PlanRun``), so that the caller can still show it."""
+
+    def __init__(self, run: object, output: object, cause: BaseException) -> None:
+        self.run = run
+        self.output = output
+        self.cause = cause
+        reason = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
+        super().__init__(f"the plan was solved but could not be written to {output}: {reason}")
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was ended by a signal (``SIGINT``, ``SIGTERM``, ``SIGHUP``); ``signum`` says which."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class ClusterError(Exception):
+    """The Dask scheduler given cannot be used (a bad address, or it cannot be reached)."""
 
 
 class SolveError(Exception):

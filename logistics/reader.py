@@ -33,6 +33,7 @@ from logistics.registry import INPUT_ECHO_PREFIX, SCENARIOS_SHEET, SHEET_BY_NAME
 from logistics.schemas import Scenario, Settings
 from logistics.security import (
     MAX_COLUMNS,
+    WorkbookFile,
     capped_rows,
     check_workbook_file,
     open_workbook,
@@ -63,6 +64,8 @@ class LoadedScenario:
     path: Path | None = None
     sheet_prefix: str = ""
     """``In_`` when the inputs were read from a plan workbook's input sheets."""
+    sha256: str | None = None
+    """SHA-256 of the bytes that were read, checked and parsed (None if not read from a file)."""
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -123,11 +126,11 @@ def _read(path: Path) -> tuple[LoadedScenario, list[Issue]]:
     Problems with the file or its sheets and headers are raised at once: there is nothing to
     assemble without them.
     """
-    check_workbook_file(path)
+    source = check_workbook_file(path)
     with reading(path):
-        tables, settings_row, prefix = _read_all_sheets(path)
+        tables, settings_row, prefix = _read_all_sheets(source)
     loaded, issues = _assemble(tables, settings_row, path.name)
-    return LoadedScenario(loaded.scenario, loaded.locations, path, prefix), issues
+    return LoadedScenario(loaded.scenario, loaded.locations, path, prefix, source.sha256), issues
 
 
 # --------------------------------------------------------------------------------------------------
@@ -179,15 +182,15 @@ class _CachedValues:
     view is closed with ``stack``.
     """
 
-    def __init__(self, path: Path, stack: contextlib.ExitStack) -> None:
-        self._path = path
+    def __init__(self, source: WorkbookFile, stack: contextlib.ExitStack) -> None:
+        self._source = source
         self._stack = stack
         self._workbook: Workbook | None = None
 
     def lookup(self, sheet: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], Any]:
         """Saved values of the (row, column) ``cells`` of ``sheet``; None where nothing was saved."""
         if self._workbook is None:
-            self._workbook = self._stack.enter_context(open_workbook(self._path, data_only=True))
+            self._workbook = self._stack.enter_context(open_workbook(self._source, data_only=True))
         worksheet = self._workbook[sheet]
         worksheet.reset_dimensions()
         first = min(row for row, _ in cells)
@@ -210,18 +213,20 @@ class _CachedValues:
 Tables = dict[str, list[BaseModel]]
 
 
-def _read_all_sheets(path: Path) -> tuple[dict[str, list[ReadRow]], ReadRow | None, str]:
+def _read_all_sheets(
+    source: WorkbookFile,
+) -> tuple[dict[str, list[ReadRow]], ReadRow | None, str]:
     """Every registry sheet's rows as read (not yet validated), and the sheet-name prefix used
     (``In_`` for a plan workbook); sheet-level problems are raised."""
     issues: list[Issue] = []
     raw_tables: dict[str, list[ReadRow]] = {}
     settings_row: ReadRow | None = None
     with contextlib.ExitStack() as stack:
-        workbook = stack.enter_context(open_workbook(path, data_only=False))
-        cached = _CachedValues(path, stack)
+        workbook = stack.enter_context(open_workbook(source, data_only=False))
+        cached = _CachedValues(source, stack)
         prefix = _echo_prefix(workbook.sheetnames)
         if not prefix:
-            issues.extend(_sheet_name_issues(workbook.sheetnames, path))
+            issues.extend(_sheet_name_issues(workbook.sheetnames, source.path))
         for spec in SHEETS:
             if prefix + spec.name not in workbook.sheetnames:
                 if spec.required:
@@ -250,12 +255,12 @@ def read_sheets(
     the caller to convert). The file is pre-flighted like a mission workbook; header problems are
     raised at once, on sheets named ``prefix`` + the sheet's name.
     """
-    check_workbook_file(path)
+    source = check_workbook_file(path)
     issues: list[Issue] = []
     tables: dict[str, list[ReadRow]] = {}
     with reading(path), contextlib.ExitStack() as stack:
-        workbook = stack.enter_context(open_workbook(path, data_only=False))
-        cached = _CachedValues(path, stack)
+        workbook = stack.enter_context(open_workbook(source, data_only=False))
+        cached = _CachedValues(source, stack)
         names = tuple(workbook.sheetnames)
         for spec, extra in requests:
             if spec.name in names:

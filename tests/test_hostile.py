@@ -249,7 +249,7 @@ def test_absurd_row_count(good_workbook: Path, tmp_path: Path) -> None:
 
     part = sheet_part(good_workbook, "Routes")
     path = rewrite_parts(good_workbook, tmp_path / "rows.xlsx", {part: b"".join(rows())})
-    assert "the sheet Routes holds more than 100,000 rows" in refusal(path)
+    assert "the sheet Routes holds more than 50,000 rows" in refusal(path)
 
 
 def test_rows_declared_far_below_are_capped_while_reading(
@@ -273,7 +273,7 @@ def test_rows_declared_far_below_are_capped_while_reading(
     path = rewrite_parts(good_workbook, tmp_path / "far.xlsx", {part: sheet})
     message = refusal(path)
     assert "Bases" in message
-    assert "goes on past row 100,000" in message
+    assert "goes on past row 50,000" in message
 
 
 def test_refuses_to_run_without_defused_xml(monkeypatch: pytest.MonkeyPatch) -> None:
