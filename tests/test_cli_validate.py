@@ -52,16 +52,17 @@ def test_validate_lists_every_error_and_exits_1(edited_workbook: Callable[[Edit]
 
 def test_validate_missing_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(tmp_path / "nowhere.xlsx")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "file not found" in result.output
     assert "Traceback" not in result.output
 
 
 def test_validate_hostile_file_is_refused_plainly(tmp_path: Path) -> None:
+    """A file that cannot be read as a workbook is exit 2 (README), not a workbook problem (1)."""
     path = tmp_path / "old.xlsx"
     path.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(512))
     result = runner.invoke(app, ["validate", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert ".xls" in result.output
     assert "Traceback" not in result.output
 
