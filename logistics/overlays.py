@@ -270,9 +270,31 @@ def read_overlays_by_scenario(
         name: tuple(_checked_overlay(base, overlay)[1]) for name, overlay in overlays.items()
     }
     problems = {name: own for name, own in checked.items() if own}
+    misnamed = _misnamed_scenarios(issues)
+    issues = [issue for issue in issues if issue.header != SCENARIO_COLUMN]
+    for name, own in misnamed.items():
+        overlays[name] = Overlay(name, (), ())
+        problems[name] = own
     if issues:
         raise InputError(dict.fromkeys([*issues, *(i for own in problems.values() for i in own)]))
     return overlays, problems
+
+
+def _misnamed_scenarios(issues: Sequence[Issue]) -> dict[str, tuple[Issue, ...]]:
+    """The problems with scenario names (too long, a '/', blank, 'Base'…), as scenarios of their own.
+
+    Such a scenario fails alone instead of stopping the batch. It is shown as the name typed and
+    the cell of its first row (``Base (Scenarios!A2)``), which no valid scenario can be called.
+    """
+    by_name: dict[str, list[Issue]] = {}
+    for issue in issues:
+        if issue.header == SCENARIO_COLUMN:
+            by_name.setdefault(issue.shown_value if issue.value is not None else "", []).append(
+                issue
+            )
+    return {
+        f"{typed or 'unnamed'} ({own[0].location})": tuple(own) for typed, own in by_name.items()
+    }
 
 
 def _read_overlay_workbook(path: Path, issues: list[Issue]) -> list[Overlay]:
