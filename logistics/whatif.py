@@ -220,6 +220,10 @@ def job_runner(workers: int | None = None, scheduler: str | None = None) -> Iter
         yield LocalRunner(pool)
 
 
+SCHEDULER_TIMEOUT_S = 20
+"""How long to try reaching a Dask scheduler before saying it cannot be reached."""
+
+
 @contextmanager
 def _dask_client(scheduler: str) -> Iterator[Any]:
     """A client of the Dask scheduler at ``scheduler``; a bad or unreachable address is a
@@ -227,7 +231,7 @@ def _dask_client(scheduler: str) -> Iterator[Any]:
     from distributed import Client
 
     try:
-        client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
+        client = Client(scheduler, timeout=f"{SCHEDULER_TIMEOUT_S}s")  # type: ignore[no-untyped-call]
     except (ValueError, TypeError) as error:
         raise ClusterError(
             f"{scheduler!r} is not a Dask scheduler address ({error}); give one like "
