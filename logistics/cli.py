@@ -56,6 +56,10 @@ EXIT_INTERRUPTED = 128
 """Plus the signal's number, as shells do: 130 for Ctrl-C (SIGINT), 143 for SIGTERM, 129 for SIGHUP."""
 
 
+MAX_SHOWN_ISSUES = 1000
+"""Most problems printed; a workbook with more has one mistake repeated down a sheet."""
+
+
 def error_table(error: InputError, source: str) -> Table:
     """Every issue of an ``InputError`` as a table: location, column, value, problem."""
     count = len(error.issues)
@@ -66,8 +70,10 @@ def error_table(error: InputError, source: str) -> Table:
     table.add_column("column")
     table.add_column("value")
     table.add_column("problem", overflow="fold")
-    for issue in error.issues:
+    for issue in error.issues[:MAX_SHOWN_ISSUES]:
         table.add_row(issue.location, issue.header or "", issue.shown_value, issue.message)
+    if count > MAX_SHOWN_ISSUES:
+        table.add_row("…", "", "", f"and {count - MAX_SHOWN_ISSUES:,} more problems")
     return table
 
 

@@ -78,6 +78,18 @@ class InputError(Exception):
         return "\n".join([title, *(f"  {issue}" for issue in self.issues)])
 
 
+MAX_LISTED = 10
+"""Most items a message lists before it says how many more there are."""
+
+
+def listed(items: Iterable[object], limit: int = MAX_LISTED) -> str:
+    """``"A, B, C"``, or the first ``limit`` items and ``"… and 99,950 more"``: a message about a
+    workbook of 100,000 rows must still fit on a screen."""
+    shown = [str(item) for item in items]
+    rest = len(shown) - limit
+    return f"{', '.join(shown[:limit])} … and {rest:,} more" if rest > 0 else ", ".join(shown)
+
+
 def raise_if_any(issues: Iterable[Issue]) -> None:
     """Raise an ``InputError`` carrying ``issues`` if there are any."""
     found = tuple(issues)

@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from logistics.errors import InputError, Issue, raise_if_any
+from logistics.errors import InputError, Issue, listed, raise_if_any
 from logistics.fields import columns_of, display_value
 from logistics.locations import SETTINGS_ROW, CellLocation, FieldKey
 from logistics.reader import (
@@ -217,7 +217,7 @@ def scenario_name_problem(name: str) -> str | None:
 
 def select_overlays(overlays: Mapping[str, Overlay], names: Iterable[str]) -> list[Overlay]:
     """The overlays of ``names`` in that order (``base`` = no change); unknown names are errors."""
-    known = ", ".join([BASE_SCENARIO, *overlays])
+    known = listed([BASE_SCENARIO, *overlays])
     issues = [
         Issue(
             COMMAND_LINE, None, SCENARIO_COLUMN, name, f"no scenario of that name; known: {known}"

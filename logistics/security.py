@@ -16,7 +16,7 @@ import re
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TypeVar
@@ -53,8 +53,6 @@ MAX_SHARED_STRINGS_CHARS = 16 * 2**20
 """Most characters of decoded XML in the shared strings table."""
 MAX_PART_CHARS = 64 * 2**20
 """Most characters of decoded XML in any one part (a sheet padded with text or blanks)."""
-MAX_LISTED = 10
-"""Most items a message lists before it says how many more there are."""
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -83,13 +81,6 @@ def require_defused_xml() -> None:
 
 
 require_defused_xml()
-
-
-def listed(items: Sequence[object], limit: int = MAX_LISTED) -> str:
-    """``"A, B, C"``, or the first ``limit`` items and ``"… and 99,950 more"`` for a long list."""
-    shown = ", ".join(str(item) for item in items[:limit])
-    rest = len(items) - limit
-    return f"{shown} … and {rest:,} more" if rest > 0 else shown
 
 
 def _file_issue(path: Path, message: str) -> Issue:

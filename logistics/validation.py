@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from logistics.errors import Issue, raise_if_any
+from logistics.errors import Issue, listed, raise_if_any
 from logistics.fields import columns_of, display_value
 from logistics.locations import SourceMap
 from logistics.network import Network, point_in_area, route_in_area
@@ -141,7 +141,7 @@ def unknown_sectors(scenario: Scenario, locations: SourceMap) -> list[Issue]:
                     index,
                     "allowed_sectors",
                     display_value(unit.allowed_sectors),
-                    f"no base is in sector {', '.join(unknown)}; sectors of the bases: {', '.join(sorted(sectors))}",
+                    f"no base is in sector {listed(unknown)}; sectors of the bases: {listed(sorted(sectors))}",
                 )
             )
     return issues
@@ -391,7 +391,7 @@ def units_without_room(scenario: Scenario, locations: SourceMap) -> list[Issue]:
         index, base = by_id[base_id]
         troops = sum(unit.strength for unit in units)
         if troops > base.accommodation_troops:
-            names = ", ".join(unit.unit_id for unit in units)
+            names = listed(unit.unit_id for unit in units)
             message = f"units that may not move ({names}) total {troops} troops, more than the base can house"
             issues.append(
                 locations.issue(

@@ -34,7 +34,7 @@ from logistics.comparison import (
     summarise,
     write_comparison_workbook,
 )
-from logistics.errors import ClusterError, InputError, Issue
+from logistics.errors import ClusterError, InputError, Issue, listed
 from logistics.overlays import (
     InputDifference,
     Overlay,
@@ -362,7 +362,7 @@ def _overlays(
                         None,
                         "scenario",
                         n,
-                        f"no scenario named {n!r}: the scenarios are {', '.join(overlays) or 'none'}",
+                        f"no scenario named {n!r}: the scenarios are {listed(overlays) or 'none'}",
                     )
                     for n in unknown
                 ]
