@@ -26,6 +26,27 @@ ENDING_SIGNALS = tuple(
 file's cleanup runs on the way out."""
 
 
+_LIVE_TEMPORARIES: set[Path] = set()
+"""Temporary files this process is writing now, for ``exit_on_signals`` to remove."""
+
+
+def exit_on_signals() -> None:
+    """Make ending signals remove this process's temporary files and exit at once.
+
+    For worker processes: their pool catches every exception a task raises and waits for the
+    next task, so a worker told to end (by its parent's death, or ``SIGTERM``) must exit itself.
+    """
+    for number in ENDING_SIGNALS:
+        signal.signal(number, _remove_temporaries_and_exit)
+
+
+def _remove_temporaries_and_exit(signum: int, _frame: FrameType | None) -> None:
+    for temporary in list(_LIVE_TEMPORARIES):
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+    os._exit(128 + signum)
+
+
 def interrupt_on_signals() -> None:
     """Make ``SIGINT``, ``SIGTERM`` and ``SIGHUP`` raise ``Interrupted`` in the main thread.
 
@@ -67,6 +88,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(path.parent)
     temporary = _new_temporary(path)
+    _LIVE_TEMPORARIES.add(temporary)
     # mkstemp creates the file private (0600); a shared plan should get the usual permissions.
     try:
         temporary.chmod(0o666 & ~_current_umask())
@@ -76,6 +98,8 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
         raise
+    finally:
+        _LIVE_TEMPORARIES.discard(temporary)
 
 
 def check_writable(path: Path) -> None:

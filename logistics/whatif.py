@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from logistics.api import InputProvenance, check_outputs, solve_and_write, solve_options
-from logistics.atomic import interrupt_on_signals
+from logistics.atomic import exit_on_signals
 from logistics.comparison import (
     ScenarioSummary,
     failed_summary,
@@ -157,15 +157,16 @@ def _worker_started() -> None:
     """Set up a worker process: it dies with its parent and cleans up on signals.
 
     On Linux the kernel sends the worker ``SIGTERM`` when the parent dies, however it dies (even
-    ``SIGKILL``), so no orphan goes on solving and writing plans nobody will compare.
+    ``SIGKILL``), so no orphan goes on solving and writing plans nobody will compare; on that
+    signal the worker removes its temporary file and exits.
     """
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             pr_set_pdeathsig = 1
-            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-        if os.getppid() == 1:  # the parent died before the request took effect
-            os.kill(os.getpid(), signal.SIGTERM)
-    interrupt_on_signals()
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGTERM))
+    exit_on_signals()
+    if sys.platform.startswith("linux") and os.getppid() == 1:
+        os.kill(os.getpid(), signal.SIGTERM)  # the parent died before the request took effect
 
 
 @contextmanager
