@@ -8,8 +8,9 @@ a bad scenario fails alone, and no fault ends in a traceback. The missions are t
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import openpyxl
@@ -153,11 +154,33 @@ def test_a_scenario_named_comparison_keeps_its_plan(tmp_path: Path) -> None:
     assert "Summary" in openpyxl.load_workbook(out / "comparison-2.xlsx").sheetnames
 
 
+@pytest.fixture
+def immutable_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder no one may write in, root included (``chattr +i``; skipped where unsupported)."""
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False).returncode:
+        pytest.skip("chattr +i is not available here")
+    yield folder
+    subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_a_read_only_folder_is_refused_before_the_solve(immutable_folder: Path) -> None:
+    target = immutable_folder / "plan.xlsx"
+    result = runner.invoke(app, ["solve", str(TINY), "--output", str(target)])
+    assert result.exit_code == 2
+    assert plain(result.output) == (
+        f"Nothing was solved: {target} cannot be written: Operation not permitted "
+        f"(in {immutable_folder}); choose a folder you can write to"
+    )
+    assert list(immutable_folder.iterdir()) == []
+
+
 def test_a_read_only_folder_is_found_before_the_solve_and_named_by_the_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Run as root a chmod'ed folder stays writable, so the refusal of the folder is simulated
-    where the operating system gives it: creating the temporary file."""
+    """Where chattr is missing: the refusal is simulated where the operating system gives it,
+    creating the temporary file."""
 
     def refuse(**_: object) -> tuple[int, str]:
         raise PermissionError(
