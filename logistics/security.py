@@ -245,12 +245,19 @@ _CELL_TAG = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
 _STRING_TAG = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?si[\s/>]")
 _DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.\-]+)["']""")
 _CHUNK_BYTES = 2**20
+XML_ENCODINGS = frozenset(
+    codecs.lookup(name).name
+    for name in ("utf-8", "utf-16", "utf-16-le", "utf-16-be", "ascii", "latin-1", "cp1252")
+)
+"""Encodings whose parts are counted (and parsed); XML parsers read these, and Excel writes UTF-8.
+Any other is refused, so that no part can hide its elements from the count."""
 
 
 @dataclass
 class _XmlCounts:
     """What one XML part holds, counted in its decoded text."""
 
+    encoding: str
     rows: int = 0
     cells: int = 0
     strings: int = 0
@@ -284,6 +291,11 @@ def _xml_size_problem(archive: zipfile.ZipFile) -> str | None:
 
 def _counts_problem(sheet: str, counts: _XmlCounts, cells: int, shared: bool) -> str | None:
     """The limit one part (or the workbook so far) passes, if any."""
+    if counts.encoding not in XML_ENCODINGS:
+        return (
+            f"the part {sheet} is encoded in {counts.encoding}, which spreadsheet programs never "
+            "use: the file is damaged or not a workbook"
+        )
     if counts.rows > MAX_ROWS_PER_SHEET:
         return f"the sheet {sheet} holds more than {MAX_ROWS_PER_SHEET:,} rows: far more than a mission workbook needs"
     if cells > MAX_CELLS:
@@ -300,9 +312,11 @@ def _counts_problem(sheet: str, counts: _XmlCounts, cells: int, shared: bool) ->
 def _count_xml(stream: IO[bytes], cells_left: int) -> _XmlCounts:
     """Rows, cells, shared strings and characters in an XML stream, decoded in chunks cut before
     the last ``<``; counting stops once any limit is passed, as the verdict is known."""
-    counts = _XmlCounts()
     first = stream.read(_CHUNK_BYTES)
-    decoder = codecs.getincrementaldecoder(_xml_encoding(first))(errors="replace")
+    counts = _XmlCounts(_xml_encoding(first))
+    if counts.encoding not in XML_ENCODINGS:
+        return counts
+    decoder = codecs.getincrementaldecoder(counts.encoding)(errors="replace")
     pending = ""
     chunk = first
     while chunk:
@@ -335,6 +349,10 @@ def _passed(counts: _XmlCounts, cells_left: int) -> bool:
 
 def _xml_encoding(start: bytes) -> str:
     """The encoding of an XML part from its byte-order mark, first bytes or declaration."""
+    if start.startswith(
+        (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, b"<\x00\x00\x00", b"\x00\x00\x00<")
+    ):
+        return "utf-32"
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if start.startswith(b"<\x00"):

@@ -395,6 +395,18 @@ def test_a_utf16_sheet_is_counted_like_its_utf8_twin(good_workbook: Path, tmp_pa
         )
 
 
+def test_a_part_in_an_encoding_no_spreadsheet_writes_is_refused(
+    good_workbook: Path, tmp_path: Path
+) -> None:
+    """UTF-32 would hide every element from a count made in UTF-8 or UTF-16."""
+    part = sheet_part(good_workbook, "Units")
+    path = rewrite_parts(good_workbook, tmp_path / "utf32.xlsx", {part: _cells_sheet(10, "utf-32")})
+    assert refusal(path).endswith(
+        "utf32.xlsx: the part Units is encoded in utf-32, which spreadsheet programs never use: "
+        "the file is damaged or not a workbook"
+    )
+
+
 def test_cells_are_counted_across_sheets(good_workbook: Path, tmp_path: Path) -> None:
     half = _cells_sheet(security.MAX_CELLS // 2 + 1)
     changes = {sheet_part(good_workbook, title): half for title in ("Units", "Demands")}
