@@ -34,7 +34,7 @@ from logistics.comparison import (
     summarise,
     write_comparison_workbook,
 )
-from logistics.errors import ClusterError, InputError, Issue, listed
+from logistics.errors import ClusterError, InputError, Interrupted, Issue, listed
 from logistics.overlays import (
     InputDifference,
     Overlay,
@@ -316,21 +316,45 @@ def run_whatif(
     announce = on_event or (lambda _event, _summary: None)
     for summary in failed:
         announce("failed", summary)
-    with job_runner(workers, scheduler) as runner:
-        announce("started", None)
-        (base_result,) = runner.run([base_job], keep_solution=warm)
-        announce("failed" if base_result.summary.error else "done", base_result.summary)
-        warm_start = base_result.solution if warm else None
-        done = [base_result.summary]
-        for result in runner.run(
-            [replace(job, warm_start=warm_start) for job in jobs], keep_solution=False
-        ):
-            announce("failed" if result.summary.error else "done", result.summary)
-            done.append(result.summary)
-    order = {name: i for i, name in enumerate([BASE, *overlays])}
-    summaries = tuple(sorted([*done, *failed], key=lambda s: order[s.name]))
-    write_comparison_workbook(comparison, summaries, BASE)
+    done: list[ScenarioSummary] = []
+    try:
+        with job_runner(workers, scheduler) as runner:
+            announce("started", None)
+            (base_result,) = runner.run([base_job], keep_solution=warm)
+            announce("failed" if base_result.summary.error else "done", base_result.summary)
+            warm_start = base_result.solution if warm else None
+            done.append(base_result.summary)
+            for result in runner.run(
+                [replace(job, warm_start=warm_start) for job in jobs], keep_solution=False
+            ):
+                announce("failed" if result.summary.error else "done", result.summary)
+                done.append(result.summary)
+    except Interrupted:
+        # What was solved is kept: the comparison shows it, the rest is marked interrupted.
+        if done:
+            finished = {s.name for s in done}
+            unsolved = [
+                failed_summary(job.name, job.description, INTERRUPTED)
+                for job in jobs
+                if job.name not in finished
+            ]
+            _compare(comparison, [*done, *failed, *unsolved], [BASE, *overlays])
+        raise
+    summaries = _compare(comparison, [*done, *failed], [BASE, *overlays])
     return WhatIfResult(summaries, comparison, time.perf_counter() - started, problems)
+
+
+INTERRUPTED = "interrupted before it was solved"
+
+
+def _compare(
+    path: Path, summaries: Iterable[ScenarioSummary], names: Sequence[str]
+) -> tuple[ScenarioSummary, ...]:
+    """Write the comparison workbook of ``summaries`` in the order of ``names``."""
+    order = {name: i for i, name in enumerate(names)}
+    ordered = tuple(sorted(summaries, key=lambda s: order[s.name]))
+    write_comparison_workbook(path, ordered, BASE)
+    return ordered
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,17 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
+import openpyxl
 import psutil
 import pytest
 
+from logistics import whatif
 from logistics.errors import Interrupted
-from logistics.whatif import _local_pool
+from logistics.whatif import JobResult, WhatIfJob, _local_pool, solve_job
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "inputs" / "tiny.xlsx"
@@ -114,3 +118,31 @@ def test_workers_die_with_a_killed_parent() -> None:
     gone, alive = psutil.wait_procs(children, timeout=15)
     assert alive == []
     assert len(gone) == len(children)
+
+
+class _InterruptedAfterTheBase:
+    """Solves the base case here, then is interrupted as a SIGTERM would interrupt the batch."""
+
+    def run(self, jobs: Sequence[WhatIfJob], keep_solution: bool) -> Iterator[JobResult]:
+        if jobs[0].name != "base":
+            raise Interrupted(signal.SIGTERM)
+        yield solve_job(jobs[0], keep_solution)
+
+
+def test_an_interrupted_batch_still_compares_what_was_solved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    @contextmanager
+    def runner(*_: object) -> Iterator[_InterruptedAfterTheBase]:
+        yield _InterruptedAfterTheBase()
+
+    monkeypatch.setattr(whatif, "job_runner", runner)
+    with pytest.raises(Interrupted):
+        whatif.run_whatif(TINY, None, tmp_path, shortcuts=["close-route HUB-A:2-3"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["base.xlsx", "comparison.xlsx"]
+    workbook = openpyxl.load_workbook(tmp_path / "comparison.xlsx")
+    text = " ".join(
+        str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row
+    )
+    assert "command-line" in text
+    assert whatif.INTERRUPTED in text
