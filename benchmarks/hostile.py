@@ -62,6 +62,7 @@ class Outcome:
     wall_s: float
     peak_mb: float
     found: str
+    message: str = ""
     orphans: list[int] = field(default_factory=list)
 
 
@@ -295,12 +296,13 @@ def shared_strings_3m(folder: Path) -> Run:
 
 
 def utf16_sheet_1_2m_cells(folder: Path) -> Run:
+    """1.2 M cells, 20 to a row (so within the row cap), in a sheet saved as UTF-16."""
     cells = 1_200_000
     rows = "".join(
-        f'<row r="{n // 10 + 2}">'
-        + "".join(f"<c><v>{v}</v></c>" for v in range(n, n + 10))
+        f'<row r="{n // 20 + 2}">'
+        + "".join(f"<c><v>{v}</v></c>" for v in range(n, n + 20))
         + "</row>"
-        for n in range(0, cells, 10)
+        for n in range(0, cells, 20)
     )
     header = '<row r="1"><c r="A1" t="inlineStr"><is><t>demand_id</t></is></c></row>'
     text = f'<?xml version="1.0" encoding="UTF-16"?><worksheet {MAIN_NS}><sheetData>{header}{rows}</sheetData></worksheet>'
@@ -312,9 +314,11 @@ def utf16_sheet_1_2m_cells(folder: Path) -> Run:
 
 
 def unit_rows_100k(folder: Path) -> Run:
+    """99,000 units, just within the original row cap, all at a base that cannot house them."""
+
     def edit(workbook: openpyxl.Workbook) -> None:
         units = workbook["Units"]
-        for n in range(100_000):
+        for n in range(99_000):
             units.append((f"U{n}", "", "Testland", "infantry", 10, "HUB", "no", None, "no"))
 
     return Run(["validate", str(_edited(folder, "units.xlsx", edit))])
@@ -462,7 +466,7 @@ CASES: dict[str, Builder] = {
     "base called Day": base_called_day,
     "3 M shared strings": shared_strings_3m,
     "UTF-16 sheet, 1.2 M cells": utf16_sheet_1_2m_cells,
-    "100 k unit rows": unit_rows_100k,
+    "99 k unit rows": unit_rows_100k,
     "weight_shortfall 1e20": weight_1e20,
     "sector with ';'": sector_with_semicolon,
     "sector NFD vs NFC": sector_nfd_vs_nfc,
@@ -496,7 +500,7 @@ def execute(logistics: Path, run: Run, folder: Path, timeout_s: float) -> Outcom
     """Run one case in a child process and measure it."""
     stdout, stderr = folder / "stdout.txt", folder / "stderr.txt"
     started = time.perf_counter()
-    env = {**os.environ, "COLUMNS": "200", "HOME": str(folder)}
+    env = {**os.environ, "COLUMNS": "1000", "HOME": str(folder)}
     with stdout.open("w") as out, stderr.open("w") as err:
         child = subprocess.Popen(
             [str(logistics), *run.args],
@@ -545,8 +549,23 @@ def execute(logistics: Path, run: Run, folder: Path, timeout_s: float) -> Outcom
         wall_s=wall,
         peak_mb=peak_kb / 1024,
         found=found.strip("; "),
+        message=_message(stdout.read_text(errors="replace")),
         orphans=orphans,
     )
+
+
+def _message(output: str, width: int = 110) -> str:
+    """The first problem of an error table (value: problem), or the last line printed, cut to
+    ``width``."""
+    rows = [line for line in output.splitlines() if line.startswith("│")]
+    if rows:
+        cells = [cell.strip() for cell in rows[0].strip("│ ").split("│")]
+        text = f"{cells[-2]}: {cells[-1]}" if len(cells) > 1 and cells[-2] else cells[-1]
+    else:
+        lines = [line.strip() for line in output.splitlines() if line.strip()]
+        text = lines[-1] if lines else ""
+    text = text.replace("|", "/")
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _high_water_kb(pid: int) -> int:
@@ -603,8 +622,8 @@ def main() -> None:
         f"logistics validate inputs/mali.xlsx: {startup(args.logistics, ['validate', 'inputs/mali.xlsx']):.2f} s"
     )
     print()
-    print("| case | exit | traceback | wall s | peak MB | found afterwards |")
-    print("|---|---|---|---|---|---|")
+    print("| case | exit | traceback | wall s | peak MB | found afterwards | message |")
+    print("|---|---|---|---|---|---|---|")
     for name, build in CASES.items():
         if args.only and not any(part in name for part in args.only):
             continue
@@ -614,7 +633,7 @@ def main() -> None:
             outcome = execute(args.logistics, build(folder), folder, args.timeout)
             print(
                 f"| {name} | {outcome.exit_code} | {'yes' if outcome.traceback else 'no'} | "
-                f"{outcome.wall_s:.1f} | {outcome.peak_mb:.0f} | {outcome.found} |",
+                f"{outcome.wall_s:.1f} | {outcome.peak_mb:.0f} | {outcome.found} | {outcome.message} |",
                 flush=True,
             )
 
