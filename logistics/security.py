@@ -101,7 +101,8 @@ class WorkbookFile:
 
 
 def check_workbook_file(path: Path) -> WorkbookFile:
-    """Read a workbook file once and pre-flight its bytes; raise ``InputError`` if it is unsafe.
+    """Read a workbook file once and pre-flight its bytes; raise ``UnreadableFileError`` (an
+    ``InputError`` about the whole file) if it is unsafe or damaged.
 
     Checks that the file exists, is of sane size, is a zip archive (not an old ``.xls`` or an
     encrypted workbook), that the archive's directory promises nothing hostile (entry count,
