@@ -258,7 +258,9 @@ def read_overlays_by_scenario(
     issues: list[Issue] = []
     found: list[Overlay] = []
     if base.path is not None:
-        _, tables = read_sheets(base.path, [(SCENARIOS_SHEET, (SCENARIO_VALUE_COLUMN,))])
+        _, tables = read_sheets(
+            base.source or base.path, [(SCENARIOS_SHEET, (SCENARIO_VALUE_COLUMN,))]
+        )
         found.extend(_collect(_changes(tables, SCENARIOS_SHEET.name, issues), (), issues))
     if overlay_path is not None:
         found.extend(_read_overlay_workbook(Path(overlay_path), issues))

@@ -64,8 +64,14 @@ class LoadedScenario:
     path: Path | None = None
     sheet_prefix: str = ""
     """``In_`` when the inputs were read from a plan workbook's input sheets."""
-    sha256: str | None = None
-    """SHA-256 of the bytes that were read, checked and parsed (None if not read from a file)."""
+    source: WorkbookFile | None = field(default=None, repr=False, compare=False)
+    """The bytes that were read, checked and parsed (None if not read from a file): other sheets
+    of the same workbook (what-if changes) are read from them, never from the path again."""
+
+    @property
+    def sha256(self) -> str | None:
+        """SHA-256 of the bytes the scenario was read from."""
+        return None if self.source is None else self.source.sha256
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -130,7 +136,7 @@ def _read(path: Path) -> tuple[LoadedScenario, list[Issue]]:
     with reading(path):
         tables, settings_row, prefix = _read_all_sheets(source)
     loaded, issues = _assemble(tables, settings_row, path.name)
-    return LoadedScenario(loaded.scenario, loaded.locations, path, prefix, source.sha256), issues
+    return LoadedScenario(loaded.scenario, loaded.locations, path, prefix, source), issues
 
 
 # --------------------------------------------------------------------------------------------------
@@ -247,18 +253,21 @@ def _read_all_sheets(
 
 
 def read_sheets(
-    path: Path, requests: Sequence[tuple[SheetSpec, tuple[str, ...]]], prefix: str = ""
+    path: Path | WorkbookFile,
+    requests: Sequence[tuple[SheetSpec, tuple[str, ...]]],
+    prefix: str = "",
 ) -> tuple[tuple[str, ...], dict[str, list[ReadRow]]]:
     """The sheet names of a workbook, and the rows as read of the requested sheets it holds.
 
     Each request is a sheet and extra columns its header must also hold (read as they are, for
     the caller to convert). The file is pre-flighted like a mission workbook; header problems are
-    raised at once, on sheets named ``prefix`` + the sheet's name.
+    raised at once, on sheets named ``prefix`` + the sheet's name. A ``WorkbookFile`` already
+    read and checked is parsed from its bytes.
     """
-    source = check_workbook_file(path)
+    source = path if isinstance(path, WorkbookFile) else check_workbook_file(path)
     issues: list[Issue] = []
     tables: dict[str, list[ReadRow]] = {}
-    with reading(path), contextlib.ExitStack() as stack:
+    with reading(source.path), contextlib.ExitStack() as stack:
         workbook = stack.enter_context(open_workbook(source, data_only=False))
         cached = _CachedValues(source, stack)
         names = tuple(workbook.sheetnames)
