@@ -38,7 +38,10 @@ class Issue:
         """The offending value as the planner typed it (blank cells say so)."""
         if self.value is None:
             return "blank" if self.cell else ""
-        return as_typed(self.value)
+        shown = as_typed(self.value)
+        if len(shown) > MAX_SHOWN_CHARS:
+            return f"{shown[:MAX_SHOWN_CHARS]}… ({len(shown):,} characters)"
+        return shown
 
     def __str__(self) -> str:
         header = f" [{self.header}]" if self.header else ""
@@ -47,6 +50,11 @@ class Issue:
             shown = f"'{shown}'"  # quoted, so that spaces around text can be seen
         value = f" = {shown}" if shown else ""
         return f"{self.location}{header}{value}: {self.message}"
+
+
+MAX_SHOWN_CHARS = 100
+"""Longest value shown in full in a message; a cell may hold 32,767 characters (or a hostile file
+far more)."""
 
 
 def as_typed(value: object) -> str:

@@ -386,3 +386,8 @@ def test_an_unreachable_scheduler_is_named_not_the_workbook(
         in text
     )
     assert "tiny.xlsx" not in text
+
+
+def test_a_long_value_is_cut_in_messages() -> None:
+    issue = Issue("Bases", "B2", "name", "x" * 40_000, "expected text of at most 120 characters")
+    assert issue.shown_value == "x" * 100 + "… (40,000 characters)"
