@@ -12,7 +12,7 @@ from logistics.fields import columns_of
 from logistics.reader import load
 from logistics.registry import SHEETS
 from logistics.schemas import Settings
-from logistics.template import write_template
+from logistics.template import dictionary_rows, write_template
 
 
 @pytest.fixture
@@ -142,3 +142,11 @@ def test_no_formulas_anywhere(template: openpyxl.Workbook) -> None:
     for sheet in template.worksheets:
         for row in sheet.iter_rows():
             assert all(cell.data_type != "f" for cell in row), sheet.title
+
+
+def test_the_dictionary_states_the_bounds_of_every_number() -> None:
+    """Weights beyond the bound break the solver's numerics; the planner reads the bound here."""
+    rows = {(row[0], row[1]): row for row in dictionary_rows()}
+    assert rows[("Settings", "weight_shortfall")][6] == "a number from 0 to 1,000,000"
+    assert rows[("Routes", "distance_km")][6] == "a number of km greater than 0 and at most 20,000"
+    assert rows[("Routes", "mode")][6] == "road, river, air"
