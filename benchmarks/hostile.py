@@ -557,12 +557,12 @@ def execute(logistics: Path, run: Run, folder: Path, timeout_s: float) -> Outcom
 def _message(output: str, width: int = 110) -> str:
     """The first problem of an error table (value: problem), or the last line printed, cut to
     ``width``."""
-    rows = [line for line in output.splitlines() if line.startswith("│")]
-    if rows:
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    rows = [line for line in lines if line.startswith("│")]
+    if rows and " problem" in lines[0]:
         cells = [cell.strip() for cell in rows[0].strip("│ ").split("│")]
         text = f"{cells[-2]}: {cells[-1]}" if len(cells) > 1 and cells[-2] else cells[-1]
     else:
-        lines = [line.strip() for line in output.splitlines() if line.strip()]
         text = lines[-1] if lines else ""
     text = text.replace("|", "/")
     return text if len(text) <= width else text[: width - 1] + "…"
