@@ -183,16 +183,26 @@ def _local_pool(count: int) -> Iterator[ProcessPoolExecutor]:
     pool.shutdown(wait=True)
 
 
+WORKER_GRACE_S = 3.0
+"""How long a worker told to end may take before it is killed: a signal reaches Python only
+between the solver's callbacks, and a killed worker's temporary file is removed by the next run."""
+
+
 def _end_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop the pool's workers now (each removes its temporary files) and wait for them."""
+    """Stop the pool's workers now (each removes its temporary files) and wait for them; kill
+    those that have not ended within ``WORKER_GRACE_S``."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + WORKER_GRACE_S
     for process in processes:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             process.terminate()
     for process in processes:
         with contextlib.suppress(OSError, ValueError, AttributeError):
-            process.join(timeout=10)
+            process.join(timeout=max(deadline - time.monotonic(), 0.0))
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=WORKER_GRACE_S)
 
 
 class DaskRunner:
