@@ -13,20 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
 
 from logistics import __version__
+from logistics.atomic import check_writable
 from logistics.compile import compile_scenario
-from logistics.errors import Issue
+from logistics.errors import Issue, OutputError, PlanNotWrittenError
 from logistics.export import RunInfo, write_plan_workbook
-from logistics.reader import load, load_scenario
+from logistics.reader import LoadedScenario, load, load_scenario
 from logistics.schemas import Scenario, Settings
 from models import ModelData, Plan, SolveOptions, solve
 from models.results import ProgressCallback
@@ -34,7 +34,7 @@ from models.results import ProgressCallback
 __all__ = [
     "InputProvenance",
     "PlanRun",
-    "check_output_location",
+    "check_outputs",
     "compile_scenario",
     "default_output_path",
     "load_scenario",
@@ -122,7 +122,7 @@ def check_output_location(path: Path) -> None:
             errno.ENOTDIR, f"{folder} is a file, not a folder: choose another output", str(path)
         )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise PermissionError(errno.EACCES, f"the folder {folder} is not writable", str(path))
+        raise PermissionError(errno.EACCES, "the folder is not writable", str(path))
 
 
 @dataclass(frozen=True)
@@ -137,11 +137,52 @@ class InputProvenance:
 
     @classmethod
     def of(
-        cls, path: Path, overrides: tuple[str, ...] = (), warnings: tuple[Issue, ...] = ()
+        cls,
+        loaded: LoadedScenario,
+        overrides: tuple[str, ...] = (),
+        warnings: tuple[Issue, ...] = (),
     ) -> InputProvenance:
-        """Name and SHA-256 of ``path``, with the warnings found in it."""
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        return cls(path.name, digest, overrides, tuple(w.describe() for w in warnings))
+        """Name and SHA-256 of the workbook ``loaded`` was read from (the hash of the very bytes
+        that were checked and parsed, not of the file as it may be now), with the warnings found
+        in it."""
+        name = loaded.path.name if loaded.path else loaded.locations.file
+        return cls(name, loaded.sha256 or "", overrides, tuple(w.describe() for w in warnings))
+
+
+def check_outputs(outputs: Iterable[Path], inputs: Iterable[Path] = ()) -> None:
+    """Refuse, before any work is done, outputs that would overwrite an input file or that
+    cannot be written; raise ``OutputError`` naming the output.
+
+    An output is the input when both name the same file once symbolic links, ``./`` and (on a
+    case-insensitive file system) case are resolved; the file system itself answers that. An
+    output can be written when ``check_output_location`` finds nothing wrong with the path and
+    the temporary file of an atomic write can be created beside it.
+    """
+    sources = [Path(source) for source in inputs]
+    for output in map(Path, outputs):
+        for source in sources:
+            if _same_file(output, source):
+                raise OutputError(
+                    f"{output} is the input workbook {source}: writing there would destroy it. "
+                    "Give another output path (the plan is a new workbook, never a re-save of the "
+                    "input)"
+                )
+        try:
+            check_output_location(output)
+            check_writable(output)
+        except OSError as error:
+            raise OutputError(
+                f"{output} cannot be written: {error.strerror or error} "
+                f"(in {output.parent.resolve()}); choose a folder you can write to"
+            ) from None
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one existing file (links and case resolved by the file system)."""
+    try:
+        return first.samefile(second)
+    except OSError:
+        return False
 
 
 def plan_workbook(
@@ -163,6 +204,9 @@ def plan_workbook(
     listed on the plan's Run sheet.
     """
     source = Path(input_path)
+    output = None if output_path is None else Path(output_path)
+    if output is not None:
+        check_outputs([output], [source])
     timings: dict[str, float] = {}
     with _Stages(timings, on_stage)("read"):
         loaded = load(source, strict=strict)
@@ -174,8 +218,7 @@ def plan_workbook(
         threads=threads,
         progress=progress,
     )
-    output = None if output_path is None else Path(output_path)
-    provenance = InputProvenance.of(source, warnings=loaded.warnings)
+    provenance = InputProvenance.of(loaded, warnings=loaded.warnings)
     run = solve_and_write(scenario, options, output, provenance, timings, on_stage)
     return replace(run, warnings=loaded.warnings)
 
@@ -195,7 +238,7 @@ def solve_and_write(
     before anything is solved.
     """
     if output is not None:
-        check_output_location(output)
+        check_outputs([output])
     started_at = dt.datetime.now().replace(microsecond=0)
     timings = {} if timings is None else timings
     stage = _Stages(timings, on_stage)
@@ -222,12 +265,17 @@ def solve_and_write(
         overrides=provenance.overrides,
         warnings=provenance.warnings,
     )
-    if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
+    done = PlanRun(scenario=scenario, data=data, plan=plan, run=run, output=output)
+    if output is None:
+        return done
+    try:
         with stage("write"):
             write_plan_workbook(output, scenario, plan, run)
-        run = replace(run, timings_s=dict(timings))
-    return PlanRun(scenario=scenario, data=data, plan=plan, run=run, output=output)
+    # A finished solve must never be lost to a failing export: whatever the export raises, the
+    # caller gets the plan with the reason it could not be written.
+    except Exception as error:
+        raise PlanNotWrittenError(replace(done, output=None), output, error) from error
+    return replace(done, run=replace(run, timings_s=dict(timings)))
 
 
 class _Stages:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -21,15 +22,27 @@ from rich.table import Table
 from rich.text import Text
 
 from logistics import __version__
-from logistics.api import PlanRun, default_output_path, plan_workbook
-from logistics.comparison import ScenarioSummary
-from logistics.errors import InputError, Issue, SolveError, count_title
-from logistics.export import compute_kpis, plan_frames
-from logistics.progress import ProgressView
+from logistics.atomic import signals_end_the_run
+from logistics.errors import (
+    ClusterError,
+    InputError,
+    Interrupted,
+    Issue,
+    OutputError,
+    PlanNotWrittenError,
+    SolveError,
+    UnreadableFileError,
+    count_title,
+)
 from logistics.reader import LoadedScenario, load
 from logistics.registry import SHEETS
 from logistics.template import write_template
-from logistics.whatif import run_whatif
+
+# The optimisation (Pyomo, HiGHS, pandas' export, Dask) is imported by the commands that solve,
+# so that --help and validate start at once.
+if TYPE_CHECKING:
+    from logistics.api import PlanRun
+    from logistics.comparison import ScenarioSummary
 
 app = typer.Typer(
     name="logistics",
@@ -44,6 +57,12 @@ console = Console(highlight=False)
 
 EXIT_INPUT_ERROR = 1
 EXIT_SYSTEM_ERROR = 2
+EXIT_INTERRUPTED = 128
+"""Plus the signal's number, as shells do: 130 for Ctrl-C (SIGINT), 143 for SIGTERM, 129 for SIGHUP."""
+
+
+MAX_SHOWN_ISSUES = 1000
+"""Most problems printed; a workbook with more has one mistake repeated down a sheet."""
 
 
 STRICT_HELP = "Treat warnings (suspicious but usable values) as errors: exit 1 if there are any."
@@ -62,11 +81,13 @@ def issue_table(issues: Iterable[Issue], source: str) -> Table:
     table.add_column("column")
     table.add_column("value")
     table.add_column("problem", overflow="fold")
-    for issue in found:
+    for issue in found[:MAX_SHOWN_ISSUES]:
         message = Text(issue.message)
         if issue.is_warning:
             message = Text.assemble(("warning: ", "yellow"), message)
         table.add_row(issue.location, issue.header or "", issue.shown_value, message)
+    if len(found) > MAX_SHOWN_ISSUES:
+        table.add_row("…", "", "", f"and {len(found) - MAX_SHOWN_ISSUES:,} more problems")
     return table
 
 
@@ -87,13 +108,32 @@ def require_readable(path: Path) -> None:
 def user_errors(source: str) -> Iterator[None]:
     """Render the errors a person can fix (bad input, unreadable files, failed solves) and exit.
 
-    ``source`` names what was being worked on (the input file) in the message.
+    ``source`` names what was being worked on (the input file) in the message. Signals that end
+    the run (Ctrl-C, ``SIGTERM``, ``SIGHUP``) unwind it, removing temporary files and worker
+    processes, and exit with 128 + the signal's number.
     """
     try:
-        yield
+        with signals_end_the_run():
+            yield
+    except UnreadableFileError as error:
+        console.print(error_table(error, source))
+        raise typer.Exit(EXIT_SYSTEM_ERROR) from None
     except InputError as error:
         console.print(error_table(error, source))
         raise typer.Exit(EXIT_INPUT_ERROR) from None
+    except OutputError as error:
+        console.print(f"[red]Nothing was solved:[/red] {error}")
+        raise typer.Exit(EXIT_SYSTEM_ERROR) from None
+    except ClusterError as error:
+        console.print(f"[red]Could not use the Dask cluster:[/red] {error}")
+        raise typer.Exit(EXIT_SYSTEM_ERROR) from None
+    except PlanNotWrittenError as error:
+        _show_unwritten_plan(error)
+        raise typer.Exit(EXIT_SYSTEM_ERROR) from None
+    except Interrupted as error:
+        name = signal.Signals(error.signum).name
+        console.print(f"[red]Interrupted ({name}):[/red] stopped; no half-written file is left")
+        raise typer.Exit(EXIT_INTERRUPTED + error.signum) from None
     except SolveError as error:
         console.print(f"[red]Could not solve {source}:[/red] {error}")
         raise typer.Exit(EXIT_SYSTEM_ERROR) from None
@@ -102,6 +142,16 @@ def user_errors(source: str) -> Iterator[None]:
             f"[red]Could not use {error.filename or source}:[/red] {error.strerror or error}"
         )
         raise typer.Exit(EXIT_SYSTEM_ERROR) from None
+
+
+def _show_unwritten_plan(error: PlanNotWrittenError) -> None:
+    """The key figures of a plan whose workbook could not be written, and why it was not."""
+    from logistics.api import PlanRun
+
+    if isinstance(error.run, PlanRun):
+        with contextlib.suppress(Exception):  # the figures are a courtesy; the message is not
+            console.print(kpi_table(error.run))
+    console.print(f"[red]The plan was not saved:[/red] {error}")
 
 
 def _version(show: bool) -> None:
@@ -202,6 +252,8 @@ SUMMARY_KPIS = (
 
 def kpi_table(run: PlanRun) -> Table:
     """The headline KPIs of a solved plan, as in the workbook's Summary."""
+    from logistics.export import compute_kpis, plan_frames
+
     frames = plan_frames(run.scenario, run.plan)
     kpis = {k.kpi: k for k in compute_kpis(run.scenario, run.plan, frames, run.total_wall_s)}
     table = Table(
@@ -252,6 +304,9 @@ def solve(
     strict: Annotated[bool, typer.Option("--strict", help=STRICT_HELP)] = False,
 ) -> None:
     """Solve a workbook and write the plan workbook, showing progress and the key figures."""
+    from logistics.api import default_output_path, plan_workbook
+    from logistics.progress import ProgressView
+
     target = output if output is not None else default_output_path(path)
     with user_errors(path.name), ProgressView(console) as view:
         require_readable(path)
@@ -325,6 +380,8 @@ def whatif(
     ] = None,
 ) -> None:
     """Solve the base case and every what-if scenario, and compare them side by side."""
+    from logistics.whatif import run_whatif
+
     shortcuts = [
         *(f"close-route {v}" for v in close_route or ()),
         *(f"threat {v}" for v in threat or ()),

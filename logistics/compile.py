@@ -14,11 +14,13 @@ departure, where ``T`` is the one-way transit time.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from logistics.fields import columns_of
 from logistics.network import Network, Path, haversine_km, point_in_area, route_in_area
 from logistics.registry import SHEET_BY_NAME
 from logistics.schemas import (
@@ -135,6 +137,22 @@ def _active(threat: Threat, day: int) -> bool:
     return threat.first_day <= day and (threat.last_day is None or day <= threat.last_day)
 
 
+MAX_CONVOY_VEHICLES = int(columns_of(ConvoyLine)["max_vehicles"].upper or 1000)
+"""Most vehicles one convoy may have (the Convoys sheet's bound); a generated line is capped there
+however many vehicles its origin holds: they run as several convoys."""
+MAX_LINE_ID = int(columns_of(ConvoyLine)["line_id"].max_length or 64)
+
+
+def _generated_line_id(route_id: str, tail: str, head: str) -> str:
+    """``ROUTE.FROM-TO``, shortened with a digest of the whole when ids are long, so that any
+    valid route and base ids give a valid, unique line id."""
+    line_id = f"{route_id}.{tail}-{head}"
+    if len(line_id) <= MAX_LINE_ID:
+        return line_id
+    digest = hashlib.sha256(line_id.encode()).hexdigest()[:8]
+    return f"{line_id[: MAX_LINE_ID - 9]}.{digest}"
+
+
 def compile_scenario(scenario: Scenario) -> ModelData:
     """Turn a validated scenario into ``ModelData`` (see the module docstring for conventions)."""
     return _Compiler(scenario).compile()
@@ -211,12 +229,12 @@ class _Compiler:
                     continue
                 generated.append(
                     ConvoyLine(
-                        line_id=f"{route.route_id}.{tail}-{head}",
+                        line_id=_generated_line_id(route.route_id, tail, head),
                         origin_base_id=tail,
                         destination_base_id=head,
                         via_base_ids=(),
                         mode=route.mode,
-                        max_vehicles=vehicles_at_tail,
+                        max_vehicles=min(vehicles_at_tail, MAX_CONVOY_VEHICLES),
                     )
                 )
         return generated

@@ -54,9 +54,12 @@ class Issue:
 
     @property
     def shown_value(self) -> str:
-        """The offending value as a planner should see it (blank cells say so)."""
+        """The offending value as the planner typed it (blank cells say so)."""
         if self.value is None:
             return "blank" if self.cell else ""
+        if isinstance(self.value, str) and len(self.value) > MAX_SHOWN_CHARS:
+            cut = as_typed(self.value[:MAX_SHOWN_CHARS])
+            return f"{cut}… ({len(self.value):,} characters)"
         return as_typed(self.value)
 
     def describe(self) -> str:
@@ -88,6 +91,11 @@ def as_typed(value: object) -> str:
     if isinstance(value, str):
         return repr(value)
     return str(value)
+
+
+MAX_SHOWN_CHARS = 100
+"""Longest value shown in full in a message; a cell may hold 32,767 characters (or a hostile file
+far more)."""
 
 
 class InputError(Exception):
@@ -131,11 +139,57 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
+MAX_LISTED = 10
+"""Most items a message lists before it says how many more there are."""
+
+
+def listed(items: Iterable[object], limit: int = MAX_LISTED) -> str:
+    """``"A, B, C"``, or the first ``limit`` items and ``"… and 99,950 more"``: a message about a
+    workbook of 100,000 rows must still fit on a screen."""
+    shown = [str(item) for item in items]
+    rest = len(shown) - limit
+    return f"{', '.join(shown[:limit])} … and {rest:,} more" if rest > 0 else ", ".join(shown)
+
+
 def raise_if_any(issues: Iterable[Issue]) -> None:
     """Raise an ``InputError`` carrying ``issues`` if any of them is an error."""
     found = tuple(issues)
     if any(not issue.is_warning for issue in found):
         raise InputError(found)
+
+
+class UnreadableFileError(InputError):
+    """The file itself cannot be used (missing, damaged, encrypted, hostile or not a workbook):
+    a problem with the file, not with a cell of it."""
+
+
+class OutputError(Exception):
+    """An output path cannot be used (it is an input file, or its folder cannot be written);
+    found before any work is done."""
+
+
+class PlanNotWrittenError(Exception):
+    """A plan was solved but its workbook could not be written; ``run`` holds the plan (a
+    ``logistics.api.PlanRun``), so that the caller can still show it."""
+
+    def __init__(self, run: object, output: object, cause: BaseException) -> None:
+        self.run = run
+        self.output = output
+        self.cause = cause
+        reason = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
+        super().__init__(f"the plan was solved but could not be written to {output}: {reason}")
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was ended by a signal (``SIGINT``, ``SIGTERM``, ``SIGHUP``); ``signum`` says which."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class ClusterError(Exception):
+    """The Dask scheduler given cannot be used (a bad address, or it cannot be reached)."""
 
 
 class SolveError(Exception):

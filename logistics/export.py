@@ -937,6 +937,10 @@ def threatened_bases(
     return chosen[:limit]
 
 
+CHART_DAY_HEADER = "plan day"
+"""First column of the days-of-supply chart data (the bases' ids are the other columns)."""
+
+
 def stock_chart_frame(frames: Mapping[str, pd.DataFrame], bases: Sequence[str]) -> pd.DataFrame:
     """Days of supply of the scarcest class per day (rows) at each base (columns)."""
     stock = frames["Stock"]
@@ -946,7 +950,9 @@ def stock_chart_frame(frames: Mapping[str, pd.DataFrame], bases: Sequence[str]) 
     )
     wide = rows.groupby(["day", "base_id"])["days_of_supply"].min().unstack("base_id")
     wide = wide.reindex(columns=list(bases)).reset_index()
-    wide.columns = ["day", *bases]
+    # Table headers must differ ignoring case, and a base may be called "Day"; an id never
+    # holds a space, so this header can be no base's.
+    wide.columns = [CHART_DAY_HEADER, *bases]
     return wide
 
 

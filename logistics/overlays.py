@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from logistics.errors import InputError, Issue, raise_if_any
+from logistics.errors import InputError, Issue, listed, raise_if_any
 from logistics.fields import columns_of, display_value
 from logistics.locations import SETTINGS_ROW, CellLocation, FieldKey
 from logistics.reader import (
@@ -218,7 +218,7 @@ def scenario_name_problem(name: str) -> str | None:
 
 def select_overlays(overlays: Mapping[str, Overlay], names: Iterable[str]) -> list[Overlay]:
     """The overlays of ``names`` in that order (``base`` = no change); unknown names are errors."""
-    known = ", ".join([BASE_SCENARIO, *overlays])
+    known = listed([BASE_SCENARIO, *overlays])
     issues = [
         Issue(
             COMMAND_LINE, None, SCENARIO_COLUMN, name, f"no scenario of that name; known: {known}"
@@ -260,7 +260,9 @@ def read_overlays_by_scenario(
     found: list[Overlay] = []
     context = ReadContext.of(base.scenario.settings)
     if base.path is not None:
-        _, tables = read_sheets(base.path, [(SCENARIOS_SHEET, (SCENARIO_VALUE_COLUMN,))])
+        _, tables = read_sheets(
+            base.source or base.path, [(SCENARIOS_SHEET, (SCENARIO_VALUE_COLUMN,))]
+        )
         found.extend(_collect(_changes(tables, SCENARIOS_SHEET.name, issues, context), (), issues))
     if overlay_path is not None:
         found.extend(_read_overlay_workbook(Path(overlay_path), issues, context))
@@ -272,9 +274,30 @@ def read_overlays_by_scenario(
         name: tuple(_checked_overlay(base, overlay)[1]) for name, overlay in overlays.items()
     }
     problems = {name: own for name, own in checked.items() if own}
+    misnamed = _misnamed_scenarios(issues)
+    issues = [issue for issue in issues if issue.header != SCENARIO_COLUMN]
+    for name, own in misnamed.items():
+        overlays[name] = Overlay(name, (), ())
+        problems[name] = own
     if issues:
         raise InputError(dict.fromkeys([*issues, *(i for own in problems.values() for i in own)]))
     return overlays, problems
+
+
+def _misnamed_scenarios(issues: Sequence[Issue]) -> dict[str, tuple[Issue, ...]]:
+    """The problems with scenario names (too long, a '/', blank, 'Base'…), as scenarios of their own.
+
+    Such a scenario fails alone instead of stopping the batch. It is shown as the name typed and
+    the cell of its first row (``Base (Scenarios!A2)``), which no valid scenario can be called.
+    """
+    by_name: dict[str, list[Issue]] = {}
+    for issue in issues:
+        if issue.header == SCENARIO_COLUMN:
+            typed = "" if issue.value is None else str(issue.value)
+            by_name.setdefault(typed, []).append(issue)
+    return {
+        f"{typed or 'unnamed'} ({own[0].location})": tuple(own) for typed, own in by_name.items()
+    }
 
 
 def _read_overlay_workbook(path: Path, issues: list[Issue], context: ReadContext) -> list[Overlay]:

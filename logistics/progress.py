@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import time
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.status import Status
 
-from models.results import SolveProgress
+if TYPE_CHECKING:  # the command line starts without importing the optimisation
+    from models.results import SolveProgress
 
 STAGE_WORDS = {
     "read": "reading and validating the workbook",

@@ -34,6 +34,7 @@ from logistics.registry import INPUT_ECHO_PREFIX, SCENARIOS_SHEET, SHEET_BY_NAME
 from logistics.schemas import Scenario, Settings
 from logistics.security import (
     MAX_COLUMNS,
+    WorkbookFile,
     capped_rows,
     check_workbook_file,
     open_workbook,
@@ -65,8 +66,16 @@ class LoadedScenario:
     path: Path | None = None
     sheet_prefix: str = ""
     """``In_`` when the inputs were read from a plan workbook's input sheets."""
+    source: WorkbookFile | None = field(default=None, repr=False, compare=False)
+    """The bytes that were read, checked and parsed (None if not read from a file): other sheets
+    of the same workbook (what-if changes) are read from them, never from the path again."""
     warnings: tuple[Issue, ...] = ()
     """Suspicious but usable inputs: shown, listed on the plan's Run sheet, not stopping the run."""
+
+    @property
+    def sha256(self) -> str | None:
+        """SHA-256 of the bytes the scenario was read from."""
+        return None if self.source is None else self.source.sha256
 
 
 def load_scenario(path: Path | str, *, strict: bool = False) -> Scenario:
@@ -137,12 +146,12 @@ def _read(path: Path) -> tuple[LoadedScenario, list[Issue]]:
     A problem with the file itself is raised at once; problems with sheets and headers are
     returned with those of the cells, which are still read wherever their column is known.
     """
-    check_workbook_file(path)
+    source = check_workbook_file(path)
     with reading(path):
-        tables, settings_row, prefix, sheet_issues = _read_all_sheets(path)
+        tables, settings_row, prefix, sheet_issues = _read_all_sheets(source)
     loaded, issues = _assemble(tables, settings_row, path.name)
     issues = _on_sheets_read([*sheet_issues, *issues], prefix)
-    return LoadedScenario(loaded.scenario, loaded.locations, path, prefix), issues
+    return LoadedScenario(loaded.scenario, loaded.locations, path, prefix, source), issues
 
 
 # --------------------------------------------------------------------------------------------------
@@ -242,15 +251,15 @@ class _CachedValues:
     view is closed with ``stack``.
     """
 
-    def __init__(self, path: Path, stack: contextlib.ExitStack) -> None:
-        self._path = path
+    def __init__(self, source: WorkbookFile, stack: contextlib.ExitStack) -> None:
+        self._source = source
         self._stack = stack
         self._workbook: Workbook | None = None
 
     def lookup(self, sheet: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], Any]:
         """Saved values of the (row, column) ``cells`` of ``sheet``; None where nothing was saved."""
         if self._workbook is None:
-            self._workbook = self._stack.enter_context(open_workbook(self._path, data_only=True))
+            self._workbook = self._stack.enter_context(open_workbook(self._source, data_only=True))
         worksheet = self._workbook[sheet]
         worksheet.reset_dimensions()
         first = min(row for row, _ in cells)
@@ -274,7 +283,7 @@ Tables = dict[str, list[BaseModel]]
 
 
 def _read_all_sheets(
-    path: Path,
+    source: WorkbookFile,
 ) -> tuple[dict[str, list[ReadRow]], ReadRow | None, str, list[Issue]]:
     """Every registry sheet's rows as read (not yet validated), the sheet-name prefix used
     (``In_`` for a plan workbook), and the problems with sheets and headers."""
@@ -282,11 +291,11 @@ def _read_all_sheets(
     raw_tables: dict[str, list[ReadRow]] = {}
     settings_row: ReadRow | None = None
     with contextlib.ExitStack() as stack:
-        workbook = stack.enter_context(open_workbook(path, data_only=False))
-        cached = _CachedValues(path, stack)
+        workbook = stack.enter_context(open_workbook(source, data_only=False))
+        cached = _CachedValues(source, stack)
         prefix = _echo_prefix(workbook.sheetnames)
         if not prefix:
-            issues.extend(_sheet_name_issues(workbook.sheetnames, path))
+            issues.extend(_sheet_name_issues(workbook.sheetnames, source.path))
         for spec in SHEETS:
             if prefix + spec.name not in workbook.sheetnames:
                 if spec.required:
@@ -306,20 +315,23 @@ def _read_all_sheets(
 
 
 def read_sheets(
-    path: Path, requests: Sequence[tuple[SheetSpec, tuple[str, ...]]], prefix: str = ""
+    path: Path | WorkbookFile,
+    requests: Sequence[tuple[SheetSpec, tuple[str, ...]]],
+    prefix: str = "",
 ) -> tuple[tuple[str, ...], dict[str, list[ReadRow]]]:
     """The sheet names of a workbook, and the rows as read of the requested sheets it holds.
 
     Each request is a sheet and extra columns its header must also hold (read as they are, for
     the caller to convert). The file is pre-flighted like a mission workbook; header problems are
-    raised at once, on sheets named ``prefix`` + the sheet's name.
+    raised at once, on sheets named ``prefix`` + the sheet's name. A ``WorkbookFile`` already
+    read and checked is parsed from its bytes.
     """
-    check_workbook_file(path)
+    source = path if isinstance(path, WorkbookFile) else check_workbook_file(path)
     issues: list[Issue] = []
     tables: dict[str, list[ReadRow]] = {}
-    with reading(path), contextlib.ExitStack() as stack:
-        workbook = stack.enter_context(open_workbook(path, data_only=False))
-        cached = _CachedValues(path, stack)
+    with reading(source.path), contextlib.ExitStack() as stack:
+        workbook = stack.enter_context(open_workbook(source, data_only=False))
+        cached = _CachedValues(source, stack)
         names = tuple(workbook.sheetnames)
         for spec, extra in requests:
             if spec.name in names:

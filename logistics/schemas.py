@@ -11,6 +11,7 @@ silently ignored value.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar, cast
 
@@ -146,6 +147,9 @@ def _parse_id_list(value: Any) -> Any:
     return value
 
 
+SECTOR_SEPARATORS = (",", ";")
+"""What separates ids in a list cell, so what a sector's name cannot hold."""
+
 YesNo = Annotated[bool, BeforeValidator(_parse_yes_no)]
 IdList = Annotated[tuple[str, ...], BeforeValidator(_parse_id_list)]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
@@ -153,8 +157,20 @@ Day = Annotated[int, Field(ge=1, le=3660)]
 ThreatLevel = Annotated[int, Field(ge=1, le=5)]
 
 
+def _nfc(value: Any) -> Any:
+    """Text in Unicode's composed form (NFC), inside lists too; anything else as it is.
+
+    "Sévaré" typed on a Mac (decomposed, NFD) and on Windows (composed) must be one id.
+    """
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, tuple | list):
+        return type(value)(_nfc(item) for item in value)
+    return value
+
+
 class Row(BaseModel):
-    """Base of every sheet row: frozen, strict about columns, whitespace stripped."""
+    """Base of every sheet row: frozen, strict about columns, whitespace stripped, text NFC."""
 
     # NaN and infinity slip through bounds such as ``ge=0`` alone; no cell means either.
     model_config = ConfigDict(
@@ -165,10 +181,20 @@ class Row(BaseModel):
         allow_inf_nan=False,
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _composed_text(cls, data: Any) -> Any:
+        return {k: _nfc(v) for k, v in data.items()} if isinstance(data, dict) else data
+
 
 # --------------------------------------------------------------------------------------------------
 # Settings (a key/value sheet)
 # --------------------------------------------------------------------------------------------------
+
+
+MAX_WEIGHT = 1e6
+"""Largest objective weight: beyond about 1e9 the solver's tolerances swamp the smaller terms and
+plans come back wrong (negative costs) or not at all; defaults are 0.001 to 1,000."""
 
 
 class Settings(Row):
@@ -188,13 +214,20 @@ class Settings(Row):
     weight_shortfall: float = Field(
         1000.0,
         ge=0,
+        le=MAX_WEIGHT,
         description="Objective weight per unit of supply shortfall, times the class priority factor.",
     )
     weight_garrison: float = Field(
-        100.0, ge=0, description="Objective weight per troop-day of garrison shortfall."
+        100.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Objective weight per troop-day of garrison shortfall.",
     )
     weight_safety_stock: float = Field(
-        1.0, ge=0, description="Objective weight per unit-day of stock below the safety target."
+        1.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Objective weight per unit-day of stock below the safety target.",
     )
     weight_end_stock: float = Field(
         10.0,
@@ -204,15 +237,20 @@ class Settings(Row):
     weight_exposure: float = Field(
         0.01,
         ge=0,
+        le=MAX_WEIGHT,
         description="Objective weight per vehicle-km times the risk weight of the route's threat level.",
     )
     weight_cost: float = Field(
         0.001,
         ge=0,
+        le=MAX_WEIGHT,
         description="Objective weight per USD of transport, supply and relocation cost.",
     )
     relocation_cost_usd_per_troop_km: float = Field(
-        0.5, ge=0, description="Cost of moving one soldier one km when a unit is relocated."
+        0.5,
+        ge=0,
+        le=10_000,
+        description="Cost of moving one soldier one km when a unit is relocated.",
     )
     objective: ObjectivePolicy = Field(
         ObjectivePolicy.priorities,
@@ -297,7 +335,7 @@ class Base(Row):
     sector: str = Field(
         min_length=1,
         max_length=40,
-        description="Mission sector the base is in (national caveats refer to it).",
+        description="Mission sector the base is in (national caveats refer to it); no ',' or ';'.",
     )
     latitude_deg: float = Field(ge=-90, le=90, description="Latitude in decimal degrees.")
     longitude_deg: float = Field(ge=-180, le=180, description="Longitude in decimal degrees.")
@@ -310,6 +348,15 @@ class Base(Row):
     airfield_class: AirfieldClass = Field(
         AirfieldClass.none, description="none, helipad, unpaved_strip or paved_runway."
     )
+
+    @model_validator(mode="after")
+    def _sector_without_separators(self) -> Base:
+        if any(mark in self.sector for mark in SECTOR_SEPARATORS):
+            raise ValueError(
+                "a sector must not contain ',' or ';': they separate the sectors in the Units "
+                "sheet's allowed_sectors, so this sector could never be allowed"
+            )
+        return self
 
 
 class Stock(Row):

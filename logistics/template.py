@@ -327,11 +327,19 @@ def dictionary_rows() -> list[tuple[str, ...]]:
                     column.unit,
                     "yes" if column.required else "no",
                     column.default_text,
-                    ", ".join(column.choices or (YES_NO if column.kind is Kind.yes_no else ())),
+                    _allowed(column),
                     column.description,
                 )
             )
     return rows
+
+
+def _allowed(column: Column) -> str:
+    """The Dictionary's allowed values: the choices, or the range of a number (its bounds are
+    where the solver's numerics still hold)."""
+    if column.kind in (Kind.number, Kind.whole_number):
+        return column.expectation()
+    return ", ".join(column.choices or (YES_NO if column.kind is Kind.yes_no else ()))
 
 
 def _add_dictionary(workbook: Workbook) -> None:

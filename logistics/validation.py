@@ -13,12 +13,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from logistics.errors import Issue
+from logistics.compile import flies_path
+from logistics.errors import Issue, listed
 from logistics.fields import display_value
 from logistics.locations import SourceMap
-from logistics.network import Network
+from logistics.network import Network, Path
 from logistics.registry import SHEET_BY_NAME, SHEETS
-from logistics.schemas import Scenario
+from logistics.schemas import AIRFIELD_RANK, Base, Mode, Scenario, Vehicle
 
 Rule = Callable[[Scenario, SourceMap], list[Issue]]
 
@@ -141,7 +142,7 @@ def unknown_sectors(scenario: Scenario, locations: SourceMap) -> list[Issue]:
                     index,
                     "allowed_sectors",
                     display_value(unit.allowed_sectors),
-                    f"no base is in sector {', '.join(unknown)}; sectors of the bases: {', '.join(sorted(sectors))}",
+                    f"no base is in sector {listed(unknown)}; sectors of the bases: {listed(sorted(sectors))}",
                 )
             )
     return issues
@@ -255,6 +256,57 @@ def convoy_fleet(scenario: Scenario, locations: SourceMap) -> list[Issue]:
         for index, line in enumerate(scenario.convoys)
         if line.mode not in modes_at[line.origin_base_id]
     ]
+
+
+def convoy_aircraft(scenario: Scenario, locations: SourceMap) -> list[Issue]:
+    """Air convoy lines that none of the aircraft based at their origin can fly: an airfield on
+    the path does not admit them, or a leg is longer than their range."""
+    network = Network.from_routes(scenario.routes)
+    bases = {base.base_id: base for base in scenario.bases}
+    vehicles = {vehicle.vehicle_type_id: vehicle for vehicle in scenario.vehicles}
+    issues = []
+    for index, line in enumerate(scenario.convoys):
+        if line.mode != Mode.air or line.origin_base_id not in bases:
+            continue
+        path = network.path(
+            line.origin_base_id, line.destination_base_id, line.mode, line.via_base_ids
+        )
+        aircraft = sorted(
+            entry.vehicle_type_id
+            for entry in scenario.fleet
+            if entry.base_id == line.origin_base_id
+            and entry.count > 0
+            and entry.vehicle_type_id in vehicles
+            and vehicles[entry.vehicle_type_id].mode == Mode.air
+        )
+        if path is None or not aircraft or any(b not in bases for b in path.bases):
+            continue  # no path and unknown bases are reported by their own rules
+        if any(flies_path(vehicles[v], path, bases) for v in aircraft):
+            continue
+        longest = max(path.arcs, key=lambda arc: arc.route.distance_km)
+        reasons = "; ".join(_why_not_flown(vehicles[v], path, bases) for v in aircraft)
+        issues.append(
+            locations.issue(
+                "Convoys",
+                index,
+                "line_id",
+                line.line_id,
+                f"no aircraft based at {line.origin_base_id} can fly this line (its longest leg, "
+                f"{longest.tail} > {longest.head}, is {longest.route.distance_km:,.0f} km): "
+                f"{reasons}",
+            )
+        )
+    return issues
+
+
+def _why_not_flown(vehicle: Vehicle, path: Path, bases: dict[str, Base]) -> str:
+    lowest = min(path.bases, key=lambda b: AIRFIELD_RANK[bases[b].airfield_class])
+    if AIRFIELD_RANK[vehicle.min_airfield_class] > AIRFIELD_RANK[bases[lowest].airfield_class]:
+        return (
+            f"{vehicle.vehicle_type_id} needs at least a {vehicle.min_airfield_class.value} and "
+            f"{lowest} has a {bases[lowest].airfield_class.value}"
+        )
+    return f"{vehicle.vehicle_type_id} flies at most {vehicle.range_km:,.0f} km (Vehicles range_km)"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -391,7 +443,7 @@ def units_without_room(scenario: Scenario, locations: SourceMap) -> list[Issue]:
         index, base = by_id[base_id]
         troops = sum(unit.strength for unit in units)
         if troops > base.accommodation_troops:
-            names = ", ".join(unit.unit_id for unit in units)
+            names = listed(unit.unit_id for unit in units)
             message = f"units that may not move ({names}) total {troops} troops, more than the base can house"
             issues.append(
                 locations.issue(
@@ -409,6 +461,7 @@ RULES: tuple[Rule, ...] = (
     identical_route_ends,
     convoy_paths,
     convoy_fleet,
+    convoy_aircraft,
     unreachable_demand,
     units_outside_caveats,
     units_without_room,

@@ -10,7 +10,12 @@ overlay, solver trouble) is reported as failed and never stops the others.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import re
+import signal
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -21,14 +26,15 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol
 
-from logistics.api import InputProvenance, solve_and_write, solve_options
+from logistics.api import InputProvenance, check_outputs, solve_and_write, solve_options
+from logistics.atomic import exit_on_signals
 from logistics.comparison import (
     ScenarioSummary,
     failed_summary,
     summarise,
     write_comparison_workbook,
 )
-from logistics.errors import InputError, Issue
+from logistics.errors import ClusterError, InputError, Interrupted, Issue, listed
 from logistics.overlays import (
     InputDifference,
     Overlay,
@@ -42,6 +48,36 @@ from logistics.schemas import Scenario
 BASE = "base"
 COMMAND_LINE = "command-line"
 """Name of the scenario made of command-line shortcuts."""
+COMPARISON = "comparison"
+"""Stem of the comparison workbook's file name."""
+RESERVED_STEMS = frozenset(
+    {BASE, COMPARISON, "con", "prn", "aux", "nul"}
+    | {f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)}
+)
+"""File stems a scenario's plan never takes: the base plan, the comparison, and the device
+names Windows reserves."""
+_UNSAFE_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9 _.\-]+")
+
+
+def plan_file_names(names: Sequence[str]) -> dict[str, str]:
+    """A plan file name for each scenario: safe on every file system, unique when case is
+    ignored (``Close-B`` and ``close-b`` do not collide on Windows or macOS), and never the base
+    plan's or the comparison's name. The base case keeps ``base.xlsx``."""
+    taken = {COMPARISON}
+    files: dict[str, str] = {}
+    for name in names:
+        stem = (
+            BASE if name == BASE else _UNSAFE_IN_FILE_NAMES.sub("_", name).strip(" .") or "scenario"
+        )
+        candidate, number = stem, 1
+        while candidate.casefold() in taken or (
+            name != BASE and candidate.casefold() in RESERVED_STEMS
+        ):
+            number += 1
+            candidate = f"{stem}-{number}"
+        taken.add(candidate.casefold())
+        files[name] = f"{candidate}.xlsx"
+    return files
 
 
 @dataclass(frozen=True)
@@ -117,6 +153,58 @@ class LocalRunner:
             yield future.result()
 
 
+def _worker_started() -> None:
+    """Set up a worker process: it dies with its parent and cleans up on signals.
+
+    On Linux the kernel sends the worker ``SIGTERM`` when the parent dies, however it dies (even
+    ``SIGKILL``), so no orphan goes on solving and writing plans nobody will compare; on that
+    signal the worker removes its temporary file and exits.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGTERM))
+    exit_on_signals()
+    if sys.platform.startswith("linux") and os.getppid() == 1:
+        os.kill(os.getpid(), signal.SIGTERM)  # the parent died before the request took effect
+
+
+@contextmanager
+def _local_pool(count: int) -> Iterator[ProcessPoolExecutor]:
+    """A spawned process pool whose workers are ended, not awaited, if the batch is interrupted."""
+    pool = ProcessPoolExecutor(
+        max_workers=count, mp_context=get_context("spawn"), initializer=_worker_started
+    )
+    try:
+        yield pool
+    except BaseException:
+        _end_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+WORKER_GRACE_S = 3.0
+"""How long a worker told to end may take before it is killed: a signal reaches Python only
+between the solver's callbacks, and a killed worker's temporary file is removed by the next run."""
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool's workers now (each removes its temporary files) and wait for them; kill
+    those that have not ended within ``WORKER_GRACE_S``."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + WORKER_GRACE_S
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.join(timeout=max(deadline - time.monotonic(), 0.0))
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=WORKER_GRACE_S)
+
+
 class DaskRunner:
     """The workers of a Dask distributed cluster, reached through its scheduler."""
 
@@ -135,14 +223,38 @@ class DaskRunner:
 def job_runner(workers: int | None = None, scheduler: str | None = None) -> Iterator[JobRunner]:
     """A local process pool (``workers`` processes, default one per core), or a Dask cluster."""
     if scheduler is not None:
-        from distributed import Client
-
-        with Client(scheduler, timeout="20s") as client:  # type: ignore[no-untyped-call]
+        with _dask_client(scheduler) as client:
             yield DaskRunner(client)
         return
     count = workers or os.cpu_count() or 1
-    with ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn")) as pool:
+    with _local_pool(count) as pool:
         yield LocalRunner(pool)
+
+
+SCHEDULER_TIMEOUT_S = 20
+"""How long to try reaching a Dask scheduler before saying it cannot be reached."""
+
+
+@contextmanager
+def _dask_client(scheduler: str) -> Iterator[Any]:
+    """A client of the Dask scheduler at ``scheduler``; a bad or unreachable address is a
+    ``ClusterError`` that names the scheduler."""
+    from distributed import Client
+
+    try:
+        client = Client(scheduler, timeout=f"{SCHEDULER_TIMEOUT_S}s")  # type: ignore[no-untyped-call]
+    except (ValueError, TypeError) as error:
+        raise ClusterError(
+            f"{scheduler!r} is not a Dask scheduler address ({error}); give one like "
+            "tcp://10.0.0.5:8786"
+        ) from None
+    except (OSError, TimeoutError) as error:
+        raise ClusterError(
+            f"the Dask scheduler at {scheduler} cannot be reached ({error}); check that it runs "
+            "and that this machine can connect to it, or leave out --scheduler to solve here"
+        ) from None
+    with client:
+        yield client
 
 
 # --------------------------------------------------------------------------------------------------
@@ -191,7 +303,13 @@ def run_whatif(
     started = time.perf_counter()
     base = load(base_path)
     overlays, problems = _overlays(base, overlay_path, names, shortcuts)
-    provenance = InputProvenance.of(base_path, warnings=base.warnings)
+    files = plan_file_names([BASE, *overlays])
+    comparison = output_dir / f"{COMPARISON}.xlsx"
+    check_outputs(
+        [comparison, *(output_dir / file for file in files.values())],
+        [base_path, *([overlay_path] if overlay_path else [])],
+    )
+    provenance = InputProvenance.of(base, warnings=base.warnings)
     limits = _Limits(time_limit_s, mip_gap_pct)
     base_job = WhatIfJob(
         BASE,
@@ -199,30 +317,54 @@ def run_whatif(
         base.scenario,
         (),
         provenance,
-        output_dir / f"{BASE}.xlsx",
+        output_dir / files[BASE],
         limits.time_limit_s,
         limits.mip_gap_pct,
     )
-    jobs, failed = _scenario_jobs(base, overlays, problems, provenance, output_dir, limits)
+    outputs = {name: output_dir / files[name] for name in overlays}
+    jobs, failed = _scenario_jobs(base, overlays, problems, provenance, outputs, limits)
     announce = on_event or (lambda _event, _summary: None)
     for summary in failed:
         announce("failed", summary)
-    with job_runner(workers, scheduler) as runner:
-        announce("started", None)
-        (base_result,) = runner.run([base_job], keep_solution=warm)
-        announce("failed" if base_result.summary.error else "done", base_result.summary)
-        warm_start = base_result.solution if warm else None
-        done = [base_result.summary]
-        for result in runner.run(
-            [replace(job, warm_start=warm_start) for job in jobs], keep_solution=False
-        ):
-            announce("failed" if result.summary.error else "done", result.summary)
-            done.append(result.summary)
-    order = {name: i for i, name in enumerate([BASE, *overlays])}
-    summaries = tuple(sorted([*done, *failed], key=lambda s: order[s.name]))
-    comparison = output_dir / "comparison.xlsx"
-    write_comparison_workbook(comparison, summaries, BASE)
+    done: list[ScenarioSummary] = []
+    try:
+        with job_runner(workers, scheduler) as runner:
+            announce("started", None)
+            (base_result,) = runner.run([base_job], keep_solution=warm)
+            announce("failed" if base_result.summary.error else "done", base_result.summary)
+            warm_start = base_result.solution if warm else None
+            done.append(base_result.summary)
+            for result in runner.run(
+                [replace(job, warm_start=warm_start) for job in jobs], keep_solution=False
+            ):
+                announce("failed" if result.summary.error else "done", result.summary)
+                done.append(result.summary)
+    except Interrupted:
+        # What was solved is kept: the comparison shows it, the rest is marked interrupted.
+        if done:
+            finished = {s.name for s in done}
+            unsolved = [
+                failed_summary(job.name, job.description, INTERRUPTED)
+                for job in jobs
+                if job.name not in finished
+            ]
+            _compare(comparison, [*done, *failed, *unsolved], [BASE, *overlays])
+        raise
+    summaries = _compare(comparison, [*done, *failed], [BASE, *overlays])
     return WhatIfResult(summaries, comparison, time.perf_counter() - started, problems)
+
+
+INTERRUPTED = "interrupted before it was solved"
+
+
+def _compare(
+    path: Path, summaries: Iterable[ScenarioSummary], names: Sequence[str]
+) -> tuple[ScenarioSummary, ...]:
+    """Write the comparison workbook of ``summaries`` in the order of ``names``."""
+    order = {name: i for i, name in enumerate(names)}
+    ordered = tuple(sorted(summaries, key=lambda s: order[s.name]))
+    write_comparison_workbook(path, ordered, BASE)
+    return ordered
 
 
 @dataclass(frozen=True)
@@ -255,7 +397,7 @@ def _overlays(
                         None,
                         "scenario",
                         n,
-                        f"no scenario named {n!r}: the scenarios are {', '.join(overlays) or 'none'}",
+                        f"no scenario named {n!r}: the scenarios are {listed(overlays) or 'none'}",
                     )
                     for n in unknown
                 ]
@@ -269,7 +411,7 @@ def _scenario_jobs(
     overlays: Mapping[str, Overlay],
     problems: Mapping[str, tuple[Issue, ...]],
     provenance: InputProvenance,
-    output_dir: Path,
+    outputs: Mapping[str, Path],
     limits: _Limits,
 ) -> tuple[list[WhatIfJob], list[ScenarioSummary]]:
     """A job per valid scenario, and a failed summary per scenario with input problems."""
@@ -287,7 +429,7 @@ def _scenario_jobs(
                 overlaid.scenario,
                 overlay.differences(base),
                 replace(provenance, overrides=overlay.describe()),
-                output_dir / f"{name}.xlsx",
+                outputs[name],
                 limits.time_limit_s,
                 limits.mip_gap_pct,
             )

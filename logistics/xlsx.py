@@ -27,6 +27,7 @@ import datetime as dt
 import math
 import os
 import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,6 +40,7 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.writer.excel import ExcelWriter
 
 from logistics.atomic import write_atomically
 
@@ -328,8 +330,15 @@ def save_atomically(wb: Any, path: Path) -> None:
 
 
 def _save_durably(wb: Any, path: Path) -> None:
-    """Save ``wb`` to ``path`` and make sure the bytes are on disk before returning."""
+    """Save ``wb`` to ``path`` and make sure the bytes are on disk before returning.
+
+    The zip archive is closed here whatever happens: openpyxl's own ``save`` leaves it open when
+    writing fails (a full disk, a signal), and the garbage collector's attempt to close it later
+    prints a traceback ("Exception ignored in ZipFile.__del__") after the proper message.
+    """
     with path.open("wb") as handle:
-        wb.save(handle)
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
+            ExcelWriter(wb, archive).write_data()
         handle.flush()
         os.fsync(handle.fileno())

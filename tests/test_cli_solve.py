@@ -88,3 +88,27 @@ def test_whatif_with_a_bad_shortcut_reports_it_and_still_solves_the_base(tmp_pat
     assert "Traceback" not in result.output
     assert (tmp_path / "base.xlsx").exists()
     assert (tmp_path / "comparison.xlsx").exists()
+
+
+def test_a_solve_stopped_before_any_plan_says_so_and_exits_3(tmp_path: Path) -> None:
+    """Mali cannot be solved in a tenth of a second: no plan is found, the status says so (not
+    "feasible"), the workbook shows the mission with no deliveries, and the exit code is 3."""
+    target = tmp_path / "plan.xlsx"
+    result = runner.invoke(
+        app,
+        [
+            "solve",
+            str(ROOT / "inputs" / "mali.xlsx"),
+            "--output",
+            str(target),
+            "--time-limit",
+            "0.1",
+        ],
+    )
+    assert result.exit_code == 3, result.output
+    output = " ".join(result.output.split())
+    assert "No plan was found: no plan found within the time limit" in output
+    assert "no_solution" in output
+    summary = openpyxl.load_workbook(target, read_only=True)["Summary"]
+    texts = [v for row in summary.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    assert any(text.startswith("No plan found within the time limit") for text in texts)

@@ -59,10 +59,11 @@ def test_validate_missing_file_exits_2(tmp_path: Path) -> None:
 
 
 def test_validate_hostile_file_is_refused_plainly(tmp_path: Path) -> None:
+    """A file that cannot be read as a workbook is exit 2 (README), not a workbook problem (1)."""
     path = tmp_path / "old.xlsx"
     path.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(512))
     result = runner.invoke(app, ["validate", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert ".xls" in result.output
     assert "Traceback" not in result.output
 

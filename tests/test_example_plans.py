@@ -113,7 +113,8 @@ def test_mali_plan_respects_every_rule(mali: PlanRun) -> None:
 
 @pytest.mark.slow
 def test_mali_kpis_match_the_stored_expectations(mali: PlanRun) -> None:
-    """Objective within the 1 % gap of the stored one; the other KPIs close to theirs."""
+    """Objective within twice the 1 % gap of the stored one (both plans are within 1 % of their
+    bounds); the other KPIs close to theirs."""
     kpis = {
         k.kpi: k.value
         for k in compute_kpis(mali.scenario, mali.plan, plan_frames(mali.scenario, mali.plan), 0.0)
@@ -126,7 +127,7 @@ def test_mali_kpis_match_the_stored_expectations(mali: PlanRun) -> None:
         if not UPDATE:
             pytest.fail(f"no stored expectations: wrote {EXPECTATIONS}; review and commit it")
     stored = json.loads(EXPECTATIONS.read_text(encoding="utf-8"))
-    assert found["objective"] == pytest.approx(stored["objective"], rel=0.01)
+    assert found["objective"] == pytest.approx(stored["objective"], rel=0.02)
     assert found["demand_met_pct"] == pytest.approx(stored["demand_met_pct"], abs=0.5)
     assert found["troops_allocated"] == stored["troops_allocated"]
     assert found["garrison_shortfall"] == pytest.approx(stored["garrison_shortfall"], abs=50)

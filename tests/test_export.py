@@ -644,7 +644,7 @@ def test_summary_has_two_charts_over_the_chart_data(workbook_path: Path) -> None
     assert len(ws._charts) == 2
     days = _table_frame(ws, "ChartDaysOfSupply")
     # TES (threat 4) before KID (threat 3); GAO has no stock to chart.
-    assert list(days.columns) == ["day", "TES", "KID"]
+    assert list(days.columns) == ["plan day", "TES", "KID"]
     assert days["TES"].tolist() == pytest.approx([20 / 30, 0.0, 10 / 30])
     routes = _table_frame(ws, "ChartRoutes")
     assert routes["route_id"].tolist() == ["R1", "R2", "A1"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.writer.excel import ExcelWriter
 
 from logistics import schemas as s
 from logistics.errors import InputError, Issue
@@ -288,7 +289,7 @@ def test_writing_a_workbook_leaves_nothing_half_written(
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", fail)
+    monkeypatch.setattr(ExcelWriter, "write_data", fail)
     with pytest.raises(OSError, match="disk full"):
         write_input_workbook(scenario, good_workbook)
     assert good_workbook.read_bytes() == before

@@ -12,7 +12,7 @@ from logistics.fields import columns_of, display_value
 from logistics.reader import load
 from logistics.registry import SHEETS
 from logistics.schemas import DEFAULT_CONSUMPTION, Settings
-from logistics.template import EXAMPLES, write_template
+from logistics.template import EXAMPLES, dictionary_rows, write_template
 
 
 @pytest.fixture
@@ -185,3 +185,11 @@ def test_defaults_are_shown_on_their_sheets(template: openpyxl.Workbook) -> None
     levels = [row[0] for row in template["ThreatLevels"].iter_rows(min_row=2, values_only=True)]
     assert levels == ["*1", "*2", "*3", "*4", "*5"]
     assert "default applied unless" in str(template["ThreatLevels"]["G2"].value)
+
+
+def test_the_dictionary_states_the_bounds_of_every_number() -> None:
+    """Weights beyond the bound break the solver's numerics; the planner reads the bound here."""
+    rows = {(row[0], row[1]): row for row in dictionary_rows()}
+    assert rows[("Settings", "weight_shortfall")][6] == "a number from 0 to 1,000,000"
+    assert rows[("Routes", "distance_km")][6] == "a number of km greater than 0 and at most 20,000"
+    assert rows[("Routes", "mode")][6] == "road, river, air"

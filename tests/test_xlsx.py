@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import os
+import subprocess
+import sys
+import tempfile
 from enum import Enum
 from pathlib import Path
 
@@ -13,8 +17,10 @@ import openpyxl
 import pandas as pd
 import pytest
 from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 from logistics import xlsx
+from logistics.atomic import check_writable
 from logistics.xlsx import (
     FMT_INTEGER,
     MAX_CELL_CHARS,
@@ -233,13 +239,13 @@ def _workbook_with(text: str) -> Workbook:
 
 
 def _fail_mid_save(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make ``Workbook.save`` write part of a file and then crash."""
+    """Make writing a workbook put part of a sheet in the archive and then crash."""
 
-    def broken_save(self: Workbook, target: object) -> None:
-        target.write(b"PK\x03\x04 half a workbook")  # type: ignore[attr-defined]
+    def broken_write(self: ExcelWriter) -> None:
+        self._archive.writestr("xl/worksheets/sheet1.xml", b"<worksheet>half a sheet")
         raise OSError("disk full")
 
-    monkeypatch.setattr(Workbook, "save", broken_save)
+    monkeypatch.setattr(ExcelWriter, "write_data", broken_write)
 
 
 def test_save_atomically_writes_the_complete_file(tmp_path: Path) -> None:
@@ -297,13 +303,61 @@ def test_failure_at_replace_removes_the_complete_temporary(
 def test_interrupt_during_save_also_cleans_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def interrupted(self: Workbook, target: object) -> None:
+    def interrupted(self: ExcelWriter) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Workbook, "save", interrupted)
+    monkeypatch.setattr(ExcelWriter, "write_data", interrupted)
     with pytest.raises(KeyboardInterrupt):
         save_atomically(_workbook_with("new"), tmp_path / "plan.xlsx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_save_leaves_no_archive_for_the_garbage_collector(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk once printed "Exception ignored in ZipFile.__del__ … seek of closed file"
+    after the proper message: the archive was left open for the garbage collector to close."""
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    _fail_mid_save(monkeypatch)
+    with pytest.raises(OSError, match="disk full"):
+        save_atomically(_workbook_with("new"), tmp_path / "plan.xlsx")
+    gc.collect()
+    assert unraisable == []
+
+
+def test_stale_temporary_of_a_dead_process_is_removed_by_the_next_save(tmp_path: Path) -> None:
+    """A process killed during its save (SIGKILL) leaves its temporary file; the next save into
+    the folder removes it, and leaves a live process's temporary file alone."""
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stale = tmp_path / f".plan-{dead.stdout.strip()}-abcd1234.xlsx"
+    stale.write_bytes(b"")
+    live = tmp_path / f".other-{os.getppid()}-abcd1234.xlsx"
+    live.write_bytes(b"")
+    save_atomically(_workbook_with("new"), tmp_path / "plan.xlsx")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [live.name, "plan.xlsx"]
+
+
+def test_an_unwritable_folder_is_named_by_the_output_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The message names the plan the user asked for, not the hidden temporary file."""
+
+    def refuse(**_: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied", str(tmp_path / ".plan-1-abcdefgh.xlsx"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(PermissionError) as raised:
+        check_writable(tmp_path / "plan.xlsx")
+    assert raised.value.filename == str(tmp_path / "plan.xlsx")
+    with pytest.raises(PermissionError) as raised:
+        save_atomically(_workbook_with("new"), tmp_path / "plan.xlsx")
+    assert raised.value.filename == str(tmp_path / "plan.xlsx")
 
 
 def test_nan_cells_are_empty_not_nan_text(tmp_path: Path) -> None:

@@ -319,3 +319,27 @@ def rewrite_parts(source: Path, target: Path, changes: dict[str, bytes | None]) 
             if content is not None:
                 copy.writestr(name, content)
     return target
+
+
+# Offsets of fields in a zip entry's local header and in its central directory record.
+ZIP_FLAGS = (6, 8)
+ZIP_METHOD = (8, 10)
+ZIP_UNCOMPRESSED_SIZE = (22, 24)
+
+
+def patch_zip_entry(data: bytearray, name: bytes, field: tuple[int, int], value: bytes) -> None:
+    """Overwrite one header field (``ZIP_FLAGS``…) of the entry ``name`` in both of its headers:
+    a crafted archive that zipfile itself would never write."""
+    local_offset, central_offset = field
+    for signature, name_length_at, name_at, offset in (
+        (b"PK\x03\x04", 26, 30, local_offset),
+        (b"PK\x01\x02", 28, 46, central_offset),
+    ):
+        start = data.find(signature)
+        while start != -1:
+            length = int.from_bytes(
+                data[start + name_length_at : start + name_length_at + 2], "little"
+            )
+            if data[start + name_at : start + name_at + length] == name:
+                data[start + offset : start + offset + len(value)] = value
+            start = data.find(signature, start + 4)
