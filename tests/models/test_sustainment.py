@@ -105,14 +105,9 @@ def test_with_rationing_the_end_reserve_is_kept_and_the_shortfall_spread_before_
     assert plan.raw_terms["end_stock_deficit_units"] == pytest.approx(0.0, abs=1e-6)
 
 
-def test_a_relocated_unit_travels_counts_nowhere_and_eats_from_its_old_base() -> None:
-    """INF (100 troops, 0.01 t per person-day) leaves HUB on day 1 for CAMP, 2 days on the road,
-    with exposure 50 for the move. CAMP needs a garrison of 100 on days 1-5.
-
-    Staying leaves CAMP short 500 troop-days; moving leaves it short only on days 1-2 while the
-    unit travels (200 troop-days), so the garrison tier moves it. HUB issues its journey's
-    rations on day 1 (100 x 0.01 x 2 = 2 t) and has no demand after; CAMP eats 1 t a day from
-    day 3. The move's exposure, 50, is the plan's only exposure."""
+def _garrison_move(*, move_day: int, move_exposure: float = 0.0) -> Mission:
+    """INF (100 troops, 0.01 t per person-day) at HUB may move to CAMP, 2 days on the road from
+    ``move_day``; CAMP needs a garrison of 100 on days 1-5; both bases hold 20 t of rations."""
     mission = (
         Mission(horizon_days=5)
         .supply("RATIONS")
@@ -126,14 +121,24 @@ def test_a_relocated_unit_travels_counts_nowhere_and_eats_from_its_old_base() ->
             base="HUB",
             candidates=("CAMP",),
             km=300.0,
-            move_day=1,
+            move_day=move_day,
             transit_days=2,
-            move_exposure=50.0,
+            move_exposure=move_exposure,
         )
         .garrison_required("CAMP", 100, range(1, 6))
     )
     mission.end_stock_policy = "none"
-    plan = solve_checked(mission.build())
+    return mission
+
+
+def test_a_relocated_unit_travels_counts_nowhere_and_eats_from_its_old_base() -> None:
+    """INF leaves HUB on day 1, 2 days on the road, with exposure 50 for the move.
+
+    Staying leaves CAMP short 500 troop-days; moving leaves it short only on days 1-2 while the
+    unit travels (200 troop-days), so the garrison tier moves it. HUB issues its journey's
+    rations on day 1 (100 x 0.01 x 2 = 2 t) and has no demand after; CAMP eats 1 t a day from
+    day 3. The move's exposure, 50, is the plan's only exposure."""
+    plan = solve_checked(_garrison_move(move_day=1, move_exposure=50.0).build())
 
     move = plan.tables["allocation"].set_index("unit_id").loc["INF"]
     assert (move["to_base_id"], move["move_day"], move["arrival_day"]) == ("CAMP", 1, 3)
@@ -148,26 +153,7 @@ def test_a_relocated_unit_travels_counts_nowhere_and_eats_from_its_old_base() ->
 def test_a_unit_leaves_on_its_move_day_and_counts_at_its_old_base_until_then() -> None:
     """The same move from day 3: INF counts at HUB on days 1-2, travels on days 3-4 and counts at
     CAMP on day 5 only: CAMP is short 400 troop-days (days 1-4), still better than 500."""
-    mission = (
-        Mission(horizon_days=5)
-        .supply("RATIONS")
-        .base("HUB")
-        .base("CAMP")
-        .stock("HUB", "RATIONS", capacity=100.0, initial=20.0, per_troop_day=0.01)
-        .stock("CAMP", "RATIONS", capacity=100.0, initial=20.0, per_troop_day=0.01)
-        .unit(
-            "INF",
-            strength=100,
-            base="HUB",
-            candidates=("CAMP",),
-            km=300.0,
-            move_day=3,
-            transit_days=2,
-        )
-        .garrison_required("CAMP", 100, range(1, 6))
-    )
-    mission.end_stock_policy = "none"
-    plan = solve_checked(mission.build())
+    plan = solve_checked(_garrison_move(move_day=3).build())
 
     assert plan.raw_terms["garrison_troop_days"] == pytest.approx(400.0)
     demand = plan.tables["stock"].set_index(["base_id", "day"])["demand"]
