@@ -65,22 +65,16 @@ never closer than its ``absolute_gap``."""
 
 @dataclass
 class _Deadline:
-    """The deadline of the whole solve and that of the tier being searched, and its name."""
+    """The deadline of the whole solve, and the name of the stage being searched."""
 
     final: float
-    current: float = math.inf
     stage: str = "solve"
 
-    def __post_init__(self) -> None:
-        self.current = self.final
-
     def for_tier(self, position: int, count: int) -> float:
-        """Set the current tier's deadline from its share of the time left; its time limit."""
+        """The time limit of stage ``position`` of ``count``: its share of the time left."""
         shares = TIER_TIME_SHARES[position:count] or (1.0,)
         left = max(self.final - time.perf_counter(), 0.0)
-        budget = left if position == count - 1 else left * shares[0] / sum(shares)
-        self.current = time.perf_counter() + budget
-        return budget
+        return left if position == count - 1 else left * shares[0] / sum(shares)
 
 
 @dataclass(frozen=True)
@@ -245,7 +239,8 @@ def _search(
 ) -> tuple[TierOutcome, np.ndarray | None]:
     """Minimise the tier's objective from ``start`` to the relative ``gap`` within the budget;
     its outcome and plan."""
-    highs.setOptionValue("time_limit", budget_s)
+    # HiGHS measures its time limit from the first run of this object, not from this one.
+    highs.setOptionValue("time_limit", highs.getRunTime() + budget_s)
     highs.setOptionValue("mip_rel_gap", gap)
     highs.setOptionValue("mip_abs_gap", max(tier.absolute_gap, 1e-9))
     _set_cost(highs, tier)
@@ -562,7 +557,10 @@ def _full_solution(values: np.ndarray) -> highspy.HighsSolution:
 
 def _subscribe_progress(highs: highspy.Highs, clock: _Clock, deadline: _Deadline) -> None:
     """Report incumbent, bound and gap on improving solutions, on HiGHS log lines and at least
-    every ``PROGRESS_INTERVAL_S`` while HiGHS works; interrupt it at the current deadline."""
+    every ``PROGRESS_INTERVAL_S`` while HiGHS works; interrupt it at the final deadline.
+
+    A tier's own share of the time is HiGHS's time limit: an interrupt stays set on the HiGHS
+    object, so interrupting one tier would stop every tier after it at once."""
     last_report = [time.perf_counter()]
 
     def report(event: highspy.highs.HighsCallbackEvent) -> None:
@@ -580,13 +578,13 @@ def _subscribe_progress(highs: highspy.Highs, clock: _Clock, deadline: _Deadline
 
     def poll(event: highspy.highs.HighsCallbackEvent) -> None:
         now = time.perf_counter()
-        if now > deadline.current:
+        if now > deadline.final:
             event.interrupt()
         elif now - last_report[0] >= PROGRESS_INTERVAL_S:
             report(event)
 
     def stop_at_deadline(event: highspy.highs.HighsCallbackEvent) -> None:
-        if time.perf_counter() > deadline.current:
+        if time.perf_counter() > deadline.final:
             event.interrupt()
 
     highs.cbMipImprovingSolution.subscribe(report)
