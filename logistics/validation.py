@@ -17,9 +17,9 @@ from logistics.compile import flies_path
 from logistics.errors import Issue, listed
 from logistics.fields import display_value
 from logistics.locations import SourceMap
-from logistics.network import Network, Path
+from logistics.network import Network
 from logistics.registry import SHEET_BY_NAME, SHEETS
-from logistics.schemas import AIRFIELD_RANK, Base, Mode, Scenario, Vehicle
+from logistics.schemas import Mode, Scenario, Vehicle
 
 Rule = Callable[[Scenario, SourceMap], list[Issue]]
 
@@ -259,8 +259,9 @@ def convoy_fleet(scenario: Scenario, locations: SourceMap) -> list[Issue]:
 
 
 def convoy_aircraft(scenario: Scenario, locations: SourceMap) -> list[Issue]:
-    """Air convoy lines that none of the aircraft based at their origin can fly: an airfield on
-    the path does not admit them, or a leg is longer than their range."""
+    """Air convoy lines whose aircraft (those based at the origin that every airfield of the path
+    admits) all have a shorter range than the line's longest leg. Aircraft that no airfield of
+    the path admits are a warning of their own (``logistics.warnings``)."""
     network = Network.from_routes(scenario.routes)
     bases = {base.base_id: base for base in scenario.bases}
     vehicles = {vehicle.vehicle_type_id: vehicle for vehicle in scenario.vehicles}
@@ -271,42 +272,44 @@ def convoy_aircraft(scenario: Scenario, locations: SourceMap) -> list[Issue]:
         path = network.path(
             line.origin_base_id, line.destination_base_id, line.mode, line.via_base_ids
         )
-        aircraft = sorted(
-            entry.vehicle_type_id
-            for entry in scenario.fleet
-            if entry.base_id == line.origin_base_id
-            and entry.count > 0
-            and entry.vehicle_type_id in vehicles
-            and vehicles[entry.vehicle_type_id].mode == Mode.air
-        )
-        if path is None or not aircraft or any(b not in bases for b in path.bases):
+        if path is None or any(b not in bases for b in path.bases):
             continue  # no path and unknown bases are reported by their own rules
-        if any(flies_path(vehicles[v], path, bases) for v in aircraft):
+        admitted = [
+            vehicles[v]
+            for v in sorted(_aircraft_at(scenario, line.origin_base_id, vehicles))
+            if flies_path(vehicles[v].model_copy(update={"range_km": None}), path, bases)
+        ]
+        if not admitted or any(flies_path(vehicle, path, bases) for vehicle in admitted):
             continue
         longest = max(path.arcs, key=lambda arc: arc.route.distance_km)
-        reasons = "; ".join(_why_not_flown(vehicles[v], path, bases) for v in aircraft)
+        ranges = "; ".join(
+            f"{vehicle.vehicle_type_id} flies at most {vehicle.range_km:,.0f} km"
+            for vehicle in admitted
+        )
         issues.append(
             locations.issue(
                 "Convoys",
                 index,
                 "line_id",
                 line.line_id,
-                f"no aircraft based at {line.origin_base_id} can fly this line (its longest leg, "
-                f"{longest.tail} > {longest.head}, is {longest.route.distance_km:,.0f} km): "
-                f"{reasons}",
+                f"no aircraft based at {line.origin_base_id} can fly this line: its longest leg, "
+                f"{longest.tail} > {longest.head}, is {longest.route.distance_km:,.0f} km and "
+                f"{ranges} (Vehicles range_km)",
             )
         )
     return issues
 
 
-def _why_not_flown(vehicle: Vehicle, path: Path, bases: dict[str, Base]) -> str:
-    lowest = min(path.bases, key=lambda b: AIRFIELD_RANK[bases[b].airfield_class])
-    if AIRFIELD_RANK[vehicle.min_airfield_class] > AIRFIELD_RANK[bases[lowest].airfield_class]:
-        return (
-            f"{vehicle.vehicle_type_id} needs at least a {vehicle.min_airfield_class.value} and "
-            f"{lowest} has a {bases[lowest].airfield_class.value}"
-        )
-    return f"{vehicle.vehicle_type_id} flies at most {vehicle.range_km:,.0f} km (Vehicles range_km)"
+def _aircraft_at(scenario: Scenario, base: str, vehicles: dict[str, Vehicle]) -> set[str]:
+    """Aircraft types with at least one aircraft based at ``base``."""
+    return {
+        entry.vehicle_type_id
+        for entry in scenario.fleet
+        if entry.base_id == base
+        and entry.count > 0
+        and entry.vehicle_type_id in vehicles
+        and vehicles[entry.vehicle_type_id].mode == Mode.air
+    }
 
 
 # --------------------------------------------------------------------------------------------------

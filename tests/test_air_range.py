@@ -51,8 +51,8 @@ def test_a_convoy_line_no_aircraft_can_fly_names_the_line_and_the_aircraft(
     with pytest.raises(InputError) as raised:
         load(edited_workbook(_set_range(300)))
     assert [str(issue) for issue in raised.value.issues] == [
-        "Convoys!A3 [line_id] = 'L2': no aircraft based at HUB can fly this line (its longest "
-        "leg, HUB > CAMP, is 330 km): HELO flies at most 300 km (Vehicles range_km)"
+        "Convoys!A3 [line_id] = 'L2': no aircraft based at HUB can fly this line: its longest "
+        "leg, HUB > CAMP, is 330 km and HELO flies at most 300 km (Vehicles range_km)"
     ]
 
 
