@@ -625,6 +625,15 @@ def _outcome(highs: highspy.Highs, requested_gap: float, *, is_mip: bool) -> Sol
         return SolveOutcome(
             SolveStatus.error, f"the solver failed: {highs.modelStatusToString(status)}"
         )
+    if has_plan and gap is not None and gap <= 100 * requested_gap:
+        # The limit struck just as the plan came within the requested gap: it is proven.
+        return SolveOutcome(
+            SolveStatus.optimal,
+            f"optimal within the requested {requested} gap",
+            objective,
+            bound,
+            gap,
+        )
     if has_plan:
         return SolveOutcome(
             SolveStatus.feasible,
