@@ -21,10 +21,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from logistics.fields import columns_of
-from logistics.network import Network, Path, haversine_km, point_in_area, route_in_area
+from logistics.network import (
+    Network,
+    Path,
+    flies_path,
+    haversine_km,
+    point_in_area,
+    route_in_area,
+)
 from logistics.registry import SHEET_BY_NAME
 from logistics.schemas import (
-    AIRFIELD_RANK,
     Base,
     BaseKind,
     ConvoyLine,
@@ -607,15 +613,6 @@ class _Compiler:
                     total += arc.route.distance_km * self.risk_weight(level)
                 exposure[(unit.unit_id, b)] = vehicles * total
         return exposure
-
-
-def flies_path(vehicle: Vehicle, path: Path, bases: Mapping[str, Base]) -> bool:
-    """True when the aircraft can use every airfield of the path and fly each leg within range."""
-    lowest_airfield = min(AIRFIELD_RANK[bases[b].airfield_class] for b in path.bases)
-    longest_leg = max((arc.route.distance_km for arc in path.arcs), default=0.0)
-    return AIRFIELD_RANK[vehicle.min_airfield_class] <= lowest_airfield and (
-        vehicle.range_km is None or longest_leg <= vehicle.range_km
-    )
 
 
 def _timing(route: Route, start: float, end: float) -> LegTiming:

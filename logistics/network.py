@@ -9,11 +9,11 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from logistics.schemas import Mode, Route
+from logistics.schemas import AIRFIELD_RANK, Base, Mode, Route, Vehicle
 
 RouteCost = Callable[[Route], tuple[float, float]]
 """Lexicographic cost of using a route: compared on the first element, ties broken by the second."""
@@ -190,3 +190,12 @@ def route_in_area(
     """
     midpoint = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
     return any(point_in_area(lat, lon, area) for lat, lon in (start, end, midpoint))
+
+
+def flies_path(vehicle: Vehicle, path: Path, bases: Mapping[str, Base]) -> bool:
+    """True when the aircraft can use every airfield of the path and fly each leg within range."""
+    lowest_airfield = min(AIRFIELD_RANK[bases[b].airfield_class] for b in path.bases)
+    longest_leg = max((arc.route.distance_km for arc in path.arcs), default=0.0)
+    return AIRFIELD_RANK[vehicle.min_airfield_class] <= lowest_airfield and (
+        vehicle.range_km is None or longest_leg <= vehicle.range_km
+    )

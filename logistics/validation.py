@@ -13,11 +13,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from logistics.compile import flies_path
 from logistics.errors import Issue, listed
 from logistics.fields import display_value
 from logistics.locations import SourceMap
-from logistics.network import Network
+from logistics.network import Network, flies_path
 from logistics.registry import SHEET_BY_NAME, SHEETS
 from logistics.schemas import Mode, Scenario, Vehicle
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from typer.testing import CliRunner
 from logistics.cli import app
 
 Edit = Callable[[openpyxl.Workbook], None]
+ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 
 
@@ -102,3 +105,16 @@ def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.startswith("logistics ")
+
+
+def test_validate_loads_no_solver() -> None:
+    """``--help`` and ``validate`` start at once: reading and checking a workbook imports neither
+    Pyomo nor HiGHS (nor Dask), which take seconds to load."""
+    code = (
+        "import sys, logistics.cli, logistics.reader, logistics.validation, logistics.warnings; "
+        "print(sorted(m for m in ('pyomo', 'highspy', 'distributed') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == "[]"
