@@ -735,6 +735,29 @@ def add_input_sheets(wb: Any, scenario: Scenario, prefix: str = registry.INPUT_E
 # --------------------------------------------------------------------------------------------------
 
 
+def _search_rows(plan: Plan) -> list[tuple[str, str, object, str]]:
+    """Time to a usable plan and to proof, the searches raced, and whether the plan is
+    reproducible (``models.SearchRecord``)."""
+    search = plan.search
+    never = "not reached"
+    return [
+        ("search", "plan within 5 % after", search.within_5pct_s or never, "s"),
+        ("search", "plan within 1 % after", search.within_1pct_s or never, "s"),
+        ("search", "gap after the root node", search.root_gap_pct, "%"),
+        ("search", "searches raced", search.racers, ""),
+        ("search", "random seed", search.seed, ""),
+        (
+            "search",
+            "reproducible",
+            "yes: every search ended by its gap, so this input gives this plan on any machine"
+            if search.reproducible
+            else "no: the time limit stopped a search, so a faster or less loaded machine may "
+            "give a better plan",
+            "",
+        ),
+    ]
+
+
 def run_frame(
     scenario: Scenario, plan: Plan, run: RunInfo, timings_s: Mapping[str, float]
 ) -> pd.DataFrame:
@@ -761,6 +784,7 @@ def run_frame(
             ("priority", f"{name}: gap", tier.gap_pct, "%"),
             ("priority", f"{name}: time", tier.seconds, "s"),
         ]
+    rows += _search_rows(plan)
     stages = [*STAGES, *sorted(set(timings_s) - set(STAGES))]
     rows += [("timing", stage, timings_s.get(stage), "s") for stage in stages]
     rows.append(("timing", "total", sum(timings_s.values()), "s"))

@@ -35,6 +35,7 @@ class ProgressView:
         self._last_line = 0.0
         self._quiet_interval_s = quiet_interval_s
         self._stage = ""
+        self._milestones: set[int] = set()
 
     def __enter__(self) -> ProgressView:
         if self._live:
@@ -66,6 +67,13 @@ class ProgressView:
         if progress.gap_pct is not None:
             parts.append(f"gap {progress.gap_pct:.2f} %")
         self._show("  ·  ".join(parts), force=False)
+        for pct, seconds in ((5, progress.within_5pct_s), (1, progress.within_1pct_s)):
+            if seconds is not None and pct not in self._milestones:
+                self._milestones.add(pct)
+                self._show(
+                    f"{self._elapsed():6.1f} s  plan within {pct} % after {seconds:.1f} s of search",
+                    force=True,
+                )
 
     def _elapsed(self) -> float:
         return time.perf_counter() - self._started

@@ -138,6 +138,14 @@ class SolveProgress:
     incumbent: float | None = None
     best_bound: float | None = None
     gap_pct: float | None = None
+    within_5pct_s: float | None = None
+    """When the whole plan first came within 5 % of the best possible (None: not yet)."""
+    within_1pct_s: float | None = None
+    """When the whole plan first came within 1 % of the best possible (None: not yet)."""
+
+
+MILESTONES_PCT = (5.0, 1.0)
+"""Gaps (in %) at which the time a plan first came within them is recorded."""
 
 
 ProgressCallback = Callable[[SolveProgress], None]
@@ -151,6 +159,10 @@ class SolveOptions:
     mip_gap: float = 0.01
     """Relative MIP gap (0.01 = 1 %)."""
     threads: int = 1
+    """Searches raced side by side, each on one thread (see ``models.race``)."""
+    random_seed: int = 0
+    """Seed of the first search (the others take the next seeds): a different seed gives a
+    different, equally valid search, for measuring how much the outcome depends on luck."""
     progress: ProgressCallback | None = None
     warm_start: Mapping[str, float] | None = None
     """Optional starting plan: variable name -> value, e.g. from ``Plan.solution`` of a previous solve."""
@@ -169,6 +181,26 @@ class TierOutcome:
     gap_pct: float | None = None
     seconds: float = 0.0
     """Wall time of the tier's search."""
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    """How the search went: time to a usable plan and to proof, and whether it is reproducible."""
+
+    racers: int = 1
+    seed: int = 0
+    within_5pct_s: float | None = None
+    """Seconds from the start of the solve until the plan was first within 5 % of the best
+    possible at every priority (None: never)."""
+    within_1pct_s: float | None = None
+    """The same for 1 %."""
+    root_gap_pct: float | None = None
+    """Gap of the plan when the last priority's search finished its root node."""
+    gap_trace: tuple[tuple[float, float], ...] = ()
+    """(seconds, gap %) each time the proven gap of the whole plan improved."""
+    reproducible: bool = True
+    """True when every search ended by its gap, not by the clock: the same input then gives
+    the same plan on any machine, loaded or idle."""
 
 
 @dataclass(frozen=True)
@@ -199,3 +231,25 @@ class Plan:
     the previous plan was not used."""
     tiers: tuple[TierOutcome, ...] = ()
     """How each priority tier's search ended, highest priority first."""
+    search: SearchRecord = field(default_factory=SearchRecord)
+    """Time to a usable plan and to proof, racers, reproducibility."""
+
+    @property
+    def first_within_5pct_s(self) -> float | None:
+        """Seconds until the plan was first within 5 % of the best possible."""
+        return self.search.within_5pct_s
+
+    @property
+    def first_within_1pct_s(self) -> float | None:
+        """Seconds until the plan was first within 1 % of the best possible."""
+        return self.search.within_1pct_s
+
+    @property
+    def root_gap_pct(self) -> float | None:
+        """Gap when the last priority's root node was done."""
+        return self.search.root_gap_pct
+
+    @property
+    def gap_trace(self) -> tuple[tuple[float, float], ...]:
+        """(seconds, gap %) each time the proven gap of the whole plan improved."""
+        return self.search.gap_trace

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import highspy
@@ -21,7 +22,16 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from models.build import build_model
 from models.data import ModelData
 from models.extract import SolveOutcome, empty_plan, extract_plan
-from models.results import Plan, SolveOptions, SolveProgress, SolveStatus, TierOutcome
+from models.race import RaceResult, RaceSnapshot, RaceSpec, RowBlock, race
+from models.results import (
+    MILESTONES_PCT,
+    Plan,
+    SearchRecord,
+    SolveOptions,
+    SolveProgress,
+    SolveStatus,
+    TierOutcome,
+)
 from models.sets import index_model_data
 from models.start import (
     MatrixView,
@@ -84,6 +94,7 @@ class TierSearch:
 
     values: np.ndarray | None
     tiers: tuple[TierOutcome, ...]
+    record: SearchRecord
 
 
 @dataclass
@@ -140,7 +151,7 @@ def solve(data: ModelData, options: SolveOptions | None = None) -> Plan:
             ),
             clock.timings,
         )
-    highs = _highs_model(view, options)
+    lp = _highs_lp(view, integer=True)
     clock.end("transfer")
 
     clock.begin("solve")
@@ -149,15 +160,16 @@ def solve(data: ModelData, options: SolveOptions | None = None) -> Plan:
     trivial = trivial_start(view)
     start, start_note = _warm_start(view, data, options, deadline.final, trivial)
     tiers = objective_tier_vectors(m, data, view)
-    _subscribe_progress(highs, clock, deadline)
     search = _lexicographic(
-        highs,
+        lp,
         tiers,
         options,
         deadline,
         start,
+        clock,
         is_mip=bool(view.is_integer.any()),
         warm_up=Tier(WEIGHTED, view.cost, view.cost_offset) if len(tiers) > 1 else None,
+        fallback=trivial,
     )
     if search.values is None:
         outcome = _no_plan_found(view, search, trivial)
@@ -175,20 +187,28 @@ def solve(data: ModelData, options: SolveOptions | None = None) -> Plan:
     _load_solution(view, values)
     plan = extract_plan(m, data, index, outcome, clock.timings, size)
     clock.end("extract")
-    return replace(plan, timings_s=dict(clock.timings), start=start_note, tiers=search.tiers)
+    return replace(
+        plan,
+        timings_s=dict(clock.timings),
+        start=start_note,
+        tiers=search.tiers,
+        search=search.record,
+    )
 
 
 def _lexicographic(
-    highs: highspy.Highs,
+    lp: highspy.HighsLp,
     tiers: list[Tier],
     options: SolveOptions,
     deadline: _Deadline,
     start: np.ndarray | None,
+    clock: _Clock,
     *,
     is_mip: bool,
     warm_up: Tier | None = None,
+    fallback: np.ndarray | None = None,
 ) -> TierSearch:
-    """Optimise the tiers in order, each within the requested gap, on the model in ``highs``.
+    """Optimise the tiers in order, each within the requested gap, on the model ``lp``.
 
     Tier i minimises its own cost vector c_i, started from the previous tier's plan; once solved,
     the row c_i x <= (1 + gap) c_i x_i keeps every later tier from worsening it by more than the
@@ -201,66 +221,164 @@ def _lexicographic(
     alone is blind to those below it (a plan without shortfall that moves every unit away from
     its garrison), so the next tier would have to search from a poor plan. The weighted sum of
     every term finds a plan good for all tiers, which the tiers then only improve in order.
+    If the warm-up finds no plan in its time, the first tier starts from ``fallback`` (the plan
+    with no deliveries, always feasible), so the tiers always end with a plan to improve on.
+
+    Each stage is a race of ``options.threads`` diversified searches (``models.race``).
     """
     values = start
     stages = ([warm_up] if warm_up is not None else []) + tiers
     outcomes: list[TierOutcome] = []
+    locks: list[RowBlock] = []
+    record = _SearchLog(options)
+    from_fallback = False
     for position, tier in enumerate(stages):
         if values is not None and deadline.final - time.perf_counter() <= 0:
             outcomes.append(
                 TierOutcome(tier.name, SolveStatus.feasible, "not optimised: no time left")
             )
+            record.by_time = True
             continue
-        deadline.stage = _stage_name(tier, len(tiers))
+        if values is None and tier is not warm_up and warm_up is not None:
+            values, from_fallback = fallback, fallback is not None
+        stage = _stage_name(tier, len(tiers))
         budget = deadline.for_tier(position, len(stages))
         gap = max(WARM_UP_GAP, options.mip_gap) if tier is warm_up else options.mip_gap
-        outcome, found = _search(highs, tier, gap, budget, values, is_mip=is_mip)
+        proven = [t.gap_pct or 0.0 for t in outcomes]
+        on_tick = record.watcher(clock, stage, proven, last=tier is stages[-1])
+        outcome, found = _search(lp, tier, locks, gap, budget, values, options, on_tick, is_mip)
+        record.by_time |= outcome.termination.startswith("time limit") or (
+            outcome.status is not SolveStatus.optimal and outcome.status.has_plan
+        )
         if tier is not warm_up:
             outcomes.append(outcome)
         if found is None:
             if values is None and tier is not warm_up:
-                return TierSearch(None, tuple(outcomes))
+                return TierSearch(None, tuple(outcomes), record.finish())
             continue
+        from_fallback = from_fallback and not _improves(tier, found, values, outcome)
         values = found
         if tier is not warm_up and tier is not tiers[-1]:
             value = tier.value(values)
-            _lock(highs, tier, value, max(gap * abs(value), tier.absolute_gap))
-    return TierSearch(values, tuple(outcomes))
+            locks.append(_lock_row(tier, value, max(gap * abs(value), tier.absolute_gap)))
+    if from_fallback:
+        return TierSearch(None, tuple(outcomes), record.finish())
+    return TierSearch(values, tuple(outcomes), record.finish())
+
+
+def _improves(
+    tier: Tier, found: np.ndarray, start: np.ndarray | None, outcome: TierOutcome
+) -> bool:
+    """Whether a search from ``start`` found a plan of its own: proven, or better than the start."""
+    if start is None or outcome.status is SolveStatus.optimal:
+        return True
+    before = tier.value(start)
+    return tier.value(found) < before - ROUNDING_TOLERANCE * max(1.0, abs(before))
 
 
 def _search(
-    highs: highspy.Highs,
+    lp: highspy.HighsLp,
     tier: Tier,
+    locks: list[RowBlock],
     gap: float,
     budget_s: float,
     start: np.ndarray | None,
-    *,
+    options: SolveOptions,
+    on_tick: Callable[[RaceSnapshot], None],
     is_mip: bool,
 ) -> tuple[TierOutcome, np.ndarray | None]:
-    """Minimise the tier's objective from ``start`` to the relative ``gap`` within the budget;
-    its outcome and plan."""
-    # HiGHS measures its time limit from the first run of this object, not from this one.
-    highs.setOptionValue("time_limit", highs.getRunTime() + budget_s)
-    highs.setOptionValue("mip_rel_gap", gap)
-    highs.setOptionValue("mip_abs_gap", max(tier.absolute_gap, 1e-9))
-    _set_cost(highs, tier)
-    if start is not None:
-        highs.setSolution(_full_solution(start))
-    started = time.perf_counter()
-    highs.run()
-    outcome = _outcome(highs, gap, is_mip=is_mip)
-    result = TierOutcome(
-        tier.name,
-        outcome.status,
-        outcome.termination,
-        outcome.objective,
-        outcome.best_bound,
-        outcome.mip_gap_pct,
-        time.perf_counter() - started,
+    """Minimise the tier's objective from ``start`` to the relative ``gap`` within the budget,
+    racing diversified searches; its outcome and plan."""
+    spec = RaceSpec(
+        lp=lp,
+        cost=tier.cost,
+        offset=tier.offset,
+        rows=tuple(locks),
+        rel_gap=gap,
+        abs_gap=tier.absolute_gap,
+        time_limit_s=budget_s,
+        start=start,
+        racers=max(1, options.threads) if is_mip else 1,
+        seed=options.random_seed,
     )
-    if not outcome.status.has_plan:
-        return result, None
-    return result, np.asarray(highs.getSolution().col_value, dtype=float)
+    started = time.perf_counter()
+    result = race(spec, started + budget_s, on_tick)
+    outcome = _outcome(result, gap, is_mip=is_mip)
+    if outcome.objective is not None:
+        bound = outcome.best_bound if outcome.best_bound is not None else -math.inf
+        nodes = result.trace[-1].nodes if result.trace else 0
+        on_tick(RaceSnapshot(time.perf_counter() - started, outcome.objective, bound, nodes))
+    return (
+        TierOutcome(
+            tier.name,
+            outcome.status,
+            outcome.termination,
+            outcome.objective,
+            outcome.best_bound,
+            outcome.mip_gap_pct,
+            time.perf_counter() - started,
+        ),
+        result.values if outcome.status.has_plan else None,
+    )
+
+
+class _SearchLog:
+    """When the plan first came within 5 % and 1 % of the best possible, and its gap over time.
+
+    The gap of the whole plan is known once the last tier is being searched: the largest of the
+    gaps the earlier tiers were proven to and the last tier's current gap.
+    """
+
+    def __init__(self, options: SolveOptions) -> None:
+        self.options = options
+        self.within: dict[float, float] = {}
+        self.trace: list[tuple[float, float]] = []
+        self.root_gap_pct: float | None = None
+        self.by_time = False
+
+    def watcher(
+        self, clock: _Clock, stage: str, proven_pct: list[float], *, last: bool
+    ) -> Callable[[RaceSnapshot], None]:
+        """The progress callback of one stage's race."""
+
+        def on_tick(snapshot: RaceSnapshot) -> None:
+            gap_pct = 100.0 * snapshot.gap if math.isfinite(snapshot.gap) else None
+            elapsed = clock.elapsed()
+            if last and gap_pct is not None:
+                self._note(elapsed, max([gap_pct, *proven_pct]), snapshot)
+            clock.report(
+                SolveProgress(
+                    stage=stage,
+                    elapsed_s=elapsed,
+                    incumbent=_finite(snapshot.value),
+                    best_bound=_finite(snapshot.bound),
+                    gap_pct=gap_pct,
+                    within_5pct_s=self.within.get(MILESTONES_PCT[0]),
+                    within_1pct_s=self.within.get(MILESTONES_PCT[1]),
+                )
+            )
+
+        return on_tick
+
+    def _note(self, elapsed: float, plan_gap_pct: float, snapshot: RaceSnapshot) -> None:
+        if not self.trace or plan_gap_pct < self.trace[-1][1] - 1e-9:
+            self.trace.append((round(elapsed, 2), plan_gap_pct))
+        if self.root_gap_pct is None and snapshot.nodes > 0:
+            self.root_gap_pct = plan_gap_pct
+        for milestone in MILESTONES_PCT:
+            if plan_gap_pct <= milestone and milestone not in self.within:
+                self.within[milestone] = round(elapsed, 2)
+
+    def finish(self) -> SearchRecord:
+        return SearchRecord(
+            racers=max(1, self.options.threads),
+            seed=self.options.random_seed,
+            within_5pct_s=self.within.get(MILESTONES_PCT[0]),
+            within_1pct_s=self.within.get(MILESTONES_PCT[1]),
+            root_gap_pct=self.root_gap_pct,
+            gap_trace=tuple(self.trace),
+            reproducible=not self.by_time,
+        )
 
 
 def _stage_name(tier: Tier, count: int) -> str:
@@ -273,6 +391,12 @@ def _set_cost(highs: highspy.Highs, tier: Tier) -> None:
     columns = np.arange(len(tier.cost), dtype=np.int32)
     highs.changeColsCost(len(columns), columns, tier.cost)
     highs.changeObjectiveOffset(tier.offset)
+
+
+def _lock_row(tier: Tier, value: float, slack: float) -> RowBlock:
+    """The row c x + offset <= value + slack, for the searches of the later tiers."""
+    columns = np.flatnonzero(tier.cost).astype(np.int32)
+    return RowBlock(columns, tier.cost[columns], -math.inf, value - tier.offset + slack)
 
 
 def _lock(highs: highspy.Highs, tier: Tier, value: float, slack: float) -> None:
@@ -402,13 +526,6 @@ def _new_highs(options: SolveOptions, time_limit_s: float) -> highspy.Highs:
     highs.silent()
     highs.setOptionValue("time_limit", max(time_limit_s, 0.0))
     highs.setOptionValue("threads", options.threads)
-    return highs
-
-
-def _highs_model(view: MatrixView, options: SolveOptions) -> highspy.Highs:
-    highs = _new_highs(options, options.time_limit_s)
-    highs.setOptionValue("mip_rel_gap", options.mip_gap)
-    highs.passModel(_highs_lp(view, integer=True))
     return highs
 
 
@@ -555,53 +672,14 @@ def _full_solution(values: np.ndarray) -> highspy.HighsSolution:
     return solution
 
 
-def _subscribe_progress(highs: highspy.Highs, clock: _Clock, deadline: _Deadline) -> None:
-    """Report incumbent, bound and gap on improving solutions, on HiGHS log lines and at least
-    every ``PROGRESS_INTERVAL_S`` while HiGHS works; interrupt it at the final deadline.
-
-    A tier's own share of the time is HiGHS's time limit: an interrupt stays set on the HiGHS
-    object, so interrupting one tier would stop every tier after it at once."""
-    last_report = [time.perf_counter()]
-
-    def report(event: highspy.highs.HighsCallbackEvent) -> None:
-        last_report[0] = time.perf_counter()
-        out = event.data_out
-        clock.report(
-            SolveProgress(
-                stage=deadline.stage,
-                elapsed_s=clock.elapsed(),
-                incumbent=_finite(out.mip_primal_bound),
-                best_bound=_finite(out.mip_dual_bound),
-                gap_pct=_gap_pct(out.mip_gap),
-            )
-        )
-
-    def poll(event: highspy.highs.HighsCallbackEvent) -> None:
-        now = time.perf_counter()
-        if now > deadline.final:
-            event.interrupt()
-        elif now - last_report[0] >= PROGRESS_INTERVAL_S:
-            report(event)
-
-    def stop_at_deadline(event: highspy.highs.HighsCallbackEvent) -> None:
-        if time.perf_counter() > deadline.final:
-            event.interrupt()
-
-    highs.cbMipImprovingSolution.subscribe(report)
-    highs.cbMipLogging.subscribe(report)
-    highs.cbMipInterrupt.subscribe(poll)
-    highs.cbSimplexInterrupt.subscribe(stop_at_deadline)
-
-
-def _outcome(highs: highspy.Highs, requested_gap: float, *, is_mip: bool) -> SolveOutcome:
-    """Status, words and numbers of the finished solve (an LP's optimum is its own bound, and so
+def _outcome(result: RaceResult, requested_gap: float, *, is_mip: bool) -> SolveOutcome:
+    """Status, words and numbers of a finished race (an LP's optimum is its own bound, and so
     is the optimum of a MIP that presolve solved outright)."""
-    status = highs.getModelStatus()
-    info = highs.getInfo()
-    has_plan = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
-    objective = info.objective_function_value if has_plan else None
-    bound = _finite(info.mip_dual_bound) if is_mip else objective
-    gap = (_gap_pct(info.mip_gap) if is_mip else 0.0) if has_plan else None
+    status = result.status
+    has_plan = result.values is not None
+    objective = result.value if has_plan else None
+    bound = _finite(result.bound) if is_mip else objective
+    gap = _race_gap_pct(objective, bound) if is_mip else (0.0 if has_plan else None)
     if status == highspy.HighsModelStatus.kOptimal and is_mip and bound is None:
         # Presolve gave up on the tier's numerics and kept the start: nothing was proven.
         return SolveOutcome(
@@ -610,7 +688,8 @@ def _outcome(highs: highspy.Highs, requested_gap: float, *, is_mip: bool) -> Sol
             objective,
         )
     requested = f"{requested_gap * 100:g} %"
-    if status == highspy.HighsModelStatus.kOptimal:
+    proven = has_plan and gap is not None and gap <= 100 * requested_gap + 1e-9
+    if status == highspy.HighsModelStatus.kOptimal or proven:
         return SolveOutcome(
             SolveStatus.optimal,
             f"optimal within the requested {requested} gap",
@@ -622,18 +701,7 @@ def _outcome(highs: highspy.Highs, requested_gap: float, *, is_mip: bool) -> Sol
         return SolveOutcome(SolveStatus.infeasible, "no plan satisfies the hard constraints")
     limit = _LIMIT_WORDS.get(status)
     if limit is None:
-        return SolveOutcome(
-            SolveStatus.error, f"the solver failed: {highs.modelStatusToString(status)}"
-        )
-    if has_plan and gap is not None and gap <= 100 * requested_gap:
-        # The limit struck just as the plan came within the requested gap: it is proven.
-        return SolveOutcome(
-            SolveStatus.optimal,
-            f"optimal within the requested {requested} gap",
-            objective,
-            bound,
-            gap,
-        )
+        return SolveOutcome(SolveStatus.error, f"the solver failed: {status.name}")
     if has_plan:
         return SolveOutcome(
             SolveStatus.feasible,
@@ -647,6 +715,13 @@ def _outcome(highs: highspy.Highs, requested_gap: float, *, is_mip: bool) -> Sol
     return SolveOutcome(
         SolveStatus.no_solution, f"{limit} reached before any plan was found", best_bound=bound
     )
+
+
+def _race_gap_pct(value: float | None, bound: float | None) -> float | None:
+    """HiGHS's relative gap, |value - bound| / |value|, in %."""
+    if value is None or bound is None:
+        return None
+    return 100.0 * max(value - bound, 0.0) / max(abs(value), 1e-9)
 
 
 _LIMIT_WORDS = {

@@ -1,0 +1,334 @@
+"""Race diversified HiGHS searches on one objective, in lock-step, so the answer is reproducible.
+
+Branch and bound is erratic: on the same model, a different random seed or order of rows can
+turn a 1 % plan into a 90 % one (see ``models/README.md``, Solving). The answer of the trade is to
+race diversified searches and keep the best plan and the best bound. Here each racer is a
+single-threaded HiGHS search with its own seed and heuristic effort, on its own thread.
+
+Racing by the clock would make the plan depend on the machine's load. The racers therefore move
+in lock-step on a *work clock*: the k-th call of a racer's MIP interrupt callback is tick k, and
+the sequence of a search's callbacks is fixed by its input (single-threaded HiGHS is
+deterministic). At tick k every racer waits until each other racer has reached tick k (or
+finished), and then all of them decide from the same snapshot of the same tick:
+
+* the best plan of any racer goes to the racers holding a worse one (injected at their next
+  user-solution callback, a point of their search fixed by their own work);
+* the best bound is the largest racer bound (every racer solves the same problem);
+* the race stops when the best plan is within the requested gap of the best bound.
+
+So the plan and the point at which the race stops depend only on the input, never on which
+thread the operating system ran first; only a time limit that strikes first makes the outcome
+depend on the machine (``RaceResult.stopped_by_time`` says so).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+import numpy.typing as npt
+
+Vector = npt.NDArray[np.float64]
+
+DIVERSIFICATION: tuple[dict[str, float | int | bool], ...] = (
+    {},
+    {"mip_heuristic_effort": 0.2},
+)
+"""HiGHS options of racer i on top of its seed (random_seed + i): the second racer also spends
+more of its effort on primal heuristics, since the difficulty of these models is finding plans."""
+
+LOCKSTEP = True
+
+FINISHED = math.inf
+"""Tick of a racer whose search has ended: it is past every tick of the others."""
+
+
+@dataclass(frozen=True)
+class RowBlock:
+    """Rows added to the model before a search: lower <= A_i x <= upper for each row."""
+
+    columns: npt.NDArray[np.int32]
+    values: Vector
+    lower: float
+    upper: float
+
+
+@dataclass(frozen=True)
+class RaceSpec:
+    """One search of the race: the model, its objective, extra rows and limits."""
+
+    lp: highspy.HighsLp
+    cost: Vector
+    offset: float
+    rows: Sequence[RowBlock]
+    rel_gap: float
+    abs_gap: float
+    time_limit_s: float
+    start: Vector | None
+    racers: int = 2
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class RaceSnapshot:
+    """What the race knows at one tick: the best plan, its value, the best bound."""
+
+    elapsed_s: float
+    value: float
+    bound: float
+    nodes: int = 0
+    """Branch-and-bound nodes of the furthest racer (0 while every racer is at its root)."""
+
+    @property
+    def gap(self) -> float:
+        """Relative gap |value - bound| / |value| (inf without a plan or bound)."""
+        if not (math.isfinite(self.value) and math.isfinite(self.bound)):
+            return math.inf
+        return max(self.value - self.bound, 0.0) / max(abs(self.value), 1e-9)
+
+
+@dataclass
+class RaceResult:
+    """How the race ended."""
+
+    status: highspy.HighsModelStatus
+    values: Vector | None
+    value: float
+    bound: float
+    ticks: int
+    stopped_by_time: bool
+    winner: int | None
+    trace: list[RaceSnapshot] = field(default_factory=list)
+
+
+@dataclass
+class _Racer:
+    """The state of one racer, as the board sees it."""
+
+    index: int
+    tick: float = 0
+    value: float = math.inf
+    solution: Vector | None = None
+    bound: float = -math.inf
+    status: highspy.HighsModelStatus | None = None
+    pending: Vector | None = None
+    """A better plan found by another racer, to hand to this racer's search."""
+    nodes: int = 0
+    snapshots: dict[int, tuple[float, Vector | None, float]] = field(default_factory=dict)
+    """(value, solution, bound) at each tick not yet decided by every racer."""
+
+
+class _Board:
+    """Where the racers meet at each tick; every method is called under ``self.lock``."""
+
+    def __init__(self, spec: RaceSpec, deadline: float, on_tick: Callable[[RaceSnapshot], None]):
+        self.spec = spec
+        self.deadline = deadline
+        self.on_tick = on_tick
+        self.started = time.perf_counter()
+        self.lock = threading.Condition()
+        self.racers = [_Racer(i) for i in range(spec.racers)]
+        self.stop_tick: float = math.inf
+        self.stopped_by_time = False
+        self.trace: list[RaceSnapshot] = []
+        self.decided: set[int] = set()
+
+    def arrive(self, racer: _Racer, bound: float, nodes: int) -> bool:
+        """Racer reaches its next tick; wait for the others; True if it must stop."""
+        racer.tick += 1
+        racer.nodes = nodes
+        tick = int(racer.tick)
+        racer.bound = max(racer.bound, bound)
+        racer.snapshots[tick] = (racer.value, racer.solution, racer.bound)
+        self.lock.notify_all()
+        while LOCKSTEP and any(other.tick < tick for other in self.racers):
+            if time.perf_counter() > self.deadline:
+                break
+            self.lock.wait(timeout=0.05)
+        if time.perf_counter() > self.deadline:
+            self.stopped_by_time = True
+            return True
+        self._decide(tick, racer)
+        racer.snapshots = {t: s for t, s in racer.snapshots.items() if t >= tick}
+        return tick >= self.stop_tick
+
+    def _state_at(self, other: _Racer, tick: int) -> tuple[float, Vector | None, float]:
+        if tick in other.snapshots:
+            return other.snapshots[tick]
+        return other.value, other.solution, other.bound  # finished before this tick
+
+    def _decide(self, tick: int, me: _Racer) -> None:
+        """The decision of tick ``tick``, the same whichever racer makes it first; ``me`` is
+        handed the best plan if it holds a worse one (only a racer itself sets its own pending
+        plan, so the hand-over happens at a point fixed by its own work)."""
+        states = [self._state_at(r, tick) for r in self.racers]
+        best = min(range(len(states)), key=lambda i: (states[i][0], i))
+        value, solution, _ = states[best]
+        bound = max(s[2] for s in states)
+        nodes = max(r.nodes for r in self.racers)
+        snapshot = RaceSnapshot(time.perf_counter() - self.started, value, bound, nodes)
+        if tick not in self.decided:
+            self.decided.add(tick)
+            self.trace.append(snapshot)
+            self.on_tick(snapshot)
+            if self._within_gap(value, bound) or self._someone_proved(tick):
+                self.stop_tick = min(self.stop_tick, tick)
+        mine = states[me.index][0]
+        if solution is not None and value < mine - _tolerance(value):
+            me.pending = solution
+
+    def _within_gap(self, value: float, bound: float) -> bool:
+        if not (math.isfinite(value) and math.isfinite(bound)):
+            return False
+        gap = max(value - bound, 0.0)
+        return gap <= self.spec.abs_gap or gap <= self.spec.rel_gap * abs(value)
+
+    def _someone_proved(self, tick: int) -> bool:
+        return any(
+            r.tick == FINISHED and r.status == highspy.HighsModelStatus.kOptimal
+            for r in self.racers
+            if tick not in r.snapshots
+        )
+
+    def finish(self, racer: _Racer, highs: highspy.Highs, interrupted: bool) -> None:
+        """Record the racer's end; an interrupted racer keeps its state of the stopping tick."""
+        if interrupted and int(min(self.stop_tick, racer.tick)) in racer.snapshots:
+            racer.value, racer.solution, racer.bound = racer.snapshots[
+                int(min(self.stop_tick, racer.tick))
+            ]
+        if not interrupted:
+            racer.status = highs.getModelStatus()
+            info = highs.getInfo()
+            if info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible:
+                racer.value = info.objective_function_value
+                racer.solution = np.asarray(highs.getSolution().col_value, dtype=float)
+            if racer.status == highspy.HighsModelStatus.kOptimal and _has_integers(self.spec):
+                racer.bound = max(racer.bound, _finite_or(info.mip_dual_bound, -math.inf))
+            elif racer.status == highspy.HighsModelStatus.kOptimal:
+                racer.bound = racer.value
+            if racer.status in (
+                highspy.HighsModelStatus.kTimeLimit,
+                highspy.HighsModelStatus.kInterrupt,
+            ):
+                self.stopped_by_time = True
+        racer.tick = FINISHED
+        self.lock.notify_all()
+
+
+def race(
+    spec: RaceSpec, deadline: float, on_tick: Callable[[RaceSnapshot], None] | None = None
+) -> RaceResult:
+    """Race ``spec.racers`` diversified searches of ``spec`` until the best plan is within the
+    gap, every racer has finished, or the wall-clock ``deadline`` (``time.perf_counter``)."""
+    board = _Board(spec, deadline, on_tick or (lambda snapshot: None))
+    threads = [
+        threading.Thread(target=_run_racer, args=(board, racer), daemon=True)
+        for racer in board.racers
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return _result(board)
+
+
+def _result(board: _Board) -> RaceResult:
+    racers = board.racers
+    with_plan = [r for r in racers if r.solution is not None]
+    winner = min(with_plan, key=lambda r: (r.value, r.index)) if with_plan else None
+    bound = max((r.bound for r in racers), default=-math.inf)
+    proven = winner is not None and board._within_gap(winner.value, bound)
+    statuses = [r.status for r in racers if r.status is not None]
+    if proven or highspy.HighsModelStatus.kOptimal in statuses:
+        status = highspy.HighsModelStatus.kOptimal
+    elif board.stopped_by_time or not statuses:
+        status = highspy.HighsModelStatus.kTimeLimit
+    else:
+        status = statuses[0]
+    ticks = max((int(t) for r in racers for t in r.snapshots), default=len(board.trace))
+    return RaceResult(
+        status=status,
+        values=None if winner is None else winner.solution,
+        value=math.inf if winner is None else winner.value,
+        bound=bound,
+        ticks=max(ticks, len(board.trace)),
+        stopped_by_time=board.stopped_by_time and not proven,
+        winner=None if winner is None else winner.index,
+        trace=board.trace,
+    )
+
+
+def _run_racer(board: _Board, racer: _Racer) -> None:
+    spec = board.spec
+    highs = _racer_highs(spec, racer.index)
+    interrupted = [False]
+
+    def improving(event: highspy.highs.HighsCallbackEvent) -> None:
+        with board.lock:
+            value = event.data_out.mip_primal_bound
+            if value < racer.value:
+                racer.value = value
+                racer.solution = np.array(event.data_out.mip_solution, dtype=float)
+
+    def tick(event: highspy.highs.HighsCallbackEvent) -> None:
+        with board.lock:
+            out = event.data_out
+            if board.arrive(racer, _finite_or(out.mip_dual_bound, -math.inf), out.mip_node_count):
+                interrupted[0] = True
+                event.interrupt()
+
+    def hand_over(event: highspy.highs.HighsCallbackEvent) -> None:
+        with board.lock:
+            pending, racer.pending = racer.pending, None
+        if pending is not None and event.data_in is not None:
+            event.data_in.setSolution(pending)
+
+    highs.cbMipImprovingSolution.subscribe(improving)
+    highs.cbMipInterrupt.subscribe(tick)
+    highs.cbMipUserSolution.subscribe(hand_over)
+    try:
+        highs.run()
+    finally:
+        with board.lock:
+            board.finish(racer, highs, interrupted[0])
+
+
+def _racer_highs(spec: RaceSpec, index: int) -> highspy.Highs:
+    highs = highspy.Highs()  # type: ignore[no-untyped-call]
+    highs.silent()
+    highs.setOptionValue("threads", 1)
+    highs.setOptionValue("random_seed", spec.seed + index)
+    highs.setOptionValue("time_limit", max(spec.time_limit_s, 0.0))
+    highs.setOptionValue("mip_rel_gap", spec.rel_gap)
+    highs.setOptionValue("mip_abs_gap", max(spec.abs_gap, 1e-9))
+    for name, value in DIVERSIFICATION[index % len(DIVERSIFICATION)].items():
+        highs.setOptionValue(name, value)
+    highs.passModel(spec.lp)
+    columns = np.arange(len(spec.cost), dtype=np.int32)
+    highs.changeColsCost(len(columns), columns, spec.cost)
+    highs.changeObjectiveOffset(spec.offset)
+    for row in spec.rows:
+        highs.addRow(row.lower, row.upper, len(row.columns), row.columns, row.values)
+    if spec.start is not None:
+        solution = highspy.HighsSolution()
+        solution.col_value = spec.start
+        solution.value_valid = True
+        highs.setSolution(solution)
+    return highs
+
+
+def _has_integers(spec: RaceSpec) -> bool:
+    return bool(len(spec.lp.integrality_))
+
+
+def _tolerance(value: float) -> float:
+    return 1e-9 * max(1.0, abs(value))
+
+
+def _finite_or(value: float, default: float) -> float:
+    return value if math.isfinite(value) else default
