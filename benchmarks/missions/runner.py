@@ -213,12 +213,13 @@ def _number(value: float | None) -> str:
 
 
 def _pair(values: Sequence[float | None], mark: str) -> str:
-    """median/worst, where None (never reached) is the worst."""
-    known = [v for v in values if v is not None]
-    median = statistics.median(known) if len(known) * 2 > len(values) else None
-    worst = None if len(known) < len(values) else max(known)
+    """median/worst, None (never reached, no plan) counting as the worst of all."""
+    ordered = sorted(math.inf if v is None else v for v in values)
+    median, worst = (
+        None if v == math.inf else v for v in (statistics.median_low(ordered), ordered[-1])
+    )
     text = _number(median) if len(values) == 1 else f"{_number(median)}/{_number(worst)}"
-    return f"{text}{mark}" if known else text
+    return f"{text}{mark}" if any(v is not None for v in values) else text
 
 
 def _shortfall(runs: Sequence[RunFigures]) -> str:
