@@ -213,6 +213,11 @@ def daily_demand(
     return troops * rate + fixed
 
 
+def fixed_demand(theatre: Theatre, base_id: str, supply_id: str) -> float:
+    """Daily demand of a base independent of its troops: generator fuel."""
+    return theatre.fixed_fuel_kl_per_day.get(base_id, 0.0) if supply_id == "FUEL" else 0.0
+
+
 def _served(lines: Iterable[ConvoyLine]) -> dict[str, set[str]]:
     served: dict[str, set[str]] = defaultdict(set)
     for line in lines:
@@ -230,26 +235,23 @@ def _stocks(
     """Stocks at every base with troops (own days plus depot days) and at the import places."""
     by_id = {b.base_id: b for b in bases}
     served = _served(lines)
+
+    def demand(base_id: str, k: str) -> float:
+        fixed = fixed_demand(theatre, base_id, k)
+        return daily_demand(by_id[base_id], k, troops.get(base_id, 0), consumption, fixed)
+
     stocks = []
     for base in bases:
         imports = theatre.imports_per_day.get(base.base_id, {})
         for supply in planning_scenario().supplies:
             k = supply.supply_id
-            fixed = theatre.fixed_fuel_kl_per_day.get(base.base_id, 0.0) if k == "FUEL" else 0.0
-
-            def demand_at(base_id: str, k: str = k) -> float:
-                fixed_there = theatre.fixed_fuel_kl_per_day.get(base_id, 0.0) if k == "FUEL" else 0
-                return daily_demand(
-                    by_id[base_id], k, troops.get(base_id, 0), consumption, fixed_there
-                )
-
-            own = daily_demand(base, k, troops.get(base.base_id, 0), consumption, fixed)
+            own = demand(base.base_id, k)
             if base.kind == BaseKind.port or own <= 0:
                 if k in imports:
                     capacity = round(PORT_STORAGE_DAYS * imports[k], 1)
                     stocks.append(Stock(base_id=base.base_id, supply_id=k, capacity=capacity))
                 continue
-            customers = sum(demand_at(c) for c in served.get(base.base_id, ()) if c in by_id)
+            customers = sum(demand(c, k) for c in served.get(base.base_id, ()) if c in by_id)
             own_days, depot_days = (
                 (WATER_STOCK_DAYS, DEPOT_DAYS_WATER)
                 if k == "WATER"
@@ -262,7 +264,7 @@ def _stocks(
                     supply_id=k,
                     capacity=round(own_days[0] * own + depot_days[0] * customers + import_room, 1),
                     initial_stock=round(own_days[1] * own + depot_days[1] * customers, 1),
-                    fixed_demand_per_day=fixed,
+                    fixed_demand_per_day=fixed_demand(theatre, base.base_id, k),
                 )
             )
     return tuple(stocks)

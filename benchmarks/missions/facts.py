@@ -81,6 +81,9 @@ class VehicleFact:
     vehicle: Vehicle
     real_payload_t: float | None = None
     """Payload of the real vehicle when above the workbook's 200 t (a barge set)."""
+    aircraft: str | None = None
+    """fixed_wing or helicopter for aircraft (the workbook tells them apart by airfield class
+    and range only)."""
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,13 @@ WORKBOOK_MAX_PAYLOAD_T = 200.0
 BARGE_UNITS_PER_SET = int(BARGE_SET_T // WORKBOOK_MAX_PAYLOAD_T)
 
 
+AIRCRAFT_KIND = {"C-130": "fixed_wing", "MI-8": "helicopter", "MI-17": "helicopter"}
+
+
 def mali_vehicle(vehicle_type_id: str) -> VehicleFact:
     """One of the Mali mission's vehicle types."""
     found = {v.vehicle_type_id: v for v in planning_scenario().vehicles}
-    return VehicleFact(found[vehicle_type_id])
+    return VehicleFact(found[vehicle_type_id], aircraft=AIRCRAFT_KIND.get(vehicle_type_id))
 
 
 BARGE = VehicleFact(
@@ -80,7 +83,8 @@ HEAVY_LIFT = VehicleFact(
         min_airfield_class=AirfieldClass.paved_runway,
         crew=6,
         range_km=4000.0,  # [E]
-    )
+    ),
+    aircraft="fixed_wing",
 )
 
 
