@@ -24,6 +24,7 @@ from logistics.validation import check
 from models import SolveOptions, solve
 from tests.models.plan_checker import check_plan
 
+REPO = Path(__file__).resolve().parents[1]
 MEMBERS = {member.name: member for member in members()}
 
 
@@ -71,6 +72,18 @@ def test_variants_change_what_they_say() -> None:
     closed = {r.route_id for r in rains.routes if r.open_to_day is not None}
     assert "RUM-WAU-ROAD" in closed and "NML-JUB-ROAD" not in closed
     assert len(escort.units) == len(base.units) - 1
+
+
+def test_mali_members_are_the_bundled_workbook() -> None:
+    """28 days: the workbook as read; 42 days: what ran to day 28 runs to day 42."""
+    mali = load_scenario(REPO / "inputs" / "mali.xlsx")
+    assert MEMBERS["mali-28d-base"].build() == mali
+    longer = MEMBERS["mali-42d-base"].build()
+    assert longer.settings.horizon_days == 42
+    to_the_end = {t.threat_id for t in mali.threats if t.last_day == 28}
+    assert to_the_end and all(
+        t.last_day is None for t in longer.threats if t.threat_id in to_the_end
+    )
 
 
 def test_written_workbook_reads_back_as_its_scenario(tmp_path: Path) -> None:

@@ -17,9 +17,26 @@ BLOCKADE_LEVEL = 5
 
 
 def with_horizon(scenario: Scenario, horizon_days: int) -> Scenario:
-    """The same mission planned over ``horizon_days``."""
+    """The same mission planned over ``horizon_days``: demands and threats that ran to the end
+    of the old horizon run to the end of the new one (a workbook states "to the end" as the
+    last day)."""
+    old_end = scenario.settings.horizon_days
+    if horizon_days == old_end:
+        return scenario
+
+    def to_the_end(last_day: int | None) -> int | None:
+        return None if last_day is None or last_day >= old_end else last_day
+
     settings = scenario.settings.model_copy(update={"horizon_days": horizon_days})
-    return scenario.model_copy(update={"settings": settings})
+    demands = tuple(
+        d.model_copy(update={"last_day": to_the_end(d.last_day)}) for d in scenario.demands
+    )
+    threats = tuple(
+        t.model_copy(update={"last_day": to_the_end(t.last_day)}) for t in scenario.threats
+    )
+    return scenario.model_copy(
+        update={"settings": settings, "demands": demands, "threats": threats}
+    )
 
 
 def blockade(scenario: Scenario, route_ids: Iterable[str], first_day: int) -> Scenario:
