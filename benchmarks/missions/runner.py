@@ -192,7 +192,8 @@ def row(name: str, runs: Sequence[RunFigures]) -> str:
 def footer(any_fallback: bool) -> str:
     """What the cells mean."""
     lines = [
-        "pairs are median/worst over the seeds; '-' = not reached (no plan, or past the limit)",
+        "pairs are median/worst over the seeds; '-' = not reached (no plan, or past the limit); "
+        "with no plan, the shortfall is the mission's with no deliveries",
     ]
     if any_fallback:
         lines.append(
