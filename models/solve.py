@@ -416,17 +416,27 @@ def _polish(
     ``priorities`` policy an optimal continuous part never falls short on a day the store closes
     with stock (see ``models/objective.py``). Each step is an LP, warm-started from the last, so
     this costs a fraction of a second and depends on nothing but the data.
+
+    ``EndChoice`` (which of two end-of-horizon targets is the lesser) is not a decision of the
+    plan but a consequence of its allocation, so it stays free: with the allocation fixed, the
+    end-stock tier then measures each deficit against the lesser target, as reported. That
+    makes the step a MIP over those few binaries, solved exactly.
     """
-    lp = _highs_lp(view, integer=False)
+    choices = _end_choice_columns(view)
+    fixed_columns = view.is_integer & ~choices
+    lp = _highs_lp(view, integer=bool(choices.any()))
     lower, upper = view.col_lower.copy(), view.col_upper.copy()
-    fixed = np.round(values[view.is_integer])
-    lower[view.is_integer] = upper[view.is_integer] = fixed
+    fixed = np.round(values[fixed_columns])
+    lower[fixed_columns] = upper[fixed_columns] = fixed
     lp.col_lower_, lp.col_upper_ = lower, upper
     highs = _new_highs(options, max(options.time_limit_s, 60.0))
+    highs.setOptionValue("mip_rel_gap", 0.0)
+    highs.setOptionValue("mip_abs_gap", 1e-9)
     highs.passModel(lp)
     polished = values
     for position, tier in enumerate(tiers):
         _set_cost(highs, tier)
+        highs.setSolution(_full_solution(polished))
         highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return polished
@@ -434,8 +444,16 @@ def _polish(
         if position < len(tiers) - 1:
             value = tier.value(polished)
             _lock(highs, tier, value, LOCK_TOLERANCE * max(1.0, abs(value)) + 1e-9)
-    polished[view.is_integer] = fixed
+    polished[fixed_columns] = fixed
+    polished[choices] = np.round(polished[choices])
     return polished
+
+
+def _end_choice_columns(view: MatrixView) -> np.ndarray:
+    """Mask of the ``EndChoice`` columns."""
+    return np.array(
+        [var.parent_component().name == "EndChoice" for var in view.columns], dtype=bool
+    )
 
 
 def _combined_outcome(

@@ -1,0 +1,95 @@
+"""Racing diversified searches: the best plan and bound win, and the answer is reproducible."""
+
+from __future__ import annotations
+
+import time
+
+import highspy
+import numpy as np
+import pytest
+
+from benchmarks.synthetic import synthetic_mission
+from logistics.api import compile_scenario
+from models import SolveOptions, solve
+from models.race import RaceSpec, race
+from tests.models.plan_checker import check_plan
+
+
+def knapsack_lp(n: int = 40, seed: int = 3) -> highspy.HighsLp:
+    """min -v.x subject to w.x <= capacity, x binary: a small MIP with a known optimum."""
+    rng = np.random.default_rng(seed)
+    values = rng.integers(10, 60, n).astype(float)
+    weights = rng.integers(5, 40, n).astype(float)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n, 1
+    lp.col_cost_ = -values
+    lp.col_lower_, lp.col_upper_ = np.zeros(n), np.ones(n)
+    lp.row_lower_, lp.row_upper_ = np.array([-highspy.kHighsInf]), np.array([weights.sum() / 3])
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.arange(n + 1, dtype=np.int32)
+    lp.a_matrix_.index_ = np.zeros(n, dtype=np.int32)
+    lp.a_matrix_.value_ = weights
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+    return lp
+
+
+def knapsack_optimum(lp: highspy.HighsLp) -> float:
+    highs = highspy.Highs()  # type: ignore[no-untyped-call]
+    highs.silent()
+    highs.setOptionValue("mip_rel_gap", 0.0)
+    highs.passModel(lp)
+    highs.run()
+    return float(highs.getInfo().objective_function_value)
+
+
+@pytest.mark.parametrize("racers", [1, 2, 3])
+def test_a_race_returns_a_plan_within_the_gap_of_the_optimum(racers: int) -> None:
+    lp = knapsack_lp()
+    optimum = knapsack_optimum(lp)
+    spec = RaceSpec(lp, np.array(lp.col_cost_), 0.0, (), 0.0, 1e-6, 30.0, None, racers=racers)
+    result = race(spec, time.perf_counter() + 30.0)
+
+    assert result.status == highspy.HighsModelStatus.kOptimal
+    assert result.value == pytest.approx(optimum)
+    assert result.bound == pytest.approx(optimum)
+    assert result.values is not None
+    assert float(np.array(lp.col_cost_) @ result.values) == pytest.approx(optimum)
+    assert not result.stopped_by_time
+
+
+def test_a_race_stopped_by_its_deadline_says_so() -> None:
+    spec = RaceSpec(knapsack_lp(200), np.zeros(200), 0.0, (), 0.0, 1e-9, 30.0, None, racers=2)
+    spec = RaceSpec(
+        spec.lp, np.array(spec.lp.col_cost_), 0.0, (), 0.0, 1e-9, 30.0, None, racers=2
+    )
+    result = race(spec, time.perf_counter())  # the deadline has already passed
+
+    assert result.stopped_by_time or result.status == highspy.HighsModelStatus.kOptimal
+
+
+def test_racing_gives_the_same_plan_every_time() -> None:
+    """Two racers in lock-step on their work clock: the plan does not depend on which thread the
+    machine ran first, so three solves of one mission give one plan."""
+    data = compile_scenario(synthetic_mission(8, horizon_days=10, seed=2))
+    options = SolveOptions(time_limit_s=120, mip_gap=0.01, threads=2)
+    plans = [solve(data, options) for _ in range(3)]
+
+    for plan in plans:
+        check_plan(data, plan)
+        assert plan.search.reproducible
+        assert plan.search.racers == 2
+    first = plans[0].solution
+    for plan in plans[1:]:
+        assert plan.objective == pytest.approx(plans[0].objective, rel=1e-12)
+        assert plan.solution == first
+
+
+def test_the_plan_records_when_it_came_within_5_and_1_percent() -> None:
+    data = compile_scenario(synthetic_mission(8, horizon_days=10, seed=2))
+    plan = solve(data, SolveOptions(time_limit_s=120, mip_gap=0.01, threads=2))
+
+    assert plan.first_within_5pct_s is not None and plan.first_within_1pct_s is not None
+    assert 0 < plan.first_within_5pct_s <= plan.first_within_1pct_s <= plan.timings_s["solve"]
+    gaps = [gap for _, gap in plan.gap_trace]
+    assert gaps == sorted(gaps, reverse=True) and gaps[-1] <= 1.0
+    assert plan.mip_gap_pct is not None and plan.mip_gap_pct <= 1.0
