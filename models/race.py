@@ -59,6 +59,14 @@ class RowBlock:
 
 
 @dataclass(frozen=True)
+class ColumnCap:
+    """Upper bounds put on columns before a search: x_j <= upper for each j in ``columns``."""
+
+    columns: npt.NDArray[np.int32]
+    upper: float
+
+
+@dataclass(frozen=True)
 class RaceSpec:
     """One search of the race: the model, its objective, extra rows and limits."""
 
@@ -66,6 +74,7 @@ class RaceSpec:
     cost: Vector
     offset: float
     rows: Sequence[RowBlock]
+    caps: Sequence[ColumnCap]
     rel_gap: float
     abs_gap: float
     time_limit_s: float
@@ -314,6 +323,11 @@ def _racer_highs(spec: RaceSpec, index: int) -> highspy.Highs:
     highs.changeObjectiveOffset(spec.offset)
     for row in spec.rows:
         highs.addRow(row.lower, row.upper, len(row.columns), row.columns, row.values)
+    lower = np.asarray(spec.lp.col_lower_, dtype=float)
+    for cap in spec.caps:
+        count = len(cap.columns)
+        upper = np.full(count, cap.upper)
+        highs.changeColsBounds(count, cap.columns, lower[cap.columns], upper)
     if spec.start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = spec.start

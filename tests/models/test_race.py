@@ -59,9 +59,7 @@ def test_a_race_returns_a_plan_within_the_gap_of_the_optimum(racers: int) -> Non
 
 def test_a_race_stopped_by_its_deadline_says_so() -> None:
     spec = RaceSpec(knapsack_lp(200), np.zeros(200), 0.0, (), 0.0, 1e-9, 30.0, None, racers=2)
-    spec = RaceSpec(
-        spec.lp, np.array(spec.lp.col_cost_), 0.0, (), 0.0, 1e-9, 30.0, None, racers=2
-    )
+    spec = RaceSpec(spec.lp, np.array(spec.lp.col_cost_), 0.0, (), 0.0, 1e-9, 30.0, None, racers=2)
     result = race(spec, time.perf_counter())  # the deadline has already passed
 
     assert result.stopped_by_time or result.status == highspy.HighsModelStatus.kOptimal
@@ -89,7 +87,7 @@ def test_the_plan_records_when_it_came_within_5_and_1_percent() -> None:
     plan = solve(data, SolveOptions(time_limit_s=120, mip_gap=0.01, threads=2))
 
     assert plan.first_within_5pct_s is not None and plan.first_within_1pct_s is not None
-    assert 0 < plan.first_within_5pct_s <= plan.first_within_1pct_s <= plan.timings_s["solve"]
+    assert 0 < plan.first_within_5pct_s <= plan.first_within_1pct_s <= sum(plan.timings_s.values())
     gaps = [gap for _, gap in plan.gap_trace]
     assert gaps == sorted(gaps, reverse=True) and gaps[-1] <= 1.0
     assert plan.mip_gap_pct is not None and plan.mip_gap_pct <= 1.0
