@@ -116,6 +116,9 @@ EXAMPLES: dict[str, tuple[s.Row, ...]] = {
             threat_level=4,
         ),
     ),
+    "RouteSeasons": (
+        s.RouteSeason(route_id="GAO-KID-ROAD", first_day=15, last_day=21, transit_days=4),
+    ),
     "Vehicles": (
         s.Vehicle(
             vehicle_type_id="WATER-TANKER",
@@ -496,7 +499,7 @@ def _add_dropdowns(
         if name in references:
             source = ids_name(references[name])
             prompt = f"An id from the {references[name]} sheet."
-        elif _choices_of(column):
+        elif _choices_of(column) and column.kind is not Kind.choice_list:
             source = list_names[_choices_of(column)]
             prompt = f"One of: {', '.join(_choices_of(column))}."
         else:
