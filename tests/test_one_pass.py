@@ -23,8 +23,8 @@ Edit = Callable[[openpyxl.Workbook], None]
 
 UNKNOWN_SHEET = (
     "unknown sheet: a mission workbook holds the sheets Settings, Supplies, Consumption, Bases, "
-    "Stocks, Sources, Demands, Routes, Vehicles, Fleet, Convoys, Threats, ThreatLevels, Units, "
-    "Scenarios (and the template's Instructions, Dictionary, Lists); rename it to one of them, or "
+    "Stocks, Sources, Demands, Routes, RouteSeasons, Vehicles, Fleet, Convoys, Threats, "
+    "ThreatLevels, Units, Scenarios (and the template's Instructions, Dictionary, Lists); rename it to one of them, or "
     "start its name with _ to keep it as your own (it is then ignored)"
 )
 DAYS_1_TO_14 = (
