@@ -482,13 +482,16 @@ class Route(Row):
         gt=0, le=60, description="Days a convoy (or aircraft) takes one way."
     )
     two_way: YesNo = Field(True, description="yes if usable in both directions.")
-    open_from_day: Day = Field(1, description="First day the route is usable (season).")
+    open_from_day: Day = Field(
+        1, description="First day the route is usable (season); RouteSeasons rows override it."
+    )
     open_to_day: Day | None = Field(
-        None, description="Last day the route is usable; blank = open to the end."
+        None,
+        description="Last day the route is usable; blank = open to the end; RouteSeasons rows override it.",
     )
     open: YesNo = Field(
         True,
-        description="no = closed; in a what-if with a day range: closed on those days.",
+        description="no = closed, except on days a RouteSeasons row opens it; in a what-if with a day range: closed on those days, seasons or not.",
     )
     max_convoys_per_day: int | None = Field(
         None,
@@ -675,7 +678,7 @@ class Threat(Row):
     last_day: Day | None = Field(None, description="Last active day; blank = to the end.")
     modes: ModeList = Field(
         (),
-        description="Modes it endangers, separated by ';' (road, river, air): it raises the level of and closes only routes of these modes; blank = the type's: road and river for ied, mines and ambush, air for manpads, every mode for the others.",
+        description="Modes it endangers, separated by ';' (road, river, air): it raises the level of and closes only routes of these modes (a threat on a base raises its garrison whatever the modes); blank = the type's: road and river for ied, mines and ambush, air for manpads, every mode for the others.",
     )
     description: str = Field("", max_length=500, description="What is known.")
 

@@ -252,7 +252,8 @@ def _instruction_lines() -> list[str]:
         "tonnes, transit_days in days. Quantities of a supply class are in that class's unit "
         "(t or kL, see Supplies).",
         "• Days are numbered 1 to the horizon (Settings: horizon_days); day 1 is start_date.",
-        "• Yes/no columns accept yes or no. Lists of ids are separated by ';' (e.g. GAO; KIDAL).",
+        "• Yes/no columns accept yes or no. Lists of ids are separated by ';' (e.g. GAO; KIDAL), "
+        "and so are lists of choices (Threats modes: road; river).",
         "• A blank cell takes the default shown in the Dictionary sheet; a required column must "
         "be filled on every row.",
         "• Columns whose header starts with * and a column named notes are yours: they are "

@@ -11,8 +11,10 @@ import openpyxl
 import pytest
 
 from logistics.errors import InputError
+from logistics.overlays import apply_overlay, read_overlays
 from logistics.reader import load
 from tests.conftest import header_column
+from tests.overlay_workbooks import with_scenarios
 
 Edit = Callable[[openpyxl.Workbook], None]
 
@@ -170,3 +172,14 @@ def test_the_new_columns_read_back(edited_workbook: Callable[[Edit], Path]) -> N
     assert (helo.aircraft_kind, helo.payload_t) == ("fixed_wing", 800.0)
     assert [m.value for m in scenario.threats[1].modes] == ["air"]
     assert scenario.convoys[0].escort_base_id == "HUB"
+
+
+def test_a_what_if_changes_a_route_season(
+    edited_workbook: Callable[[Edit], Path],
+) -> None:
+    """A Scenarios row names a season by its route and first day (R2/3) and closes it."""
+    good = edited_workbook(set_cells("RouteSeasons", 2, SEASON_R2))
+    base = load(with_scenarios(good, [("wet", "RouteSeasons", "R2/3", "open", "no")]))
+    overlaid = apply_overlay(base, read_overlays(base, None)["wet"])
+    assert base.scenario.route_seasons[0].open
+    assert not overlaid.scenario.route_seasons[0].open
