@@ -3,8 +3,9 @@
 The theatre: HUB (unlimited RATIONS, paved runway) and CAMP (storage 2,000 t, light strip), joined
 by the road R1 (100 km, 1 day) and the air route AIR1 (100 km, 0.1 day); FOB, a camp off the
 network, can hold escort troops. Vehicles: TRUCK (road, 10 t, 1 USD/km), HELO (min helipad, so a
-helicopter: 3 t, 2 sorties a day, 1,000 USD per 100 km round trip) and PLANE (min light strip, so
-fixed-wing: 12 t, 750 USD per round trip). Troops consume nothing; the horizon is 6 days and the
+helicopter: 3 t, 2 sorties a day, 1,000 USD per 100 km round trip), PLANE (min light strip, so
+fixed-wing: 12 t, 750 USD per round trip), C130 (needs an unpaved strip) and BARGE (river,
+1,000 t). Troops consume nothing; the horizon is 6 days and the
 demand is at CAMP on the days each test gives. Every plan is checked by the plan checker.
 """
 
@@ -87,6 +88,15 @@ VEHICLES = (
         cost_usd_per_flight_hour=1500,
         speed_kmh=400,
         min_airfield_class="light_strip",
+    ),
+    Vehicle(
+        vehicle_type_id="C130",
+        mode="air",
+        cargo_types="dry",
+        payload_t=20,
+        cost_usd_per_flight_hour=5000,
+        speed_kmh=500,
+        min_airfield_class="unpaved_strip",
     ),
     Vehicle(vehicle_type_id="BARGE", mode="river", cargo_types="dry", payload_t=1000),
 )
@@ -224,10 +234,10 @@ def air_only(demand_t: float, **changes: Any) -> Scenario:
 
 
 def test_a_light_strip_admits_a_light_plane_a_helipad_does_not() -> None:
-    """30 t on day 6 by PLANE alone (12 t a sortie, one a day): 3 sorties meet it at CAMP's
-    light strip; with a helipad instead no aircraft of HUB can land (HELO is not based there
-    in this case) and all 30 t fall short."""
-    strip = air_only(30, fleet={"PLANE": 1})
+    """30 t on day 6 by PLANE (12 t a sortie, one a day): 3 sorties meet it at CAMP's light
+    strip, where the C-130 (needing an unpaved strip) cannot land; with a helipad instead
+    neither can land (no HELO is based at HUB in this case) and all 30 t fall short."""
+    strip = air_only(30, fleet={"PLANE": 1, "C130": 1})
     data, plan = solved(strip)
     assert data.lines["AIR"].vehicle_types == ("PLANE",)
     assert plan.raw_terms["shortfall_units"] == pytest.approx(0.0)
@@ -246,7 +256,11 @@ def test_a_helicopter_only_route_takes_four_helicopter_sorties_instead_of_one_pl
     """12 t on day 6: one PLANE sortie (750 USD) beats four HELO sorties (4,000 USD); when AIR1
     admits helicopters only, the 12 t take 4 HELO sorties of 3 t."""
     data, plan = solved(air_only(12))
-    assert data.vehicle_aircraft == {"HELO": "helicopter", "PLANE": "fixed_wing"}
+    assert data.vehicle_aircraft == {
+        "HELO": "helicopter",
+        "PLANE": "fixed_wing",
+        "C130": "fixed_wing",
+    }
     assert vehicles_used(plan) == {"PLANE": 1}
 
     scenario = air_only(12)
