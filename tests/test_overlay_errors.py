@@ -63,7 +63,7 @@ def _problems(good_workbook: Path, rows: list[ScenarioRow]) -> list[str]:
             ("a", "Routes", "R1", "distnce_km", 5),
             "Scenarios!D2 [field] = 'distnce_km': unknown column (did you mean distance_km?); "
             "allowed: route_id, from_base_id, to_base_id, mode, distance_km, transit_days, two_way, "
-            "open_from_day, open_to_day, open, max_convoys_per_day, threat_level, *",
+            "open_from_day, open_to_day, open, max_convoys_per_day, threat_level, aircraft, *",
         ),
         (
             ("a", "Routes", "R2", "open", "no", 9, 4),
