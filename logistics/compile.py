@@ -8,8 +8,10 @@ kind, and airfield compatibility of aircraft.
 
 Time convention: a convoy departing on day ``t`` is on a leg that starts ``s`` and ends ``e`` days
 (fractional, cumulative) after departure during days ``t + floor(s) .. t + max(floor(s), ceil(e) - 1)``;
-it reaches a base ``ceil(e)`` days after departure, and is home again ``ceil(2 * T)`` days after
-departure, where ``T`` is the one-way transit time.
+it reaches a base ``ceil(e)`` days after departure, and is home again ``ceil(E)`` days after
+departure, where ``E`` is the end of its last leg back. Each leg takes the transit time in effect
+on the day the convoy enters it (``t + floor(s)``): the route's own, or its season's
+(``RouteSeasons``), so a departure in the rains may take longer than one before them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from logistics.fields import columns_of
@@ -31,18 +33,20 @@ from logistics.network import (
 )
 from logistics.registry import SHEET_BY_NAME
 from logistics.schemas import (
+    AIRFIELD_RANK,
     Base,
     BaseKind,
     ConvoyLine,
     Mode,
     Route,
+    RouteSeason,
     Scenario,
     Threat,
     ThreatLevelRule,
     Vehicle,
     value_on,
 )
-from models.data import LineData, ModelData, ObjectiveWeights
+from models.data import LineData, ModelData, ObjectiveWeights, Timetable
 
 _EPS_DAYS = 1e-6
 """Tolerance on cumulative transit days, so 0.1 + 0.2 days still counts as 0.3."""
@@ -58,11 +62,89 @@ def _floor_days(days: float) -> int:
 
 @dataclass(frozen=True)
 class LegTiming:
-    """When a convoy is on one leg, in days after its departure (inclusive range)."""
+    """When a convoy is on one leg, in days after its departure (inclusive range), and the
+    fractional time it reaches the leg's end."""
 
     route: Route
     first_offset: int
     last_offset: int
+    end: float
+    seasonal: bool = False
+
+
+@dataclass(frozen=True)
+class Journey:
+    """The legs of one round trip (outbound, then back in reverse) with their timings."""
+
+    legs: tuple[LegTiming, ...]
+    outbound_legs: int
+
+    @property
+    def outbound(self) -> tuple[LegTiming, ...]:
+        """The outbound legs."""
+        return self.legs[: self.outbound_legs]
+
+    @property
+    def seasonal(self) -> bool:
+        """True when some leg takes a seasonal transit time."""
+        return any(leg.seasonal for leg in self.legs)
+
+    def drop_offsets(self, heads: Sequence[str]) -> dict[str, int]:
+        """Whole days after departure that the convoy first reaches each base of ``heads``."""
+        offsets: dict[str, int] = {}
+        for head, leg in zip(heads, self.outbound, strict=True):
+            offsets.setdefault(head, _ceil_days(leg.end))
+        return offsets
+
+    @property
+    def round_trip_days(self) -> int:
+        """Whole days after departure that the convoy is home again (at least 1)."""
+        return max(1, _ceil_days(self.legs[-1].end))
+
+    def timetable(self, heads: Sequence[str]) -> Timetable:
+        """The departure's own timetable (see ``models.data.Timetable``)."""
+        return Timetable(
+            drop_offset_days=self.drop_offsets(heads),
+            round_trip_days=self.round_trip_days,
+            leg_offset_days=tuple((leg.first_offset, _ceil_days(leg.end)) for leg in self.legs),
+        )
+
+
+class RouteCalendar:
+    """The state of each route by day: its seasons (``RouteSeasons``) over its own window."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self._scenario = scenario
+        self._seasons: dict[str, list[RouteSeason]] = defaultdict(list)
+        for season in scenario.route_seasons:
+            self._seasons[season.route_id].append(season)
+
+    def has_seasons(self, route_id: str) -> bool:
+        """Whether any season row names the route."""
+        return route_id in self._seasons
+
+    def season(self, route_id: str, day: int) -> RouteSeason | None:
+        """The season covering ``day`` (seasons of one route do not overlap), else None."""
+        return next((s for s in self._seasons.get(route_id, ()) if s.covers(day)), None)
+
+    def in_season(self, route: Route, day: int) -> bool:
+        """Open by season: the season row covering the day, else the route's window and its
+        ``open``; a what-if value of ``open`` for a range of days applies on top of either."""
+        season = self.season(route.route_id, day)
+        what_if = value_on(self._scenario, "Routes", route.route_id, "open", day, None)
+        if season is not None:
+            return season.open and what_if is not False
+        in_window = route.open_from_day <= day and (
+            route.open_to_day is None or day <= route.open_to_day
+        )
+        return in_window and (route.open if what_if is None else bool(what_if))
+
+    def transit_days(self, route: Route, day: int) -> tuple[float, bool]:
+        """Transit time for entering the route on ``day``, and whether a season sets it."""
+        season = self.season(route.route_id, day)
+        if season is None or season.transit_days is None:
+            return route.transit_days, False
+        return season.transit_days, season.transit_days != route.transit_days
 
 
 class ThreatMap:
@@ -81,15 +163,18 @@ class ThreatMap:
                 self._base_threats[base_id].append(threat)
 
     def _routes_hit(self, threat: Threat, routes: Sequence[Route]) -> list[str]:
+        """Routes of the modes the threat endangers: the one it names, or those in its area."""
+        modes = threat.affected_modes
         if threat.route_id is not None:
-            return [threat.route_id]
+            return [r.route_id for r in routes if r.route_id == threat.route_id and r.mode in modes]
         area = _area(threat)
         if area is None:
             return []
         return [
             r.route_id
             for r in routes
-            if route_in_area(self._where(r.from_base_id), self._where(r.to_base_id), area)
+            if r.mode in modes
+            and route_in_area(self._where(r.from_base_id), self._where(r.to_base_id), area)
         ]
 
     def _bases_hit(self, threat: Threat) -> list[str]:
@@ -180,6 +265,7 @@ class _Compiler:
             rule.threat_level: rule for rule in scenario.threat_levels
         }
         self.threats = ThreatMap(scenario)
+        self.calendar = RouteCalendar(scenario)
         self.network = Network.from_routes(scenario.routes)
         self.fleet = {
             (f.base_id, f.vehicle_type_id): f.count for f in scenario.fleet if f.count > 0
@@ -191,13 +277,7 @@ class _Compiler:
         """Open by season and below the closure threat level. Days past the horizon count too."""
         key = (route_id, day)
         if key not in self._open:
-            route = self.routes[route_id]
-            in_season = route.open_from_day <= day and (
-                route.open_to_day is None or day <= route.open_to_day
-            )
-            in_season = in_season and value_on(
-                self.scenario, "Routes", route_id, "open", day, route.open
-            )
+            in_season = self.calendar.in_season(self.routes[route_id], day)
             below_closure = (
                 self.threats.route_level(route_id, day) < self.settings.route_closure_threat_level
             )
@@ -270,45 +350,28 @@ class _Compiler:
             and (line.mode != Mode.air or flies_path(vehicle, path, self.bases))
         )
 
-    @staticmethod
-    def leg_timings(path: Path) -> tuple[list[LegTiming], float]:
-        """Outbound then return legs with the days (after departure) a convoy is on each."""
-        starts: list[float] = []
-        elapsed = 0.0
-        for arc in path.arcs:
-            starts.append(elapsed)
-            elapsed += arc.route.transit_days
-        one_way = elapsed
-        timings = [
-            _timing(arc.route, s, s + arc.route.transit_days)
-            for arc, s in zip(path.arcs, starts, strict=True)
-        ]
-        for arc, s in zip(reversed(path.arcs), reversed(starts), strict=True):
-            back_start = one_way + (one_way - s - arc.route.transit_days)
-            timings.append(_timing(arc.route, back_start, back_start + arc.route.transit_days))
-        return timings, one_way
+    def journeys(self, path: Path, days: Iterable[int]) -> dict[int, Journey]:
+        """The journey of each departure day; computed once when no route of the path has seasons."""
+        if not any(self.calendar.has_seasons(r) for r in path.route_ids):
+            return dict.fromkeys(days, journey(path, _usual_transit, 1))
+        return {t: journey(path, self.calendar.transit_days, t) for t in days}
 
-    def compile_line(self, line: ConvoyLine, path: Path) -> tuple[LineData, list[LegTiming]]:
-        """Offsets, round trip and open departure days of one line."""
-        timings, one_way = self.leg_timings(path)
-        offsets: dict[str, int] = {}
-        elapsed = 0.0
-        for arc in path.arcs:
-            elapsed += arc.route.transit_days
-            offsets.setdefault(arc.head, _ceil_days(elapsed))
-        round_trip = max(1, _ceil_days(2 * one_way))
+    def compile_line(self, line: ConvoyLine, path: Path) -> tuple[LineData, dict[int, Journey]]:
+        """Offsets, round trip, open departure days and seasonal timetables of one line."""
+        heads = [arc.head for arc in path.arcs]
         last = min(line.last_departure_day or self.horizon, self.horizon)
-        first_arrival = min(offsets.values())
-        departure_days = tuple(
-            t
-            for t in range(line.first_departure_day, last + 1, line.every_days)
-            if t + first_arrival <= self.horizon
+        allowed = range(line.first_departure_day, last + 1, line.every_days)
+        journeys = {
+            t: trip
+            for t, trip in self.journeys(path, allowed).items()
+            if t + min(trip.drop_offsets(heads).values()) <= self.horizon
             and all(
                 self.route_open(g.route.route_id, t + d)
-                for g in timings
+                for g in trip.legs
                 for d in range(g.first_offset, g.last_offset + 1)
             )
-        )
+        }
+        usual = journey(path, _usual_transit, 1)
         data = LineData(
             line_id=line.line_id,
             mode=str(line.mode),
@@ -316,15 +379,17 @@ class _Compiler:
             path=path.bases,
             legs=path.route_ids,
             leg_km=tuple(a.route.distance_km for a in path.arcs),
-            drop_offset_days=offsets,
-            round_trip_days=round_trip,
-            departure_days=departure_days,
+            drop_offset_days=usual.drop_offsets(heads),
+            round_trip_days=usual.round_trip_days,
+            departure_days=tuple(journeys),
             min_vehicles=line.min_vehicles,
             max_vehicles=line.max_vehicles,
             vehicle_types=self.compatible_vehicles(line, path),
             generated=not self.scenario.convoys,
+            timetables={t: j.timetable(heads) for t, j in journeys.items() if j.seasonal},
+            escort_base=line.escort_base_id,
         )
-        return data, timings
+        return data, journeys
 
     def departure_level(self, timings: Iterable[LegTiming], day: int) -> list[tuple[Route, int]]:
         """Each leg of the round trip with the highest threat level while the convoy is on it."""
@@ -360,13 +425,12 @@ class _Compiler:
             path = self.line_path(spec)
             if path is None:
                 continue  # validation reports lines without a path; generated lines always have one
-            line, timings = self.compile_line(spec, path)
+            line, journeys = self.compile_line(spec, path)
             lines[line.line_id] = line
             for vt in line.vehicle_types:
                 cost[(line.line_id, vt)] = self.round_trip_cost(self.vehicles[vt], line.one_way_km)
-            outbound = timings[: len(path.arcs)]
             for t in line.departure_days:
-                legs = self.departure_level(timings, t)
+                legs = self.departure_level(journeys[t].legs, t)
                 level = max(lvl for _, lvl in legs)
                 rule = self.levels.get(level)
                 escorted = line.mode != Mode.air and rule is not None
@@ -381,7 +445,7 @@ class _Compiler:
                 exposure[(line.line_id, t)] = sum(
                     r.distance_km * self.risk_weight(lvl) for r, lvl in legs
                 )
-                for g in outbound:
+                for g in journeys[t].outbound:
                     entered = (g.route.route_id, t + g.first_offset)
                     limit = self.route_limit(*entered)
                     if limit is not None:
@@ -469,6 +533,27 @@ class _Compiler:
             relocation_exposure=self.relocation_exposure(),
             vehicle_range_km={
                 vt: v.range_km for vt, v in self.vehicles.items() if v.range_km is not None
+            },
+            vehicle_aircraft={
+                vt: str(v.aircraft_kind)
+                for vt, v in self.vehicles.items()
+                if v.aircraft_kind is not None
+            },
+            route_aircraft={
+                r: str(route.aircraft)
+                for r, route in self.routes.items()
+                if route.aircraft is not None
+            },
+            airfield_rank={b: AIRFIELD_RANK[base.airfield_class] for b, base in self.bases.items()},
+            vehicle_min_airfield_rank={
+                vt: AIRFIELD_RANK[v.min_airfield_class]
+                for vt, v in self.vehicles.items()
+                if v.mode == Mode.air
+            },
+            max_sorties_per_day={
+                b: base.max_sorties_per_day
+                for b, base in self.bases.items()
+                if base.max_sorties_per_day is not None
             },
         )
 
@@ -615,9 +700,26 @@ class _Compiler:
         return exposure
 
 
-def _timing(route: Route, start: float, end: float) -> LegTiming:
-    first = _floor_days(start)
-    return LegTiming(route, first, max(first, _ceil_days(end) - 1))
+TransitOn = Callable[[Route, int], tuple[float, bool]]
+"""Transit time for entering a route on a day, and whether a season sets it."""
+
+
+def _usual_transit(route: Route, day: int) -> tuple[float, bool]:
+    return route.transit_days, False
+
+
+def journey(path: Path, transit_on: TransitOn, day: int) -> Journey:
+    """The round trip of a convoy leaving on ``day``: each leg entered on the day the convoy
+    reaches its first base and taking the transit time in effect that day."""
+    legs: list[LegTiming] = []
+    elapsed = 0.0
+    for arc in (*path.arcs, *reversed(path.arcs)):
+        transit, seasonal = transit_on(arc.route, day + _floor_days(elapsed))
+        first = _floor_days(elapsed)
+        end = elapsed + transit
+        legs.append(LegTiming(arc.route, first, max(first, _ceil_days(end) - 1), end, seasonal))
+        elapsed = end
+    return Journey(tuple(legs), len(path.arcs))
 
 
 class _DistanceLookup:

@@ -178,6 +178,8 @@ class _Lookups:
     unit_escort: dict[str, bool]
     supply_unit: dict[str, str]
     vehicle_name: dict[str, str]
+    escort_base: dict[str, str]
+    """Escort base of the convoy lines escorted from a base other than their origin."""
 
     @classmethod
     def of(cls, scenario: Scenario) -> _Lookups:
@@ -192,6 +194,7 @@ class _Lookups:
             unit_escort={u.unit_id: u.escort_capable for u in scenario.units},
             supply_unit={s.supply_id: s.unit.value for s in scenario.supplies},
             vehicle_name={v.vehicle_type_id: v.name for v in scenario.vehicles},
+            escort_base={c.line_id: c.escort_base_id for c in scenario.convoys if c.escort_base_id},
         )
 
 
@@ -279,15 +282,21 @@ def _convoys_frame(
         for convoy_id, rows in convoy_vehicles.groupby("convoy_id", sort=False)
     }
     escorts = _escort_units_by_base(allocation, look)
+    escort_bases = [
+        look.escort_base.get(str(line_id), str(origin))
+        for line_id, origin in zip(convoys["line_id"], convoys["origin_id"], strict=True)
+    ]
     escort_ids = [
-        escorts.get(str(origin)) if troops and troops > 0 else None
-        for origin, troops in zip(convoys["origin_id"], convoys["escort_troops"], strict=True)
+        escorts.get(base) if troops and troops > 0 else None
+        for base, troops in zip(escort_bases, convoys["escort_troops"], strict=True)
     ]
     out = _insert_after(
         convoys, "origin_id", {"origin_name": convoys["origin_id"].map(look.base_name)}
     )
     out = _insert_after(out, "vehicles", {"vehicles_by_type": out["convoy_id"].map(by_type)})
-    out = _insert_after(out, "escort_troops", {"escort_unit_ids": escort_ids})
+    out = _insert_after(
+        out, "escort_troops", {"escort_base_id": escort_bases, "escort_unit_ids": escort_ids}
+    )
     trip = pd.Series(round_trip_km, index=out.index, dtype=float)
     return _insert_after(
         out,

@@ -32,6 +32,7 @@ class Kind(StrEnum):
     yes_no = "yes/no"
     date = "date"
     choice = "choice"
+    choice_list = "list of choices"
 
 
 # Unit words for the last token of a header before any "_per_" (``distance_km`` → km).
@@ -111,6 +112,8 @@ class Column:
         """What a valid cell holds, e.g. ``"a number of km greater than 0 and at most 20,000"``."""
         if self.kind is Kind.choice:
             return f"one of: {', '.join(self.choices)}"
+        if self.kind is Kind.choice_list:
+            return f"one or more of {', '.join(self.choices)}, separated by ';'"
         if self.is_day:
             return "a day number from 1 to the horizon (horizon_days), or a date when Settings has start_date"
         if self.kind in (Kind.number, Kind.whole_number):
@@ -172,8 +175,9 @@ def describe(name: str, field: FieldInfo) -> Column:
     """The ``Column`` for a pydantic field."""
     base, metadata, optional = _unwrap(field.annotation, list(field.metadata))
     choices: tuple[str, ...] = ()
-    if isinstance(base, type) and issubclass(base, Enum):
-        choices = tuple(str(member.value) for member in base)
+    member_type = _list_member(base)
+    if isinstance(member_type, type) and issubclass(member_type, Enum):
+        choices = tuple(str(member.value) for member in member_type)
     lower, lower_inclusive, upper, max_length, has_pattern = _constraints(metadata)
     return Column(
         name=name,
@@ -233,9 +237,16 @@ def _constraints(
     return lower, lower_inclusive, upper, max_length, has_pattern
 
 
+def _list_member(base: Any) -> Any:
+    """The type of a list's items (``tuple[Mode, ...]`` → ``Mode``), else ``base`` itself."""
+    if typing.get_origin(base) is tuple:
+        return typing.get_args(base)[0]
+    return base
+
+
 def _kind(base: Any, has_pattern: bool, has_choices: bool) -> Kind:
     if has_choices:
-        return Kind.choice
+        return Kind.choice_list if typing.get_origin(base) is tuple else Kind.choice
     if base is bool:
         return Kind.yes_no
     if base is int:

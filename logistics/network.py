@@ -193,9 +193,13 @@ def route_in_area(
 
 
 def flies_path(vehicle: Vehicle, path: Path, bases: Mapping[str, Base]) -> bool:
-    """True when the aircraft can use every airfield of the path and fly each leg within range."""
+    """True when the aircraft can use every airfield of the path, every route of the path admits
+    its kind (fixed-wing or helicopter) and it flies each leg within range."""
     lowest_airfield = min(AIRFIELD_RANK[bases[b].airfield_class] for b in path.bases)
     longest_leg = max((arc.route.distance_km for arc in path.arcs), default=0.0)
-    return AIRFIELD_RANK[vehicle.min_airfield_class] <= lowest_airfield and (
-        vehicle.range_km is None or longest_leg <= vehicle.range_km
+    kind = vehicle.aircraft_kind
+    return (
+        AIRFIELD_RANK[vehicle.min_airfield_class] <= lowest_airfield
+        and all(arc.route.aircraft in (None, kind) for arc in path.arcs)
+        and (vehicle.range_km is None or longest_leg <= vehicle.range_km)
     )

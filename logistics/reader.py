@@ -807,6 +807,7 @@ def _assemble(
     cells: dict[FieldKey, CellLocation] = {}
     row_cells: dict[tuple[str, int], CellLocation] = {}
     unread: dict[str, frozenset[str]] = {}
+    partial = False
     settings = Settings()
     context = ReadContext.of(settings)
     if settings_row is not None:
@@ -828,6 +829,7 @@ def _assemble(
             built = _build_row(spec.model, name, row, context)
             if built == [] and row.absent:
                 built = _partial_record(spec, row, context) or built
+                partial = partial or not isinstance(built, list)
             if isinstance(built, list):
                 issues.extend(built)
                 unread_ids.update(_row_id(spec, row))
@@ -838,13 +840,17 @@ def _assemble(
         tables[name] = built_rows
         unread[name] = frozenset(unread_ids)
     defaulted = _apply_defaults(tables, settings_row is None)
-    scenario = Scenario(
-        settings=settings,
-        **{
-            spec.attribute: tuple(tables.get(spec.name, ()))
-            for spec in SHEETS
-            if spec.layout == "table"
-        },
+    # Pydantic runs a row model's checks again when the scenario is built, and a partial record
+    # lacks the fields they read: such a scenario is only ever checked for ids, so build it as is.
+    sheets: dict[str, Any] = {
+        spec.attribute: tuple(tables.get(spec.name, ()))
+        for spec in SHEETS
+        if spec.layout == "table"
+    }
+    scenario = (
+        Scenario.model_construct(settings=settings, **sheets)
+        if partial
+        else Scenario(settings=settings, **sheets)
     )
     locations = SourceMap(
         file=file_name,

@@ -144,6 +144,16 @@ SHEETS: tuple[SheetSpec, ...] = (
         "Road, river and air links with distance, transit time, season window and threat level.",
     ),
     SheetSpec(
+        "RouteSeasons",
+        s.RouteSeason,
+        "route_seasons",
+        "table",
+        False,
+        ("route_id", "first_day"),
+        (("route_id", "Routes"),),
+        "Seasons of a route: open or closed, and its transit time, over a range of days; rows of one route must not overlap.",
+    ),
+    SheetSpec(
         "Vehicles",
         s.Vehicle,
         "vehicles",
@@ -170,7 +180,11 @@ SHEETS: tuple[SheetSpec, ...] = (
         "table",
         False,
         ("line_id",),
-        (("origin_base_id", "Bases"), ("destination_base_id", "Bases")),
+        (
+            ("origin_base_id", "Bases"),
+            ("destination_base_id", "Bases"),
+            ("escort_base_id", "Bases"),
+        ),
         "Standing convoy lines; empty = one line per route direction from bases with vehicles.",
     ),
     SheetSpec(

@@ -52,6 +52,7 @@ class AirfieldClass(StrEnum):
 
     none = "none"
     helipad = "helipad"
+    light_strip = "light_strip"
     unpaved_strip = "unpaved_strip"
     paved_runway = "paved_runway"
 
@@ -59,9 +60,18 @@ class AirfieldClass(StrEnum):
 AIRFIELD_RANK: dict[AirfieldClass, int] = {
     AirfieldClass.none: 0,
     AirfieldClass.helipad: 1,
-    AirfieldClass.unpaved_strip: 2,
-    AirfieldClass.paved_runway: 3,
+    AirfieldClass.light_strip: 2,
+    AirfieldClass.unpaved_strip: 3,
+    AirfieldClass.paved_runway: 4,
 }
+"""Order of the airfield classes: a base admits an aircraft whose least class ranks at most its own."""
+
+
+class Aircraft(StrEnum):
+    """Kind of aircraft: an air route may admit only one kind."""
+
+    fixed_wing = "fixed_wing"
+    helicopter = "helicopter"
 
 
 class ObjectivePolicy(StrEnum):
@@ -91,12 +101,30 @@ class ThreatType(StrEnum):
     """Kind of threat."""
 
     ied = "ied"
+    mines = "mines"
     ambush = "ambush"
+    manpads = "manpads"
     indirect_fire = "indirect_fire"
     smuggling = "smuggling"
     trafficking = "trafficking"
     unrest = "unrest"
     other = "other"
+
+
+THREAT_DEFAULT_MODES: dict[ThreatType, frozenset[Mode]] = {
+    ThreatType.ied: frozenset({Mode.road, Mode.river}),
+    ThreatType.mines: frozenset({Mode.road, Mode.river}),
+    ThreatType.ambush: frozenset({Mode.road, Mode.river}),
+    ThreatType.manpads: frozenset({Mode.air}),
+    ThreatType.indirect_fire: frozenset(Mode),
+    ThreatType.unrest: frozenset(Mode),
+    ThreatType.smuggling: frozenset(Mode),
+    ThreatType.trafficking: frozenset(Mode),
+    ThreatType.other: frozenset(Mode),
+}
+"""Modes a threat of each type endangers when its ``modes`` cell is blank: a mine belt or an
+ambush threatens convoys on roads and rivers, not aircraft overhead; a MANPADS threatens aircraft
+only; the other types threaten every mode."""
 
 
 class UnitType(StrEnum):
@@ -150,8 +178,18 @@ def _parse_id_list(value: Any) -> Any:
 SECTOR_SEPARATORS = (",", ";")
 """What separates ids in a list cell, so what a sector's name cannot hold."""
 
+
+def _parse_choice_list(value: Any) -> Any:
+    """Split ``"Road; AIR"`` into ``("road", "air")``, like an id list but in any case."""
+    parsed = _parse_id_list(value)
+    if isinstance(parsed, tuple):
+        return tuple(p.lower() if isinstance(p, str) else p for p in parsed)
+    return parsed
+
+
 YesNo = Annotated[bool, BeforeValidator(_parse_yes_no)]
 IdList = Annotated[tuple[str, ...], BeforeValidator(_parse_id_list)]
+ModeList = Annotated[tuple[Mode, ...], BeforeValidator(_parse_choice_list)]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 Day = Annotated[int, Field(ge=1, le=3660)]
 ThreatLevel = Annotated[int, Field(ge=1, le=5)]
@@ -346,7 +384,14 @@ class Base(Row):
         0, ge=0, le=100_000, description="Troops the base needs at the lowest threat."
     )
     airfield_class: AirfieldClass = Field(
-        AirfieldClass.none, description="none, helipad, unpaved_strip or paved_runway."
+        AirfieldClass.none,
+        description="none, helipad, light_strip, unpaved_strip or paved_runway (in rising order: a base admits aircraft needing its class or a lower one).",
+    )
+    max_sorties_per_day: int | None = Field(
+        None,
+        ge=0,
+        le=10_000,
+        description="Most aircraft movements per day at the base's airfield: each aircraft taking off from it, or landing there (with the take-off that follows), counts once; blank = no limit.",
     )
 
     @model_validator(mode="after")
@@ -437,13 +482,16 @@ class Route(Row):
         gt=0, le=60, description="Days a convoy (or aircraft) takes one way."
     )
     two_way: YesNo = Field(True, description="yes if usable in both directions.")
-    open_from_day: Day = Field(1, description="First day the route is usable (season).")
+    open_from_day: Day = Field(
+        1, description="First day the route is usable (season); RouteSeasons rows override it."
+    )
     open_to_day: Day | None = Field(
-        None, description="Last day the route is usable; blank = open to the end."
+        None,
+        description="Last day the route is usable; blank = open to the end; RouteSeasons rows override it.",
     )
     open: YesNo = Field(
         True,
-        description="no = closed; in a what-if with a day range: closed on those days.",
+        description="no = closed, except on days a RouteSeasons row opens it; in a what-if with a day range: closed on those days, seasons or not.",
     )
     max_convoys_per_day: int | None = Field(
         None,
@@ -454,12 +502,49 @@ class Route(Row):
     threat_level: ThreatLevel = Field(
         1, description="Base threat level 1..5 before any active threat."
     )
+    aircraft: Aircraft | None = Field(
+        None,
+        description="Air routes only: fixed_wing or helicopter to admit only that kind of aircraft; blank = any aircraft.",
+    )
 
     @model_validator(mode="after")
     def _ordered_window(self) -> Route:
         if self.open_to_day is not None and self.open_to_day < self.open_from_day:
             raise ValueError("open_to_day must not be before open_from_day")
+        if self.aircraft is not None and self.mode != Mode.air:
+            raise ValueError(
+                f"aircraft restricts air routes only: clear it or make the mode air (mode is {self.mode.value})"
+            )
         return self
+
+
+class RouteSeason(Row):
+    """The state of a route over a range of days (``RouteSeasons`` sheet): a rainy season that
+    closes a road or slows it, a river navigable only at high water."""
+
+    route_id: Id = Field(description="Route the season applies to.")
+    first_day: Day = Field(description="First day of the season.")
+    last_day: Day | None = Field(None, description="Last day of the season; blank = to the end.")
+    open: YesNo = Field(
+        True,
+        description="yes = open on these days, no = closed; replaces the route's open_from_day, open_to_day and open on these days.",
+    )
+    transit_days: float | None = Field(
+        None,
+        gt=0,
+        le=60,
+        description="Days a convoy entering the route on one of these days takes one way; blank = the route's transit_days.",
+    )
+
+    @model_validator(mode="after")
+    def _ordered_days(self) -> RouteSeason:
+        if self.last_day is not None and self.last_day < self.first_day:
+            raise ValueError("last_day must not be before first_day")
+        return self
+
+    def covers(self, day: int) -> bool:
+        """Whether the season includes ``day``."""
+        return self.first_day <= day and (self.last_day is None or day <= self.last_day)
 
 
 class Vehicle(Row):
@@ -471,7 +556,11 @@ class Vehicle(Row):
     cargo_types: IdList = Field(
         description="Cargo types it carries: dry, fuel, water; several separated by ';'."
     )
-    payload_t: float = Field(gt=0, le=200, description="Payload per trip, in tonnes.")
+    payload_t: float = Field(
+        gt=0,
+        le=5000,
+        description="Payload per trip, in tonnes (river barges carry 300 to 1,000 t).",
+    )
     cost_usd_per_km: float = Field(
         0.0, ge=0, le=1e5, description="Running cost per km (surface modes)."
     )
@@ -490,6 +579,10 @@ class Vehicle(Row):
     min_airfield_class: AirfieldClass = Field(
         AirfieldClass.none, description="Least airfield class it can use (aircraft)."
     )
+    aircraft: Aircraft | None = Field(
+        None,
+        description="Air vehicles only: fixed_wing or helicopter; blank = helicopter if min_airfield_class is helipad, else fixed_wing. Leave blank for surface vehicles.",
+    )
     crew: int = Field(1, ge=0, le=100, description="Crew per vehicle.")
     range_km: float | None = Field(
         None,
@@ -506,7 +599,22 @@ class Vehicle(Row):
             raise ValueError(
                 f"cargo_types must list dry, fuel and/or water (got {';'.join(self.cargo_types) or 'nothing'})"
             )
+        if self.aircraft is not None and self.mode != Mode.air:
+            raise ValueError(
+                f"aircraft is for air vehicles only: clear it or make the mode air (mode is {self.mode.value})"
+            )
         return self
+
+    @property
+    def aircraft_kind(self) -> Aircraft | None:
+        """Fixed-wing or helicopter for an air vehicle (given, else inferred from the least
+        airfield class it needs); None for a surface vehicle."""
+        if self.mode != Mode.air:
+            return None
+        if self.aircraft is not None:
+            return self.aircraft
+        helicopter = self.min_airfield_class == AirfieldClass.helipad
+        return Aircraft.helicopter if helicopter else Aircraft.fixed_wing
 
 
 class FleetEntry(Row):
@@ -537,6 +645,10 @@ class ConvoyLine(Row):
     )
     min_vehicles: int = Field(1, ge=1, le=1000, description="Fewest vehicles in one convoy.")
     max_vehicles: int = Field(50, ge=1, le=1000, description="Most vehicles in one convoy.")
+    escort_base_id: Id | None = Field(
+        None,
+        description="Base whose escort-capable units escort the line's convoys (busy for the whole round trip); blank = the origin.",
+    )
 
     @model_validator(mode="after")
     def _sizes(self) -> ConvoyLine:
@@ -550,7 +662,7 @@ class Threat(Row):
 
     threat_id: Id = Field(description="Threat id.")
     threat_type: ThreatType = Field(
-        description="ied, ambush, indirect_fire, smuggling, trafficking, unrest or other."
+        description="ied, mines, ambush, manpads, indirect_fire, smuggling, trafficking, unrest or other."
     )
     level: ThreatLevel = Field(description="Threat level 1..5 while active.")
     route_id: Id | None = Field(None, description="Route affected (or give base_id, or an area).")
@@ -564,7 +676,16 @@ class Threat(Row):
     radius_km: float | None = Field(None, gt=0, le=2000, description="Radius of the affected area.")
     first_day: Day = Field(1, description="First active day.")
     last_day: Day | None = Field(None, description="Last active day; blank = to the end.")
+    modes: ModeList = Field(
+        (),
+        description="Modes it endangers, separated by ';' (road, river, air): it raises the level of and closes only routes of these modes (a threat on a base raises its garrison whatever the modes); blank = the type's: road and river for ied, mines and ambush, air for manpads, every mode for the others.",
+    )
     description: str = Field("", max_length=500, description="What is known.")
+
+    @property
+    def affected_modes(self) -> frozenset[Mode]:
+        """The modes the threat endangers: its ``modes``, else its type's default."""
+        return frozenset(self.modes) if self.modes else THREAT_DEFAULT_MODES[self.threat_type]
 
     @model_validator(mode="after")
     def _one_target(self) -> Threat:
@@ -780,6 +901,7 @@ class Scenario(BaseModel):
     sources: tuple[Source, ...] = ()
     demands: tuple[Demand, ...] = ()
     routes: tuple[Route, ...] = ()
+    route_seasons: tuple[RouteSeason, ...] = ()
     vehicles: tuple[Vehicle, ...] = ()
     fleet: tuple[FleetEntry, ...] = ()
     convoys: tuple[ConvoyLine, ...] = ()

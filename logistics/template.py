@@ -116,6 +116,9 @@ EXAMPLES: dict[str, tuple[s.Row, ...]] = {
             threat_level=4,
         ),
     ),
+    "RouteSeasons": (
+        s.RouteSeason(route_id="GAO-KID-ROAD", first_day=15, last_day=21, transit_days=4),
+    ),
     "Vehicles": (
         s.Vehicle(
             vehicle_type_id="WATER-TANKER",
@@ -249,7 +252,8 @@ def _instruction_lines() -> list[str]:
         "tonnes, transit_days in days. Quantities of a supply class are in that class's unit "
         "(t or kL, see Supplies).",
         "• Days are numbered 1 to the horizon (Settings: horizon_days); day 1 is start_date.",
-        "• Yes/no columns accept yes or no. Lists of ids are separated by ';' (e.g. GAO; KIDAL).",
+        "• Yes/no columns accept yes or no. Lists of ids are separated by ';' (e.g. GAO; KIDAL), "
+        "and so are lists of choices (Threats modes: road; river).",
         "• A blank cell takes the default shown in the Dictionary sheet; a required column must "
         "be filled on every row.",
         "• Columns whose header starts with * and a column named notes are yours: they are "
@@ -496,7 +500,7 @@ def _add_dropdowns(
         if name in references:
             source = ids_name(references[name])
             prompt = f"An id from the {references[name]} sheet."
-        elif _choices_of(column):
+        elif _choices_of(column) and column.kind is not Kind.choice_list:
             source = list_names[_choices_of(column)]
             prompt = f"One of: {', '.join(_choices_of(column))}."
         else:

@@ -9,6 +9,7 @@ is checked the same way. Values that are valid but look wrong are ``logistics.wa
 from __future__ import annotations
 
 import difflib
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -171,6 +172,66 @@ def undefined_threat_levels(scenario: Scenario, locations: SourceMap) -> list[Is
 # --------------------------------------------------------------------------------------------------
 # Routes and convoys
 # --------------------------------------------------------------------------------------------------
+
+
+def _days_text(first: int, last: int | None) -> str:
+    return f"days {first}–{last}" if last is not None else f"days {first} to the end"
+
+
+def overlapping_seasons(scenario: Scenario, locations: SourceMap) -> list[Issue]:
+    """Seasons of one route whose days overlap: which state holds on the shared days is unclear."""
+    issues = []
+    seen: dict[str, list[int]] = defaultdict(list)
+    for index, season in enumerate(scenario.route_seasons):
+        for earlier in seen[season.route_id]:
+            other = scenario.route_seasons[earlier]
+            if other.first_day <= (season.last_day or math.inf) and season.first_day <= (
+                other.last_day or math.inf
+            ):
+                where = locations.locate("RouteSeasons", earlier, "first_day")
+                shown = f"RouteSeasons!{where.cell}" if where.cell else "an earlier row"
+                issues.append(
+                    locations.issue(
+                        "RouteSeasons",
+                        index,
+                        "first_day",
+                        season.first_day,
+                        f"the season of route {season.route_id} on "
+                        f"{_days_text(season.first_day, season.last_day)} overlaps its season at "
+                        f"{shown} ({_days_text(other.first_day, other.last_day)}): seasons of one "
+                        "route must not overlap",
+                    )
+                )
+                break
+        seen[season.route_id].append(index)
+    return issues
+
+
+def threats_on_other_modes(scenario: Scenario, locations: SourceMap) -> list[Issue]:
+    """Threats on a route whose mode they do not endanger: they would never apply."""
+    modes = {route.route_id: route.mode for route in scenario.routes}
+    issues = []
+    for index, threat in enumerate(scenario.threats):
+        mode = modes.get(threat.route_id or "")
+        if mode is None or mode in threat.affected_modes:
+            continue
+        endangered = ", ".join(m.value for m in Mode if m in threat.affected_modes)
+        column, value = (
+            ("modes", display_value(threat.modes))
+            if threat.modes
+            else ("threat_type", threat.threat_type.value)
+        )
+        issues.append(
+            locations.issue(
+                "Threats",
+                index,
+                column,
+                value,
+                f"route {threat.route_id} is a {mode.value} route but the threat endangers only "
+                f"{endangered}, so it would never apply: give modes that include {mode.value}",
+            )
+        )
+    return issues
 
 
 def identical_route_ends(scenario: Scenario, locations: SourceMap) -> list[Issue]:
@@ -461,6 +522,8 @@ RULES: tuple[Rule, ...] = (
     unknown_sectors,
     undefined_threat_levels,
     identical_route_ends,
+    overlapping_seasons,
+    threats_on_other_modes,
     convoy_paths,
     convoy_fleet,
     convoy_aircraft,

@@ -223,11 +223,15 @@ def safety_stock_above_capacity(scenario: Scenario, locations: SourceMap) -> lis
 
 def _can_leave(vehicle: Vehicle, base_id: str, scenario: Scenario, bases: dict[str, Base]) -> bool:
     """Whether a route of the vehicle's mode leaves ``base_id`` (between airfields that admit
-    it, for aircraft)."""
+    it and open to its kind, for aircraft)."""
     for route in scenario.routes:
         ends = (route.from_base_id, route.to_base_id)
-        if route.mode != vehicle.mode or not (
-            route.from_base_id == base_id or (route.two_way and route.to_base_id == base_id)
+        if (
+            route.mode != vehicle.mode
+            or route.aircraft not in (None, vehicle.aircraft_kind)
+            or not (
+                route.from_base_id == base_id or (route.two_way and route.to_base_id == base_id)
+            )
         ):
             continue
         if vehicle.mode != Mode.air or all(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from models.constraints.airfields import add_airfields
 from models.constraints.allocation import add_allocation
 from models.constraints.cargo import add_cargo
 from models.constraints.convoys import add_convoys
@@ -59,6 +60,7 @@ def build_model(data: ModelData, index: ModelIndex | None = None) -> pyo.Concret
     add_fleet(m, data, index)
     add_escorts(m, data, index)
     add_routes(m, data, index)
+    add_airfields(m, data, index)
 
     add_objective(m, data, index)
     return m

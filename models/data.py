@@ -27,6 +27,21 @@ ALWAYS, IF_ALLOCATED, NEVER = "always", "if_allocated", "never"
 
 
 @dataclass(frozen=True)
+class Timetable:
+    """When a convoy leaving on one particular day reaches each base and is home again, for the
+    departures whose legs take a seasonal transit time (``LineData.timetables``).
+
+    ``leg_offset_days`` holds, for each leg of the round trip (outbound in path order, then back in
+    reverse), the first and one past the last day after departure that the convoy is on it: the
+    floor of its fractional start and the ceil of its fractional end.
+    """
+
+    drop_offset_days: Mapping[BaseId, int]
+    round_trip_days: int
+    leg_offset_days: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
 class LineData:
     """One convoy line (a standing convoy or air service) after path finding.
 
@@ -34,8 +49,11 @@ class LineData:
     ``drop_offset_days[path[i]]`` days later (ceil of the cumulative transit days, so at least 1),
     may unload at every base of the path after the origin, and its vehicles and escorts are busy on
     days ``t .. t + round_trip_days - 1`` and back at the origin on day ``t + round_trip_days``.
+    A departure whose legs take a seasonal transit time has its own timetable in ``timetables``
+    (the accessors ``drop_offset``, ``round_trip`` and ``leg_offsets`` take the departure day).
     ``departure_days`` already excludes days on which any leg would be closed (season or threat,
     outbound or return) while the convoy is on it. At most one convoy departs per line and day.
+    Its escorts come from ``escort_base`` (None = the origin).
     """
 
     line_id: LineId
@@ -51,11 +69,48 @@ class LineData:
     max_vehicles: int
     vehicle_types: tuple[VehicleTypeId, ...]
     generated: bool = False
+    timetables: Mapping[Day, Timetable] = field(default_factory=dict)
+    escort_base: BaseId | None = None
 
     @property
     def one_way_km(self) -> float:
         """Length of the outbound path in km."""
         return float(sum(self.leg_km))
+
+    @property
+    def escort_origin(self) -> BaseId:
+        """Base whose escort-capable units escort the line's convoys."""
+        return self.escort_base or self.origin
+
+    @property
+    def round_trip_stops(self) -> tuple[BaseId, ...]:
+        """The base each leg of the round trip reaches: the path after the origin, then back."""
+        return (*self.path[1:], *reversed(self.path[:-1]))
+
+    def drop_offset(self, base: BaseId, day: Day) -> int:
+        """Days after leaving on ``day`` that the convoy reaches ``base`` (first time on its path)."""
+        timetable = self.timetables.get(day)
+        return (timetable or self).drop_offset_days[base]
+
+    def round_trip(self, day: Day) -> int:
+        """Days after leaving on ``day`` that the convoy is home again."""
+        timetable = self.timetables.get(day)
+        return (timetable or self).round_trip_days
+
+    def leg_offsets(self, day: Day) -> tuple[tuple[int, int], ...]:
+        """(entered, reached) days after leaving on ``day`` of each leg of the round trip.
+
+        Without a timetable of its own the return mirrors the outbound journey: the convoy is on
+        leg i outbound from o_i to o_{i+1} and back from R − o_{i+1} to R − o_i, with o the drop
+        offsets (o_0 = 0) and R the round trip.
+        """
+        timetable = self.timetables.get(day)
+        if timetable is not None:
+            return timetable.leg_offset_days
+        offsets = [0, *(self.drop_offset_days[b] for b in self.path[1:])]
+        outbound = [(offsets[i], offsets[i + 1]) for i in range(len(self.legs))]
+        back = [(self.round_trip_days - b, self.round_trip_days - a) for a, b in reversed(outbound)]
+        return (*outbound, *back)
 
 
 @dataclass(frozen=True)
@@ -189,6 +244,17 @@ class ModelData:
     """Exposure of the move (vehicles x km x risk weight of each road's level while on it)."""
     vehicle_range_km: Mapping[VehicleTypeId, float] = field(default_factory=dict)
     """Longest leg an aircraft flies without refuelling; absent = unlimited."""
+    vehicle_aircraft: Mapping[VehicleTypeId, str] = field(default_factory=dict)
+    """``fixed_wing`` or ``helicopter`` for each aircraft type (surface vehicles absent)."""
+    route_aircraft: Mapping[RouteId, str] = field(default_factory=dict)
+    """The only kind of aircraft an air route admits; absent = any."""
+    airfield_rank: Mapping[BaseId, int] = field(default_factory=dict)
+    """Rank of each base's airfield class (none 0 < helipad < light strip < unpaved < paved)."""
+    vehicle_min_airfield_rank: Mapping[VehicleTypeId, int] = field(default_factory=dict)
+    """Rank of the least airfield class each aircraft type needs."""
+    max_sorties_per_day: Mapping[BaseId, int] = field(default_factory=dict)
+    """Most aircraft movements per day at a base's airfield (a take-off, or a landing with the
+    take-off that follows); absent = no limit."""
 
     # ---- derived helpers --------------------------------------------------------------------------
     @property

@@ -200,7 +200,7 @@ def convoys_table(data: ModelData, index: ModelIndex, values: SolvedValues) -> p
                 line.origin,
                 " > ".join(line.path),
                 t,
-                t + line.round_trip_days,
+                t + line.round_trip(t),
                 vehicles,
                 escort_troops_required(data, (line_id, t), vehicles),
                 data.line_threat_level.get((line_id, t), 0),
@@ -227,7 +227,7 @@ def convoy_vehicles_table(values: SolvedValues) -> pd.DataFrame:
 def cargo_table(data: ModelData, values: SolvedValues) -> pd.DataFrame:
     """One row per convoy, drop base and class actually carried."""
     rows = [
-        (convoy_id(line_id, t), b, t + data.lines[line_id].drop_offset_days[b], k, quantity)
+        (convoy_id(line_id, t), b, t + data.lines[line_id].drop_offset(b, t), k, quantity)
         for (line_id, t, b, k), quantity in values.cargo.items()
         if quantity > 0
     ]

@@ -9,9 +9,10 @@ is blocked by what is exhausted in the solved plan:
   storage was last full (or at its total limit): *source exhausted*;
 - a departure whose convoy has no room left for k's cargo type and could not grow because every
   vehicle type able to carry k is all away on some day of its trip: *fleet exhausted*; because the
-  escort it would need exceeds the escort troops left at its origin: *escort exhausted*; because a
-  limited route it enters is full that day: *route capacity*; because it already has the line's
-  largest size: *convoy size*;
+  escort it would need exceeds the escort troops left at its escort base: *escort exhausted*;
+  because a limited route it enters is full that day: *route capacity*; because an airfield it
+  takes off from or lands at has used all its sorties that day: *airfield sorties*; because it
+  already has the line's largest size: *convoy size*;
 - the base's storage full on some day before t, so it could not be stocked ahead: *storage full*.
 
 When nothing is exhausted in a plan proven optimal under the ``weights`` policy, the plan chose
@@ -36,7 +37,7 @@ from functools import cached_property
 
 from models.data import BaseId, Day, LineId, ModelData, SupplyId
 from models.expressions import troops_present_value
-from models.sets import ModelIndex, days_away, escort_troops_required
+from models.sets import ModelIndex, airfield_visits, days_away, escort_troops_required
 from models.values import SolvedValues
 
 NO_PATH = "no open path in the window"
@@ -44,12 +45,13 @@ SOURCE = "source exhausted"
 FLEET = "fleet exhausted"
 ESCORT = "escort exhausted"
 ROUTE = "route capacity"
+AIRFIELD = "airfield sorties"
 CONVOY_SIZE = "convoy size"
 STORAGE = "storage full"
 CHEAPER = "cheaper to fall short than to deliver under the objective weights"
 NOT_FOUND = "nothing binds: a better plan may exist than the one found within the time limit"
 WITHIN_GAP = "nothing binds: within the requested gap, a better plan may exist"
-REASON_ORDER = (NO_PATH, SOURCE, FLEET, ESCORT, ROUTE, CONVOY_SIZE, STORAGE)
+REASON_ORDER = (NO_PATH, SOURCE, FLEET, ESCORT, ROUTE, AIRFIELD, CONVOY_SIZE, STORAGE)
 
 TOLERANCE = 1e-6
 
@@ -157,8 +159,18 @@ class _Usage:
         for line_id, t in self.values.convoys():
             troops = escort_troops_required(self.data, (line_id, t), self._size(line_id, t))
             for day in days_away(self.data, (line_id, t)):
-                away[self.data.lines[line_id].origin, day] += troops
+                away[self.data.lines[line_id].escort_origin, day] += troops
         return away
+
+    @cached_property
+    def airfield_movements(self) -> dict[tuple[BaseId, Day], int]:
+        """Aircraft movements at each limited airfield and day."""
+        movements: dict[tuple[BaseId, Day], int] = defaultdict(int)
+        for line_id, t in self.values.convoys():
+            for b, day in airfield_visits(self.data, (line_id, t)):
+                if b in self.data.max_sorties_per_day:
+                    movements[b, day] += self._size(line_id, t)
+        return movements
 
     def escort_pool(self, h: BaseId, day: Day) -> float:
         """Escort-capable troops counting at h on the day."""
@@ -215,7 +227,7 @@ class _Usage:
                     if (b, k) not in stock_points or (line.origin, k) not in stock_points:
                         continue
                     for t in line.departure_days:
-                        arrival = t + line.drop_offset_days[b]
+                        arrival = t + line.drop_offset(b, t)
                         if t >= 1 and arrival <= self.data.horizon_days:
                             found[b, k].append((arrival, line_id, t))
         return {key: sorted(deliveries) for key, deliveries in found.items()}
@@ -282,6 +294,12 @@ class _Usage:
             for route_id, day in self.routes_entered.get((line_id, t), [])
         ):
             reasons.add(ROUTE)
+        if any(
+            self.airfield_movements.get((b, day), 0) >= data.max_sorties_per_day[b]
+            for b, day in airfield_visits(data, (line_id, t))
+            if b in data.max_sorties_per_day
+        ):
+            reasons.add(AIRFIELD)
         return reasons
 
     def _spare_vehicles(self, line_id: LineId, t: Day, v: str) -> float:
@@ -296,7 +314,7 @@ class _Usage:
         )
 
     def _spare_escorts(self, line_id: LineId, t: Day) -> float:
-        origin = self.data.lines[line_id].origin
+        origin = self.data.lines[line_id].escort_origin
         return min(
             (
                 self.escort_pool(origin, day) - self.escorts_away.get((origin, day), 0)

@@ -4,7 +4,8 @@ Every constraint rule looks its terms up in these lists instead of filtering den
 build stays linear in the size of the model. The reductions made here are exact: an index left out
 would have been forced to zero by the constraints (a line without a usable vehicle, a cargo flow
 that would arrive after the horizon, an escorted departure with no escort-capable unit able to sit
-at its origin, a departure that could carry nothing before the horizon ends).
+at its escort base, a departure that could carry nothing before the horizon ends). Arrival offsets
+and round trips are those of each departure day (``LineData.drop_offset``, ``round_trip``).
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ class ModelIndex:
     units_at_base: dict[BaseId, tuple[UnitId, ...]]
     """Units that may be allocated to the base."""
     escort_units_at_base: dict[BaseId, tuple[UnitId, ...]]
-    """Escort-capable units that may be allocated to the base."""
+    """Escort-capable units that may be allocated to the base (escorts of the lines whose
+    ``escort_origin`` it is)."""
     GARRISON_DAYS: tuple[tuple[BaseId, Day], ...]
     STOCK_DAYS: tuple[StockDay, ...]
     DEMAND_DAYS: tuple[StockDay, ...]
@@ -134,6 +136,10 @@ class ModelIndex:
     ROUTE_DAYS: tuple[tuple[RouteId, Day], ...]
     route_entries: dict[tuple[RouteId, Day], tuple[Departure, ...]]
     """Modelled departures entering a limited route on the day, where they could exceed its limit."""
+    AIRFIELD_DAYS: tuple[tuple[BaseId, Day], ...]
+    airfield_use: dict[tuple[BaseId, Day], tuple[Departure, ...]]
+    """Air departures moving through a limited airfield on the day (``airfield_visits``), where
+    they could exceed its sorties per day."""
 
 
 def index_model_data(data: ModelData) -> ModelIndex:
@@ -158,6 +164,7 @@ def index_model_data(data: ModelData) -> ModelIndex:
     fleet_in_use = _fleet_in_use(data, departures, line_vehicle_cap)
     escorts_away = _escorts_away(data, escorted)
     route_entries = _route_entries(data, set(departures))
+    airfield_use = _airfield_use(data, departures, line_max_vehicles)
     troops_possible = _troops_possible(data, units_at_base)
     end_targets = _end_targets(data, demand_days, troops_possible)
     return ModelIndex(
@@ -216,6 +223,8 @@ def index_model_data(data: ModelData) -> ModelIndex:
         escorts_away=escorts_away,
         ROUTE_DAYS=tuple(route_entries),
         route_entries=route_entries,
+        AIRFIELD_DAYS=tuple(airfield_use),
+        airfield_use=airfield_use,
     )
 
 
@@ -244,6 +253,7 @@ def define_sets(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> Non
     )
     m.ESCORT_DAYS = pyo.Set(initialize=index.ESCORT_DAYS, dimen=2, ordered=True)
     m.ROUTE_DAYS = pyo.Set(initialize=index.ROUTE_DAYS, dimen=2, ordered=True)
+    m.AIRFIELD_DAYS = pyo.Set(initialize=index.AIRFIELD_DAYS, dimen=2, ordered=True)
 
 
 def escort_group_size(data: ModelData, departure: Departure) -> int:
@@ -268,8 +278,21 @@ def escort_troops_required(data: ModelData, departure: Departure, vehicles: int)
 def days_away(data: ModelData, departure: Departure) -> range:
     """Days (within the horizon) on which the departure's vehicles and escorts are away."""
     line_id, t = departure
-    last = min(t + data.lines[line_id].round_trip_days - 1, data.horizon_days)
+    last = min(t + data.lines[line_id].round_trip(t) - 1, data.horizon_days)
     return range(t, last + 1)
+
+
+def airfield_visits(data: ModelData, departure: Departure) -> list[tuple[BaseId, Day]]:
+    """(base, day) of each aircraft movement of an air departure within the horizon: the take-off
+    from its origin on the departure day, and each landing (with the take-off that follows) on
+    the day the convoy reaches a base of its round trip, home included."""
+    line_id, t = departure
+    line = data.lines[line_id]
+    if line.mode != "air":
+        return []
+    reached = [t + end for _, end in line.leg_offsets(t)]
+    visits = [(line.origin, t), *zip(line.round_trip_stops, reached, strict=True)]
+    return [(b, day) for b, day in visits if day <= data.horizon_days]
 
 
 def _units_by_base(
@@ -404,7 +427,9 @@ def _departures(
         smallest = max(line.min_vehicles, 1)
         if line_max_vehicles[line_id] < smallest:
             continue
-        escort_pool = sum(data.unit_strength[u] for u in escort_units_at_base.get(line.origin, ()))
+        escort_pool = sum(
+            data.unit_strength[u] for u in escort_units_at_base.get(line.escort_origin, ())
+        )
         for t in sorted(set(line.departure_days)):
             if (
                 1 <= t <= data.horizon_days
@@ -420,7 +445,7 @@ def _cargo(
     line_vehicle_cap: dict[tuple[LineId, VehicleTypeId], int],
 ) -> dict[Departure, tuple[CargoIndex, ...]]:
     stock_points = set(data.STOCK_POINTS)
-    drops: dict[LineId, list[tuple[BaseId, SupplyId, int]]] = {}
+    drops: dict[LineId, list[tuple[BaseId, SupplyId]]] = {}
     for line_id, line in data.lines.items():
         carried = frozenset().union(
             *(
@@ -430,7 +455,7 @@ def _cargo(
             )
         )
         drops[line_id] = [
-            (b, k, line.drop_offset_days[b])
+            (b, k)
             for b in dict.fromkeys(line.path[1:])
             if b != line.origin
             for k in data.SUPPLIES
@@ -441,8 +466,8 @@ def _cargo(
     return {
         (line_id, t): tuple(
             (line_id, t, b, k)
-            for (b, k, offset) in drops[line_id]
-            if t + offset <= data.horizon_days
+            for (b, k) in drops[line_id]
+            if t + data.lines[line_id].drop_offset(b, t) <= data.horizon_days
         )
         for (line_id, t) in departures
     }
@@ -456,7 +481,7 @@ def _group_cargo(
         for c in flows:
             line_id, t, b, k = c
             line = data.lines[line_id]
-            key = (line.origin, k, t) if at_origin else (b, k, t + line.drop_offset_days[b])
+            key = (line.origin, k, t) if at_origin else (b, k, t + line.drop_offset(b, t))
             grouped[key].append(c)
     return dict(grouped)
 
@@ -538,10 +563,28 @@ def _escorts_away(
 ) -> dict[tuple[BaseId, Day], tuple[Departure, ...]]:
     away: dict[tuple[BaseId, Day], list[Departure]] = defaultdict(list)
     for departure in escorted:
-        origin = data.lines[departure[0]].origin
+        escort_base = data.lines[departure[0]].escort_origin
         for day in days_away(data, departure):
-            away[origin, day].append(departure)
+            away[escort_base, day].append(departure)
     return {key: tuple(deps) for key, deps in away.items()}
+
+
+def _airfield_use(
+    data: ModelData, departures: tuple[Departure, ...], line_max_vehicles: dict[LineId, int]
+) -> dict[tuple[BaseId, Day], tuple[Departure, ...]]:
+    """Air departures moving through each limited airfield on each day, where the largest convoys
+    could exceed its sorties per day (elsewhere the limit cannot bind); a departure through the
+    airfield twice that day is listed twice."""
+    use: dict[tuple[BaseId, Day], list[Departure]] = defaultdict(list)
+    for departure in departures:
+        for b, day in airfield_visits(data, departure):
+            if b in data.max_sorties_per_day:
+                use[b, day].append(departure)
+    return {
+        key: tuple(deps)
+        for key, deps in use.items()
+        if sum(line_max_vehicles[line_id] for line_id, _ in deps) > data.max_sorties_per_day[key[0]]
+    }
 
 
 def _route_entries(

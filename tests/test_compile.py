@@ -253,7 +253,8 @@ def test_caveats_shape_candidate_bases_and_relocation_uses_road_distance(data: M
 
 
 def test_area_threat_maps_onto_bases_and_routes_inside_it() -> None:
-    """An area of 60 km around CAMP_B covers the base and both routes ending there, not R1/R2."""
+    """An ambush area of 60 km around CAMP_B covers the base and the road R3 ending there, not
+    R1/R2; the air route R4 also ends there, but an ambush does not endanger aircraft."""
     area = Threat(
         threat_id="A1",
         threat_type="ambush",
@@ -267,7 +268,8 @@ def test_area_threat_maps_onto_bases_and_routes_inside_it() -> None:
     data = compile_scenario(_scenario(threats=(area,)))
     assert data.base_threat_level[("CAMP_B", 2)] == 4
     assert data.base_threat_level[("CAMP_B", 4)] == 1
-    assert data.route_threat_level[("R4", 3)] == 4
+    assert data.route_threat_level[("R3", 3)] == 4
+    assert data.route_threat_level[("R4", 3)] == 1
     assert data.route_threat_level[("R1", 3)] == 2
     assert data.garrison_required_troops.get(("CAMP_B", 2)) == 75
 

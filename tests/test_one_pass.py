@@ -23,8 +23,8 @@ Edit = Callable[[openpyxl.Workbook], None]
 
 UNKNOWN_SHEET = (
     "unknown sheet: a mission workbook holds the sheets Settings, Supplies, Consumption, Bases, "
-    "Stocks, Sources, Demands, Routes, Vehicles, Fleet, Convoys, Threats, ThreatLevels, Units, "
-    "Scenarios (and the template's Instructions, Dictionary, Lists); rename it to one of them, or "
+    "Stocks, Sources, Demands, Routes, RouteSeasons, Vehicles, Fleet, Convoys, Threats, "
+    "ThreatLevels, Units, Scenarios (and the template's Instructions, Dictionary, Lists); rename it to one of them, or "
     "start its name with _ to keep it as your own (it is then ignored)"
 )
 DAYS_1_TO_14 = (
@@ -127,7 +127,7 @@ def test_a_missing_sheet_does_not_hide_cell_problems(
     assert found[:2] == [
         "Bases: the required sheet 'Bases' is missing: add it with the headers base_id, name, "
         "kind, sector, latitude_deg, longitude_deg, accommodation_troops, min_garrison_troops, "
-        "airfield_class",
+        "airfield_class, max_sorties_per_day",
         "Routes!E2 [distance_km] = 'far': expected a number of km greater than 0 and at most "
         "20,000",
     ]
@@ -212,7 +212,7 @@ def test_one_problem_of_every_kind_is_reported_in_one_run(
         f"Troops: {UNKNOWN_SHEET}",
         "Routes!M1 = 'distance': unknown column (did you mean distance_km?); allowed: route_id, "
         "from_base_id, to_base_id, mode, distance_km, transit_days, two_way, open_from_day, "
-        "open_to_day, open, max_convoys_per_day, threat_level",
+        "open_to_day, open, max_convoys_per_day, threat_level, aircraft",
         "Fleet [count]: the required column count is missing from the header row (row 1)",
         "Stocks!C2 [capacity] = -5: expected a number from 0 to 1,000,000,000",
         "Stocks!D3 [initial_stock] = 9999: initial_stock must not exceed capacity",

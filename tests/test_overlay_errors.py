@@ -47,8 +47,8 @@ def _problems(good_workbook: Path, rows: list[ScenarioRow]) -> list[str]:
         (
             ("a", "Route", "R1", "distance_km", 5),
             "Scenarios!B2 [sheet] = 'Route': unknown sheet (did you mean Routes?); allowed: "
-            "Settings, Supplies, Consumption, Bases, Stocks, Sources, Demands, Routes, Vehicles, "
-            "Fleet, Convoys, Threats, ThreatLevels, Units",
+            "Settings, Supplies, Consumption, Bases, Stocks, Sources, Demands, Routes, "
+            "RouteSeasons, Vehicles, Fleet, Convoys, Threats, ThreatLevels, Units",
         ),
         (
             ("a", "Routes", "R7", "distance_km", 5),
@@ -63,7 +63,7 @@ def _problems(good_workbook: Path, rows: list[ScenarioRow]) -> list[str]:
             ("a", "Routes", "R1", "distnce_km", 5),
             "Scenarios!D2 [field] = 'distnce_km': unknown column (did you mean distance_km?); "
             "allowed: route_id, from_base_id, to_base_id, mode, distance_km, transit_days, two_way, "
-            "open_from_day, open_to_day, open, max_convoys_per_day, threat_level, *",
+            "open_from_day, open_to_day, open, max_convoys_per_day, threat_level, aircraft, *",
         ),
         (
             ("a", "Routes", "R2", "open", "no", 9, 4),
@@ -225,8 +225,8 @@ def test_an_overlay_workbook_without_settings_headers_or_content(
         "[w.xlsx]Settings: settings are changed in the Scenarios sheet: sheet Settings, id the "
         "setting's key, field value",
         "w.xlsx: the workbook holds no Scenarios sheet and no sheet of records to add (Supplies, "
-        "Consumption, Bases, Stocks, Sources, Demands, Routes, Vehicles, Fleet, Convoys, Threats, "
-        "ThreatLevels, Units)",
+        "Consumption, Bases, Stocks, Sources, Demands, Routes, RouteSeasons, Vehicles, Fleet, "
+        "Convoys, Threats, ThreatLevels, Units)",
     ]
 
 

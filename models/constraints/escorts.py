@@ -1,4 +1,4 @@
-"""Escorts: escorted convoys draw troops from escort-capable units at their origin."""
+"""Escorts: escorted convoys draw troops from escort-capable units at their escort base."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from models.sets import ModelIndex, escort_group_size
 
 
 def add_escorts(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> None:
-    r"""Size each convoy's escort and keep the escorts away within what the origin holds.
+    r"""Size each convoy's escort and keep the escorts away within what their base holds.
 
     .. math::
         g_{l,t} \, \mathit{EscortGroups}_{l,t} \ge \sum_v \mathit{Vehicles}_{l,t,v}
@@ -24,8 +24,9 @@ def add_escorts(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> Non
 
     :math:`g_{l,t}` is ``vehicles_per_escort_group``; ``EscortTroops`` (persons) is the escort per
     convoy times ``Depart`` plus the troops per group times ``EscortGroups``;
-    :math:`E_{h,t}` are the escorted departures from h away on day t
-    (:math:`t' \le t < t' + \mathit{round\_trip\_days}_l`) and :math:`U^{esc}_h` the
+    :math:`E_{h,t}` are the escorted departures escorted from h (the line's ``escort_base``,
+    by default its origin) away on day t (:math:`t' \le t < t' + \mathit{round\_trip}_{l,t'}`,
+    the round trip of that departure day) and :math:`U^{esc}_h` the
     escort-capable units that may be allocated to h, counted on day t as in ``Troops``
     (:math:`p_{u,h,t}`: a unit relocating away escorts from h only before its move day, one
     arriving only from its arrival day). Units: vehicles; troops (persons).

@@ -34,6 +34,8 @@ def check_plan(data: ModelData, plan: Plan) -> None:
         *_end_stock(data, plan),
         *_reasons(data, plan),
         *_air_range(data, plan),
+        *_aircraft(data, plan),
+        *_airfield_sorties(data, plan),
         *_convoys(data, plan),
         *_cargo(data, plan),
         *_routes(data, plan),
@@ -46,17 +48,19 @@ def check_plan(data: ModelData, plan: Plan) -> None:
 def days_certainly_on_leg(line: LineData, departure_day: int, leg: int) -> list[int]:
     """Days a convoy leaving on ``departure_day`` is certainly on leg ``leg``, outbound and back.
 
-    With whole-day offsets o_i (o_0 = 0) and round trip R, the convoy is on leg i outbound on days
-    t + o_i .. t + o_{i+1} - 1 (and on day t for the first leg) and back on days
-    t + R - o_{i+1} .. t + R - 1 - o_i. Whatever the fractional transit times behind the offsets,
-    these days are on the leg, so a closure on any of them must have removed the departure.
+    With the departure's (entered, reached) whole-day offsets of each leg of the round trip
+    (``LineData.leg_offsets``), the convoy is on a leg on days t + entered .. t + reached - 1 (and
+    on day t for the first leg). Without a seasonal timetable these mirror the outbound journey:
+    with offsets o_i (o_0 = 0) and round trip R, leg i outbound on days t + o_i .. t + o_{i+1} - 1
+    and back on days t + R - o_{i+1} .. t + R - 1 - o_i. Whatever the fractional transit times
+    behind the offsets, these days are on the leg, so a closure on any of them must have removed
+    the departure.
     """
-    offsets = [0, *(line.drop_offset_days[b] for b in line.path[1:])]
-    t, rt = departure_day, line.round_trip_days
-    outbound = range(t + offsets[leg], t + offsets[leg + 1])
-    back = range(t + rt - offsets[leg + 1], t + rt - offsets[leg])
-    first = [t] if leg == 0 else []
-    return sorted({*first, *outbound, *back})
+    t = departure_day
+    offsets = line.leg_offsets(t)
+    on_leg = (offsets[leg], offsets[2 * len(line.legs) - 1 - leg])
+    days = {t + day for entered, reached in on_leg for day in range(entered, reached)}
+    return sorted(days | ({t} if leg == 0 else set()))
 
 
 def _columns(plan: Plan) -> Iterator[str]:
@@ -195,7 +199,7 @@ def _convoys(data: ModelData, plan: Plan) -> Iterator[str]:
             yield f"{row.convoy_id} departs on a day the line does not allow"
         if row.path != " > ".join(line.path) or row.origin_id != line.origin:
             yield f"{row.convoy_id} path {row.path} is not its line's"
-        if row.return_day != row.depart_day + line.round_trip_days:
+        if row.return_day != row.depart_day + line.round_trip(row.depart_day):
             yield f"{row.convoy_id} returns on day {row.return_day}"
         if (
             row.vehicles != counts.get(row.convoy_id, 0)
@@ -222,9 +226,10 @@ def _cargo(data: ModelData, plan: Plan) -> Iterator[str]:
         convoy = convoys.loc[convoy_id]
         line = data.lines[convoy.line_id]
         for row in loads.itertuples():
-            if (
-                row.base_id not in line.path[1:]
-                or row.arrival_day != convoy.depart_day + line.drop_offset_days[row.base_id]
+            if row.base_id not in line.path[
+                1:
+            ] or row.arrival_day != convoy.depart_day + line.drop_offset(
+                row.base_id, int(convoy.depart_day)
             ):
                 yield f"{convoy_id} drops at {row.base_id} on day {row.arrival_day}, off its path or timetable"
             if row.quantity < -TOLERANCE:
@@ -294,8 +299,9 @@ def _escorts(data: ModelData, plan: Plan) -> Iterator[str]:
         )
         if row.escort_troops < needed:
             yield f"{row.convoy_id} has {row.escort_troops} escort troops, needs {needed}"
+        escort_base = data.lines[row.line_id].escort_origin
         for day in range(int(row.depart_day), int(row.return_day)):
-            away[row.origin_id, day] += int(row.escort_troops)
+            away[escort_base, day] += int(row.escort_troops)
     for (h, day), n in away.items():
         if day <= data.horizon_days and n > pool[h, day]:
             yield f"{n} escort troops away from {h} on day {day}, {pool[h, day]} escort-capable there"
@@ -376,7 +382,7 @@ def _possible_deliveries(data: ModelData, b: str, k: str, t: int) -> list[tuple[
             continue
         if (line.origin, k) not in data.STOCK_POINTS:
             continue
-        found += [(line_id, d) for d in line.departure_days if d + line.drop_offset_days[b] <= t]
+        found += [(line_id, d) for d in line.departure_days if d + line.drop_offset(b, d) <= t]
     return found
 
 
@@ -418,6 +424,45 @@ def _air_range(data: ModelData, plan: Plan) -> Iterator[str]:
         reach = data.vehicle_range_km.get(row.vehicle_type_id)
         if reach is not None and max(line.leg_km, default=0.0) > reach + TOLERANCE:
             yield f"{row.convoy_id} flies {row.vehicle_type_id} on a {max(line.leg_km)} km leg, range {reach}"
+
+
+def _aircraft(data: ModelData, plan: Plan) -> Iterator[str]:
+    """Aircraft land only where the airfield class admits them, and fly only routes that admit
+    their kind (fixed-wing or helicopter)."""
+    convoys = plan.tables["convoys"].set_index("convoy_id")
+    for row in plan.tables["convoy_vehicles"].itertuples():
+        v = row.vehicle_type_id
+        if v not in data.vehicle_aircraft:
+            continue
+        line = data.lines[convoys.loc[row.convoy_id, "line_id"]]
+        needed = data.vehicle_min_airfield_rank.get(v, 0)
+        for b in line.path:
+            if data.airfield_rank.get(b, 0) < needed:
+                yield f"{row.convoy_id} lands {v} at {b}, whose airfield does not admit it"
+        for route_id in line.legs:
+            admitted = data.route_aircraft.get(route_id, data.vehicle_aircraft[v])
+            if admitted != data.vehicle_aircraft[v]:
+                yield f"{row.convoy_id} flies {v} on {route_id}, open to {admitted} only"
+
+
+def _airfield_sorties(data: ModelData, plan: Plan) -> Iterator[str]:
+    """Aircraft movements at a limited airfield (a take-off from the origin on the departure
+    day, a landing with its take-off on the day the round trip reaches a base, home included)
+    stay within its sorties per day."""
+    movements: dict[tuple[str, int], int] = defaultdict(int)
+    for row in plan.tables["convoys"].itertuples():
+        line = data.lines[row.line_id]
+        if line.mode != "air":
+            continue
+        t = int(row.depart_day)
+        reached = [t + end for _, end in line.leg_offsets(t)]
+        stops = (*line.path[1:], *reversed(line.path[:-1]))
+        for b, day in [(line.origin, t), *zip(stops, reached, strict=True)]:
+            movements[b, day] += int(row.vehicles)
+    for (b, day), n in movements.items():
+        limit = data.max_sorties_per_day.get(b)
+        if limit is not None and day <= data.horizon_days and n > limit:
+            yield f"{n} aircraft movements at {b} on day {day}, limit {limit}"
 
 
 def _close(a: float, b: float) -> bool:
