@@ -6,27 +6,22 @@ solve), the total shortfall against the total demand, and the verdict of the ind
 checker (``tests/models/plan_checker.py``). Per member the times and gaps are the median and the
 worst over the seeds.
 
-The solver interface of ``models``: ``SolveOptions(random_seed=...)``, ``Plan.gap_trace``
-((elapsed s, proven gap % of the whole plan) pairs), ``Plan.root_gap_pct``,
-``Plan.first_within_5pct_s`` and ``Plan.first_within_1pct_s``. Where a version of ``models``
-lacks them, the runner falls back on what it can see: the gaps the progress callback reports
-(those of the priority tier being searched, not of the whole plan; the table marks such figures
-with ``†``), and seeds that only repeat the run.
+The solver interface of ``models`` it reads: ``SolveOptions(random_seed=...)``,
+``Plan.root_gap_pct``, ``Plan.first_within_5pct_s``, ``Plan.first_within_1pct_s`` and
+``Plan.gap_trace`` ((elapsed s, proven gap % of the whole plan) each time the gap improved).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import statistics
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from benchmarks.missions.suite import Member
 from logistics.compile import compile_scenario
-from models import ModelData, Plan, SolveOptions, SolveProgress, solve
+from models import ModelData, Plan, SolveOptions, solve
 from tests.models.plan_checker import check_plan
 
 CHECKPOINTS_S = (60.0, 300.0)
@@ -45,31 +40,11 @@ class RunFigures:
     to_5pct_s: float | None
     to_1pct_s: float | None
     gap_at_pct: dict[float, float | None]
-    """Proven gap at each of ``CHECKPOINTS_S`` (None past the run's time limit)."""
+    """Proven gap at each of ``CHECKPOINTS_S`` (None before the first proven gap, or past the
+    run's time limit)."""
     shortfall: float
     demand: float
     checker: str
-    whole_plan_trace: bool
-    """False when the figures come from the progress reports of the tiers (``†``)."""
-
-
-def solve_options(
-    time_limit_s: float,
-    gap_pct: float,
-    threads: int,
-    seed: int,
-    progress: Callable[[SolveProgress], None],
-) -> SolveOptions:
-    """The options of one run; the seed only where ``SolveOptions`` takes one."""
-    names = {f.name for f in dataclasses.fields(SolveOptions)}
-    extra = {"random_seed": seed} if "random_seed" in names else {}
-    return SolveOptions(
-        time_limit_s=time_limit_s,
-        mip_gap=gap_pct / 100.0,
-        threads=threads,
-        progress=progress,
-        **extra,  # type: ignore[arg-type]
-    )
 
 
 def run_member(
@@ -77,57 +52,33 @@ def run_member(
 ) -> RunFigures:
     """Build, compile and solve the member once, and read the figures off its plan."""
     data = compile_scenario(member.build())
-    reported: list[tuple[float, float]] = []
-
-    def progress(update: SolveProgress) -> None:
-        if update.gap_pct is not None:
-            reported.append((update.elapsed_s, update.gap_pct))
-
-    started = time.perf_counter()
-    plan = solve(data, solve_options(time_limit_s, gap_pct, threads, seed, progress))
-    wall_s = time.perf_counter() - started
-    return figures(data, plan, tuple(reported), wall_s, time_limit_s)
+    options = SolveOptions(
+        time_limit_s=time_limit_s, mip_gap=gap_pct / 100.0, threads=threads, random_seed=seed
+    )
+    return figures(data, solve(data, options), time_limit_s)
 
 
-def figures(
-    data: ModelData, plan: Plan, reported: Trace, wall_s: float, time_limit_s: float
-) -> RunFigures:
-    """The figures of one solved plan (the trace from the plan, else the progress reports)."""
-    plan_trace: Trace | None = getattr(plan, "gap_trace", None)
-    trace = plan_trace if plan_trace is not None else reported
-    final = plan.mip_gap_pct if plan.status.has_plan else None
-    root = getattr(plan, "root_gap_pct", None) if plan_trace is not None else None
+def figures(data: ModelData, plan: Plan, time_limit_s: float) -> RunFigures:
+    """The figures of one solved plan."""
     stock = plan.tables["stock"]
     return RunFigures(
         variables=plan.model_size.get("variables"),
         integers=plan.model_size.get("integer_variables"),
-        root_gap_pct=root if root is not None else (trace[0][1] if trace else None),
-        to_5pct_s=_first_within(plan, "first_within_5pct_s", trace, 5.0),
-        to_1pct_s=_first_within(plan, "first_within_1pct_s", trace, 1.0),
+        root_gap_pct=plan.root_gap_pct,
+        to_5pct_s=plan.first_within_5pct_s,
+        to_1pct_s=plan.first_within_1pct_s,
         gap_at_pct={
-            t: gap_at(trace, t, final, wall_s) if t <= time_limit_s + 1e-9 else None
+            t: gap_at(plan.gap_trace, t) if t <= time_limit_s + 1e-9 else None
             for t in CHECKPOINTS_S
         },
         shortfall=float(stock["shortfall"].sum()) if not stock.empty else math.nan,
         demand=float(stock["demand"].sum()) if not stock.empty else math.nan,
         checker=checker_verdict(data, plan),
-        whole_plan_trace=plan_trace is not None,
     )
 
 
-def _first_within(plan: Plan, attribute: str, trace: Trace, gap_pct: float) -> float | None:
-    """The plan's own figure when it has one, else the first time the trace is within."""
-    if hasattr(plan, attribute):
-        value: float | None = getattr(plan, attribute)
-        return value
-    return next((t for t, gap in trace if gap <= gap_pct + 1e-9), None)
-
-
-def gap_at(trace: Trace, at_s: float, final_gap: float | None, wall_s: float) -> float | None:
-    """Proven gap at ``at_s``: the last trace point up to then; the final gap when the run had
-    ended by then; None (no plan yet) when nothing was proven by then."""
-    if wall_s <= at_s:
-        return final_gap
+def gap_at(trace: Trace, at_s: float) -> float | None:
+    """Proven gap at ``at_s``: the last trace entry up to then; None when there is none."""
     before = [gap for t, gap in trace if t <= at_s]
     return before[-1] if before else None
 
@@ -171,15 +122,14 @@ def header() -> str:
 def row(name: str, runs: Sequence[RunFigures]) -> str:
     """One member's line: median/worst over its runs."""
     first = runs[0]
-    dagger = "" if all(r.whole_plan_trace for r in runs) else "†"
     cells = (
         name,
         _int(first.variables),
         _int(first.integers),
-        _pair([r.root_gap_pct for r in runs], dagger),
-        _pair([r.to_5pct_s for r in runs], dagger),
-        _pair([r.to_1pct_s for r in runs], dagger),
-        *(_pair([r.gap_at_pct[t] for r in runs], dagger) for t in CHECKPOINTS_S),
+        _pair([r.root_gap_pct for r in runs]),
+        _pair([r.to_5pct_s for r in runs]),
+        _pair([r.to_1pct_s for r in runs]),
+        *(_pair([r.gap_at_pct[t] for r in runs]) for t in CHECKPOINTS_S),
         _shortfall(runs),
         next((r.checker for r in runs if r.checker != "pass"), "pass"),
     )
@@ -189,18 +139,12 @@ def row(name: str, runs: Sequence[RunFigures]) -> str:
     )
 
 
-def footer(any_fallback: bool) -> str:
+def footer() -> str:
     """What the cells mean."""
-    lines = [
+    return (
         "pairs are median/worst over the seeds; '-' = not reached (no plan, or past the limit); "
-        "with no plan, the shortfall is the mission's with no deliveries",
-    ]
-    if any_fallback:
-        lines.append(
-            "† from the progress reports: the gap of the priority tier being searched, not of "
-            "the whole plan (this version of models has no Plan.gap_trace)"
-        )
-    return "\n".join(lines)
+        "with no plan, the shortfall is the mission's with no deliveries"
+    )
 
 
 def _int(value: int | None) -> str:
@@ -213,14 +157,13 @@ def _number(value: float | None) -> str:
     return f"{value:.0f}" if abs(value) >= 100 else f"{value:.1f}"
 
 
-def _pair(values: Sequence[float | None], mark: str) -> str:
+def _pair(values: Sequence[float | None]) -> str:
     """median/worst, None (never reached, no plan) counting as the worst of all."""
     ordered = sorted(math.inf if v is None else v for v in values)
     median, worst = (
         None if v == math.inf else v for v in (statistics.median_low(ordered), ordered[-1])
     )
-    text = _number(median) if len(values) == 1 else f"{_number(median)}/{_number(worst)}"
-    return f"{text}{mark}" if any(v is not None for v in values) else text
+    return _number(median) if len(values) == 1 else f"{_number(median)}/{_number(worst)}"
 
 
 def _shortfall(runs: Sequence[RunFigures]) -> str:
