@@ -69,9 +69,25 @@ def test_variants_change_what_they_say() -> None:
     assert {t.route_id for t in blockade.threats} - {t.route_id for t in base.threats} == {
         "NML-JUB-ROAD"
     }
-    closed = {r.route_id for r in rains.routes if r.open_to_day is not None}
+    closed = {s.route_id for s in rains.route_seasons if not s.open}
     assert "RUM-WAU-ROAD" in closed and "NML-JUB-ROAD" not in closed
+    assert not base.route_seasons and rains.routes == base.routes
     assert len(escort.units) == len(base.units) - 1
+
+
+@pytest.mark.parametrize("theatre", sorted({m.theatre for m in MEMBERS.values()}))
+def test_rains_close_routes_and_slow_others_by_route_seasons(theatre: str) -> None:
+    """Every theatre's rainy member says its rains in RouteSeasons rows: closures from the
+    onset, and at least one route that stays open but takes longer than in the dry season."""
+    rains = MEMBERS[f"{theatre}-28d-rains"].build()
+    transit = {route.route_id: route.transit_days for route in rains.routes}
+    assert any(not season.open for season in rains.route_seasons)
+    assert any(
+        season.open
+        and season.transit_days is not None
+        and season.transit_days > transit[season.route_id]
+        for season in rains.route_seasons
+    )
 
 
 def test_mali_members_are_the_bundled_workbook() -> None:

@@ -6,8 +6,8 @@ build`` turns these facts into a ``Scenario``; the few things the workbook canno
 kept here in full and approximated there, each approximation said where it is made:
 
 * a link's transit days in the dry and the rainy season (``dry_days``, ``wet_days``), and whether
-  the rains close it (``wet_days`` None): the scenario has one transit time and one open window per
-  route, so a member takes the dry figure and the rainy variant the wet one for the whole horizon;
+  the rains close it (``wet_days`` None): a member takes the dry figure, and the rainy variant
+  adds ``RouteSeasons`` rows that close or slow the link from the onset of the rains;
 * a vehicle's real payload (``VehicleFact.real_payload_t``, a Nile barge set carries 1,200 t):
   the workbook takes at most 200 t, so a barge set is modelled as several 200 t vehicles;
 * whether an aircraft is fixed-wing or a helicopter, and airstrips only light aircraft use: kept

@@ -10,8 +10,9 @@ given here from the Mali mission data (``scripts/data/mali/``, FACTS.md of the d
   2.1 days (August 2023 convoy, [S] 57, 83); the remote Timbuktu-Gao north-bank track, the degraded
   Ansongo-Ménaka road and the Sévaré-Ogossagou track at the edge of the Inner Delta (villages
   reachable only by boat in the rains, [S] 90) close from day 8 [E]; the Dakar corridor slows
-  from 5 to 7 days (transporters avoid it in the rains, [S] 63) [E]; the Niger river lines keep
-  the workbook's windows (open all horizon), although the Timbuktu-Gao reach opens only in August;
+  from 5 to 7 days (transporters avoid it in the rains, [S] 63) [E]; the Timbuktu-Gao reach of
+  the Niger is navigable only from August (day 18) with the rising water; these are the
+  rainy member's ``RouteSeasons`` rows;
 * escort unit withdrawn: the Egyptian combat convoy battalion at Gao (over 460 troops left in
   July 2023, [S] 21), the largest escort unit of the main hub.
 """
@@ -31,6 +32,7 @@ RAINS = RainEffects(
     onset_day=8,
     closed=("TBU-GAO-ROAD", "ANS-MEN-ROAD", "SEV-OGO-ROAD"),
     wet_transit_days={"DOU-TBU-ROAD": 3.0, "TBU-BER-ROAD": 2.1, "DKR-BKO-ROAD": 7.0},
+    opens_on_day={"TBU-GAO-RIVER": 18},
 )
 
 

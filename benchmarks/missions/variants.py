@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from logistics.schemas import Route, Scenario, Threat, ThreatType
+from logistics.schemas import Route, RouteSeason, Scenario, Threat, ThreatType
 
 BLOCKADE_LEVEL = 5
 """Level of the blockade threat: the highest, at which every theatre of the suite closes routes."""
@@ -65,36 +65,50 @@ class RainEffects:
     start_date: dt.date
     """Day 1 of the rainy-season mission."""
     onset_day: int
-    """First day the closed routes are shut."""
+    """First day the closed routes are shut and the slowed routes take their wet transit days
+    (the first rains soften the tracks before)."""
     closed: tuple[str, ...]
     """Routes the rains close from ``onset_day``."""
     wet_transit_days: Mapping[str, float]
     """Transit days in the rains of routes that stay open but slow down."""
+    opens_on_day: Mapping[str, int] = field(default_factory=dict)
+    """Routes closed at the start of the mission that the rains open on a day (a river reach
+    navigable only at high water)."""
 
 
 def rainy_season(scenario: Scenario, rains: RainEffects) -> Scenario:
-    """The mission at the start of the rains: the rain-closed routes are open until the day
-    before the onset (``open_to_day``), and slowed routes take their wet transit days.
-
-    A route has one transit time in today's workbook, so a slowed route takes its wet time for
-    the whole horizon, also the days before the onset (an approximation on the safe side).
-    """
-    closed = set(rains.closed)
-    routes = tuple(_rained_on(route, closed, rains) for route in scenario.routes)
+    """The mission at the start of the rains, as ``RouteSeasons`` rows: from the onset the
+    rain-closed routes are closed and the slowed routes take their wet transit days (before it
+    the routes' own windows and transit days hold); the high-water routes are closed until the
+    day they open. The seasons replace those the mission had for these routes."""
+    seasons = rain_seasons(scenario.routes, rains)
+    touched = {season.route_id for season in seasons}
+    kept = tuple(s for s in scenario.route_seasons if s.route_id not in touched)
     settings = scenario.settings.model_copy(update={"start_date": rains.start_date})
-    rained = scenario.model_copy(update={"routes": routes, "settings": settings})
+    rained = scenario.model_copy(update={"route_seasons": (*kept, *seasons), "settings": settings})
     return _renamed(rained, f"{scenario.settings.scenario_name}, rainy season")
 
 
-def _rained_on(route: Route, closed: set[str], rains: RainEffects) -> Route:
-    if route.route_id in closed:
-        if rains.onset_day <= 1:
-            return route.model_copy(update={"open": False})
-        return route.model_copy(update={"open_to_day": rains.onset_day - 1})
-    wet = rains.wet_transit_days.get(route.route_id)
-    if wet is not None and wet != route.transit_days:
-        return route.model_copy(update={"transit_days": wet})
-    return route
+def rain_seasons(routes: Iterable[Route], rains: RainEffects) -> tuple[RouteSeason, ...]:
+    """The season rows the rains give the routes (see ``rainy_season``)."""
+    closed = set(rains.closed)
+    onset = rains.onset_day
+    seasons: list[RouteSeason] = []
+    for route in routes:
+        rid = route.route_id
+        wet = rains.wet_transit_days.get(rid)
+        if rid in closed:
+            seasons.append(RouteSeason(route_id=rid, first_day=onset, open=False))
+        elif rid in rains.opens_on_day:
+            opens = rains.opens_on_day[rid]
+            if opens > 1:
+                seasons.append(
+                    RouteSeason(route_id=rid, first_day=1, last_day=opens - 1, open=False)
+                )
+            seasons.append(RouteSeason(route_id=rid, first_day=opens, transit_days=wet))
+        elif wet is not None and wet != route.transit_days:
+            seasons.append(RouteSeason(route_id=rid, first_day=onset, transit_days=wet))
+    return tuple(seasons)
 
 
 def withdraw_unit(scenario: Scenario, unit_id: str) -> Scenario:
