@@ -18,7 +18,7 @@ from benchmarks.missions.suite import HORIZONS_DAYS, VARIANTS, Member, members, 
 from logistics.compile import compile_scenario
 from logistics.locations import SourceMap
 from logistics.reader import load_scenario
-from logistics.schemas import Scenario
+from logistics.schemas import Mode, Scenario
 from logistics.template import write_input_workbook
 from logistics.validation import check
 from models import SolveOptions, solve
@@ -88,6 +88,12 @@ def test_rains_close_routes_and_slow_others_by_route_seasons(theatre: str) -> No
         and season.transit_days > transit[season.route_id]
         for season in rains.route_seasons
     )
+
+
+def test_south_sudan_barges_carry_a_whole_push_set() -> None:
+    scenario = MEMBERS["south_sudan-28d-base"].build()
+    barges = [v for v in scenario.vehicles if v.mode == Mode.river and "BARGE" in v.vehicle_type_id]
+    assert barges and all(v.payload_t > 200 for v in barges)
 
 
 def test_mali_members_are_the_bundled_workbook() -> None:

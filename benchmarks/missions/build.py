@@ -27,6 +27,7 @@ from benchmarks.missions.facts import LineFact, Link, Place, Theatre
 from logistics.network import haversine_km
 from logistics.reader import load_scenario
 from logistics.schemas import (
+    Aircraft,
     Base,
     BaseKind,
     Consumption,
@@ -88,9 +89,13 @@ def planning_scenario() -> Scenario:
 def build_scenario(theatre: Theatre, horizon_days: int) -> Scenario:
     """The theatre as a mission workbook would hold it, over ``horizon_days`` from its start."""
     planning = planning_scenario()
+    _check_names(theatre)
     troops = troops_by_place(theatre)
-    bases = tuple(_base(place, troops.get(place.place_id, 0)) for place in theatre.places)
-    lines = tuple(_line(fact) for fact in theatre.lines)
+    bases = tuple(
+        _base(place, troops.get(place.place_id, 0), theatre.sorties_per_day.get(place.place_id))
+        for place in theatre.places
+    )
+    lines = tuple(_line(fact, theatre.escort_bases.get(fact.line_id)) for fact in theatre.lines)
     return Scenario(
         settings=Settings(
             scenario_name=f"{theatre.mission}, {horizon_days} days",
@@ -130,6 +135,21 @@ def build_scenario(theatre: Theatre, horizon_days: int) -> Scenario:
     )
 
 
+def _check_names(theatre: Theatre) -> None:
+    """The helicopter routes, busy airfields and escort bases a theatre names exist."""
+    routes = {link.route_id for link in theatre.links}
+    place_ids = {place.place_id for place in theatre.places}
+    line_ids = {line.line_id for line in theatre.lines}
+    unknown = (
+        (set(theatre.helicopter_routes) - routes)
+        | (set(theatre.sorties_per_day) - place_ids)
+        | (set(theatre.escort_bases) - line_ids)
+        | (set(theatre.escort_bases.values()) - place_ids)
+    )
+    if unknown:
+        raise ValueError(f"{theatre.key}: unknown ids {', '.join(sorted(unknown))}")
+
+
 def troops_by_place(theatre: Theatre) -> dict[str, int]:
     """Troops the theatre's units station at each place."""
     troops: dict[str, int] = defaultdict(int)
@@ -142,7 +162,7 @@ def _round_up(value: float, step: int) -> int:
     return int(math.ceil(value / step - 1e-9) * step)
 
 
-def _base(place: Place, troops: int) -> Base:
+def _base(place: Place, troops: int, sorties_per_day: int | None) -> Base:
     lives_there = place.kind not in (BaseKind.port, BaseKind.waypoint) and troops > 0
     return Base(
         base_id=place.place_id,
@@ -154,6 +174,7 @@ def _base(place: Place, troops: int) -> Base:
         accommodation_troops=_round_up(troops * ACCOMMODATION_HEADROOM, 50) if lives_there else 0,
         min_garrison_troops=int(round(troops * MIN_GARRISON_SHARE, -1)) if lives_there else 0,
         airfield_class=place.airfield,
+        max_sorties_per_day=sorties_per_day,
     )
 
 
@@ -187,10 +208,11 @@ def _route(link: Link, theatre: Theatre) -> Route:
         transit_days=link.dry_days,
         max_convoys_per_day=max_convoys_per_day(link.mode, level),
         threat_level=level,
+        aircraft=Aircraft.helicopter if link.route_id in theatre.helicopter_routes else None,
     )
 
 
-def _line(fact: LineFact) -> ConvoyLine:
+def _line(fact: LineFact, escort_base_id: str | None) -> ConvoyLine:
     return ConvoyLine(
         line_id=fact.line_id,
         origin_base_id=fact.origin,
@@ -201,6 +223,7 @@ def _line(fact: LineFact) -> ConvoyLine:
         every_days=fact.every_days,
         min_vehicles=fact.min_vehicles,
         max_vehicles=fact.max_vehicles,
+        escort_base_id=escort_base_id,
     )
 
 

@@ -1,23 +1,24 @@
-"""The facts a theatre of the suite is made of, kept richer than today's workbook can say.
+"""The facts a theatre of the suite is made of.
 
 A theatre is places, links, troop units, a fleet, convoy lines, threats and where supplies enter,
 each with its source or the mark ``[E]`` where the figure is an estimate. ``benchmarks.missions.
-build`` turns these facts into a ``Scenario``; the few things the workbook cannot express yet are
-kept here in full and approximated there, each approximation said where it is made:
+build`` turns these facts into a ``Scenario``:
 
 * a link's transit days in the dry and the rainy season (``dry_days``, ``wet_days``), and whether
   the rains close it (``wet_days`` None): a member takes the dry figure, and the rainy variant
   adds ``RouteSeasons`` rows that close or slow the link from the onset of the rains;
-* a vehicle's real payload (``VehicleFact.real_payload_t``, a Nile barge set carries 1,200 t):
-  the workbook takes at most 200 t, so a barge set is modelled as several 200 t vehicles;
-* whether an aircraft is fixed-wing or a helicopter, and airstrips only light aircraft use: kept
-  in the vehicle's name and the place's note, the airfield classes of today stand for them.
+* vehicles at their real payload (a Nile barge set of 1,200 t is one vehicle), aircraft as fixed
+  wing or helicopter, air links only helicopters fly (``Theatre.helicopter_routes``);
+* airfields by class, light strips included, and the daily movements congested ones handle
+  (``Theatre.sorties_per_day``); lines whose escorts come from a hub other than their origin
+  (``Theatre.escort_bases``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from logistics.schemas import AirfieldClass, BaseKind, Demand, Mode, Threat, UnitType, Vehicle
 
@@ -76,14 +77,9 @@ class UnitFact:
 
 @dataclass(frozen=True)
 class VehicleFact:
-    """A vehicle type as the workbook holds it, and its real payload where that is more."""
+    """A vehicle type as the workbook holds it."""
 
     vehicle: Vehicle
-    real_payload_t: float | None = None
-    """Payload of the real vehicle when above the workbook's 200 t (a barge set)."""
-    aircraft: str | None = None
-    """fixed_wing or helicopter for aircraft (the workbook tells them apart by airfield class
-    and range only)."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +136,12 @@ class Theatre:
     """The escort unit the withdrawal variant takes away."""
     rains: Rains
     demands: tuple[Demand, ...] = ()
+    helicopter_routes: frozenset[str] = frozenset()
+    """Air routes only helicopters fly (an insecure or unsuitable strip at one end) [E]."""
+    sorties_per_day: Mapping[str, int] = field(default_factory=dict)
+    """Aircraft movements a day a congested airfield handles (apron, handling, slots) [E]."""
+    escort_bases: Mapping[str, str] = field(default_factory=dict)
+    """Convoy line -> the base whose escort units escort it, where not its origin."""
 
 
 # --------------------------------------------------------------------------------------------------

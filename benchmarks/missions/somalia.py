@@ -30,7 +30,7 @@ import datetime as dt
 from functools import lru_cache
 
 from benchmarks.missions.facts import Rains, Theatre, air_lines, lines, links, places, units
-from benchmarks.missions.vehicles import COASTER, HEAVY_LIFT, standard_vehicles
+from benchmarks.missions.vehicles import COASTER, HEAVY_LIFT, RIVER_BOAT, standard_vehicles
 from logistics.schemas import AirfieldClass as A
 from logistics.schemas import BaseKind as K
 from logistics.schemas import Demand, Mode, Threat, ThreatType
@@ -167,8 +167,8 @@ CAVEATS: dict[str, tuple[str, ...]] = {
 FLEET: tuple[tuple[str, str, int], ...] = (
     # (home, type, count), all [E]: chartered coasters from the Mombasa support base, a chartered
     # Il-76 and UNSOS's C-130 class and helicopters, escorted road fleets at the sector hubs.
-    ("MBA", "COASTER-200T", 8), ("MBA", "IL-76", 1),
-    ("MOG", "COASTER-200T", 2), ("MOG", "TRUCK-10T", 40), ("MOG", "TANKER-10KL", 20),
+    ("MBA", "COASTER-1500T", 2), ("MBA", "IL-76", 1),
+    ("MOG", "BOAT-200T", 2), ("MOG", "TRUCK-10T", 40), ("MOG", "TANKER-10KL", 20),
     ("MOG", "WATER-10KL", 10), ("MOG", "C-130", 2), ("MOG", "MI-8", 4),
     ("BAI", "TRUCK-10T", 10), ("BAI", "TANKER-10KL", 6), ("BAI", "WATER-10KL", 4), ("BAI", "MI-8", 2),
     ("BEL", "TRUCK-10T", 10), ("BEL", "TANKER-10KL", 6), ("BEL", "WATER-10KL", 4), ("BEL", "MI-8", 1),
@@ -177,8 +177,8 @@ FLEET: tuple[tuple[str, str, int], ...] = (
 
 LINES = lines((
     # (id, origin, destination, via, mode, first day, every N days, min, max vehicles)
-    ("MBA-MOG-SEA",  "MBA", "MOG", "",                SEA,  1, 2, 1, 6),
-    ("MBA-KIS-SEA",  "MBA", "KIS", "",                SEA,  2, 4, 1, 4),
+    ("MBA-MOG-SEA",  "MBA", "MOG", "",                SEA,  1, 2, 1, 1),
+    ("MBA-KIS-SEA",  "MBA", "KIS", "",                SEA,  2, 4, 1, 1),
     ("MOG-KIS-SEA",  "MOG", "KIS", "",                SEA,  3, 7, 1, 2),
     ("MOG-BAR-SEA",  "MOG", "BAR", "",                SEA,  1, 7, 1, 2),
     ("MOG-MSR-BAI",  "MOG", "BAI", "AFG;WAN;LEG;BUR", ROAD, 1, 3, 6, 40),
@@ -287,7 +287,7 @@ def theatre() -> Theatre:
         links=LINKS,
         units=UNITS,
         caveats=CAVEATS,
-        vehicles=(*standard_vehicles(), COASTER, HEAVY_LIFT),
+        vehicles=(*standard_vehicles(), COASTER, RIVER_BOAT, HEAVY_LIFT),
         fleet=FLEET,
         lines=LINES,
         threats=THREATS,

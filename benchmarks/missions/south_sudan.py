@@ -11,7 +11,9 @@ Sources (public; the figures they give are marked in the comments, everything el
   where and its strength are our estimates [E] in the spirit of those maps.
 * Logistics Cluster, South Sudan logistics infrastructure (DLCA): Juba-Nimule is the only sealed
   corridor to Uganda; four asphalt runways (Juba, Paloich, Wau, Malakal); the Nile carries cargo
-  all year in push sets of four barges, 1,200 t a set; fewer fixed-wing strips in the rains.
+  all year in push sets of four barges, 1,200 t a set (one vehicle of the fleet); fewer
+  fixed-wing strips in the rains; the grass strips of Akobo, Nasir and Leer take light aircraft
+  only [E: class], served by Twin Otter class aircraft [E].
 * Logistics Cluster concept of operations, August 2020 (citing OCHA 2019): about 60 % of the
   road network becomes inaccessible in the long rainy season (May-October), Jonglei, Unity and
   Upper Nile worst; the western corridor closes almost completely in the rains (inter-agency
@@ -21,7 +23,15 @@ Sources (public; the figures they give are marked in the comments, everything el
   dry season and over two weeks in the rains.
 * Logistics Cluster river movement strategy 2021: barges ex-Bor, Malakal and Renk along the White
   Nile, boats on the Sobat; the WFP cross-border corridor brought cargo up the White Nile from
-  Kosti (Sudan) through Renk (2017-2019).
+  Kosti (Sudan) through Renk (2017-2019); Bangladesh's riverine unit at Malakal escorts the
+  barges, also those of the Sudan corridor (``escort_bases``) [E].
+* UN News, 21 December 2012: an UNMISS Mi-8 shot down near Likuangole, Jonglei, four crew
+  killed: the MANPADS/anti-aircraft threat over the Pibor area [E: level]. UNMAS South Sudan:
+  anti-tank mines laid on Central Equatoria roads in the 2016-2018 fighting (Yei area), roads
+  closed for clearance after incidents [E: days].
+* Estimates [E]: Juba airport's apron and handling take about 24 UN movements a day beside
+  commercial traffic; the Nimule road convoys from Entebbe are escorted from Juba; fixed wing
+  serving Melut land at the Paloich strip, so the Malakal-Melut air link is flown by helicopter.
 
 Distances are road or river km from the maps, rounded [E] unless marked; transit days are for an
 escorted convoy [E]. Coordinates are the towns', about 5 km [E].
@@ -41,7 +51,13 @@ from benchmarks.missions.facts import (
     places,
     units,
 )
-from benchmarks.missions.vehicles import BARGE, BARGE_UNITS_PER_SET, HEAVY_LIFT, standard_vehicles
+from benchmarks.missions.vehicles import (
+    BARGE,
+    HEAVY_LIFT,
+    LIGHT_AIRCRAFT,
+    RIVER_BOAT,
+    standard_vehicles,
+)
 from logistics.schemas import AirfieldClass as A
 from logistics.schemas import BaseKind as K
 from logistics.schemas import Demand, Mode, Threat, ThreatType
@@ -63,14 +79,14 @@ PLACES = places((
     ("MUN", "Mundri",                       K.waypoint,  "West",   5.35, 30.32, A.none,          0.0, "junction of the western corridor"),
     ("BOR", "Bor",                          K.camp,      "East",   6.21, 31.56, A.unpaved_strip, 1.2, "Nile river port, PoC site"),
     ("PIB", "Pibor",                        K.camp,      "East",   6.80, 33.13, A.unpaved_strip, 0.7, ""),
-    ("AKO", "Akobo",                        K.team_site, "East",   7.78, 33.00, A.helipad,       0.8, ""),
+    ("AKO", "Akobo",                        K.team_site, "East",   7.78, 33.00, A.light_strip,   0.8, "grass strip [E]"),
     ("MAK", "Malakal",                      K.hub,       "North",  9.53, 31.66, A.paved_runway,  1.3, "PoC site of about 30,000; Nile river port"),
     ("KOD", "Kodok",                        K.team_site, "North",  9.88, 32.11, A.helipad,       1.0, ""),
     ("MEL", "Melut",                        K.team_site, "North", 10.44, 32.20, A.unpaved_strip, 1.0, "near the Paloich asphalt strip"),
     ("REN", "Renk",                         K.camp,      "North", 11.75, 32.80, A.unpaved_strip, 1.0, "Nile river port"),
-    ("NAS", "Nasir",                        K.team_site, "North",  8.60, 33.07, A.helipad,       0.9, "on the Sobat"),
+    ("NAS", "Nasir",                        K.team_site, "North",  8.60, 33.07, A.light_strip,   0.9, "on the Sobat; grass strip [E]"),
     ("BEN", "Bentiu (Rubkona)",             K.hub,       "Unity",  9.27, 29.79, A.unpaved_strip, 1.2, "PoC site of over 100,000 (2017)"),
-    ("LEE", "Leer",                         K.team_site, "Unity",  8.30, 30.14, A.helipad,       0.8, ""),
+    ("LEE", "Leer",                         K.team_site, "Unity",  8.30, 30.14, A.light_strip,   0.8, "grass strip [E]"),
     ("WAU", "Wau",                          K.hub,       "West",   7.70, 28.00, A.paved_runway,  1.1, "PoC adjacent area"),
     ("KUA", "Kuajok",                       K.team_site, "West",   8.31, 27.98, A.helipad,       0.9, ""),
     ("AWE", "Aweil",                        K.camp,      "West",   8.77, 27.40, A.unpaved_strip, 0.9, ""),
@@ -187,16 +203,19 @@ CAVEATS: dict[str, tuple[str, ...]] = {
 FLEET: tuple[tuple[str, str, int], ...] = (
     # (home, type, count), all [E]. Contracted Northern Corridor fleets at Mombasa and Entebbe;
     # mission and contracted fleets at the sector hubs; two barge sets at Juba, one at Malakal,
-    # one on the Sudan corridor; C-130 class at Juba, a chartered Il-76 at Entebbe; Mi-8s.
+    # one on the Sudan corridor, Sobat boats at Malakal; C-130 class at Juba, a chartered Il-76
+    # at Entebbe; Mi-8s; Twin Otters for the grass strips.
     ("MBA", "TRUCK-20T", 40), ("MBA", "TANKER-20KL", 50),
     ("ENT", "TRUCK-20T", 30), ("ENT", "TANKER-20KL", 30), ("ENT", "IL-76", 1),
     ("JUB", "TRUCK-10T", 50), ("JUB", "TANKER-10KL", 30), ("JUB", "WATER-10KL", 8),
-    ("JUB", "BARGE-200T", 2 * BARGE_UNITS_PER_SET), ("JUB", "C-130", 2), ("JUB", "MI-8", 3),
+    ("JUB", "BARGE-SET", 2), ("JUB", "C-130", 2), ("JUB", "MI-8", 3),
     ("BOR", "TRUCK-10T", 12), ("BOR", "TANKER-10KL", 6), ("BOR", "WATER-10KL", 4), ("BOR", "MI-8", 1),
+    ("BOR", "DHC-6", 1),
     ("MAK", "TRUCK-10T", 20), ("MAK", "TANKER-10KL", 10), ("MAK", "WATER-10KL", 6),
-    ("MAK", "BARGE-200T", BARGE_UNITS_PER_SET), ("MAK", "MI-8", 2),
-    ("KOS", "BARGE-200T", BARGE_UNITS_PER_SET),
+    ("MAK", "BARGE-SET", 1), ("MAK", "BOAT-200T", 3), ("MAK", "MI-8", 2), ("MAK", "DHC-6", 1),
+    ("KOS", "BARGE-SET", 1),
     ("BEN", "TRUCK-10T", 12), ("BEN", "TANKER-10KL", 6), ("BEN", "WATER-10KL", 4), ("BEN", "MI-8", 1),
+    ("BEN", "DHC-6", 1),
     ("WAU", "TRUCK-10T", 20), ("WAU", "TANKER-10KL", 8), ("WAU", "WATER-10KL", 4), ("WAU", "MI-8", 1),
 )
 
@@ -215,9 +234,9 @@ LINES = lines((
     ("BOR-PIB-AKO",  "BOR", "AKO", "PIB",     ROAD,  2, 7, 4, 20),
     ("MAK-MEL-REN",  "MAK", "REN", "MEL",     ROAD,  3, 7, 4, 20),
     ("MAK-NAS-ROAD", "MAK", "NAS", "",        ROAD,  5, 7, 2, 10),
-    ("JUB-BOR-RIVER", "JUB", "BOR", "",       RIVER, 1, 3, 1, 6),
-    ("JUB-MAK-BARGE", "JUB", "MAK", "BOR",    RIVER, 1, 7, 2, 12),
-    ("KOS-MAK-BARGE", "KOS", "MAK", "REN;MEL", RIVER, 2, 7, 2, 6),
+    ("JUB-BOR-RIVER", "JUB", "BOR", "",       RIVER, 1, 3, 1, 1),
+    ("JUB-MAK-BARGE", "JUB", "MAK", "BOR",    RIVER, 1, 7, 1, 2),
+    ("KOS-MAK-BARGE", "KOS", "MAK", "REN;MEL", RIVER, 2, 7, 1, 1),
     ("MAK-KOD-RIVER", "MAK", "KOD", "",       RIVER, 1, 3, 1, 3),
     ("MAK-NAS-RIVER", "MAK", "NAS", "",       RIVER, 2, 7, 1, 3),
 )) + air_lines("ENT", "JUB") + air_lines("JUB", "MAK;WAU;BEN;BOR;RUM;YAM;TOR;YEI;KAP") + air_lines(
@@ -287,6 +306,28 @@ THREATS = (
         last_day=36,
         description="Ambushes of commercial trucks on the Nimule road, as in 2017 [E: days].",
     ),
+    Threat(
+        threat_id="JONGLEI-MANPADS",
+        threat_type=ThreatType.manpads,
+        level=4,
+        latitude_deg=7.10,
+        longitude_deg=32.90,
+        radius_km=120.0,
+        modes=(AIR,),
+        description="Anti-aircraft fire over Likuangole and Pibor (UNMISS Mi-8 shot down, "
+        "December 2012) [E: level, radius].",
+    ),
+    Threat(
+        threat_id="YEI-ROAD-MINES",
+        threat_type=ThreatType.mines,
+        level=5,
+        route_id="JUB-YEI-ROAD",
+        first_day=20,
+        last_day=24,
+        modes=(ROAD,),
+        description="Anti-tank mine found on the Juba-Yei road: closed for clearance (UNMAS, "
+        "Central Equatoria 2017-2018) [E: days].",
+    ),
 )
 
 DEMANDS = (
@@ -326,7 +367,7 @@ def theatre() -> Theatre:
         links=LINKS,
         units=UNITS,
         caveats=CAVEATS,
-        vehicles=(*standard_vehicles(), BARGE, HEAVY_LIFT),
+        vehicles=(*standard_vehicles(), BARGE, RIVER_BOAT, HEAVY_LIFT, LIGHT_AIRCRAFT),
         fleet=FLEET,
         lines=LINES,
         threats=THREATS,
@@ -344,4 +385,7 @@ def theatre() -> Theatre:
         escort_unit_id="JUB-RWA-BN",
         rains=Rains(start_date=dt.date(2019, 5, 1), onset_day=8),
         demands=DEMANDS,
+        helicopter_routes=frozenset({"MAK-MEL-AIR"}),
+        sorties_per_day={"JUB": 24},
+        escort_bases={"ENT-JUB": "JUB", "KOS-MAK-BARGE": "MAK"},
     )

@@ -11,9 +11,12 @@ a scenario like them:
 * seasonal closures: most camp tracks close in the rains, spine roads slow down;
 * threats: road threat levels rise with distance from the main hub, a few level-5 episodes close
   roads for days, an area threat and threatened bases;
-* scarce escorts: one escort-capable battalion per hub, so lines compete for them;
-* an airlift of C-130 and Mi-8 class aircraft to the strips and helipads, and a river with barges
-  on some seeds.
+* scarce escorts: one escort-capable battalion per hub, so lines compete for them (the corridor
+  convoys are escorted from the main hub);
+* an airlift of C-130, Twin Otter and Mi-8 class aircraft to the strips, light strips and
+  helipads, the main hub's airfield handling a limited number of movements a day; a river with
+  a barge set on some seeds;
+* threats of ied, mines and ambush on roads, and MANPADS near the threatened hub.
 
 The same seed always gives the same theatre (``random.Random(seed)`` only, no global state).
 """
@@ -36,7 +39,7 @@ from benchmarks.missions.facts import (
     UnitFact,
     air_lines,
 )
-from benchmarks.missions.vehicles import BARGE, BARGE_UNITS_PER_SET, standard_vehicles
+from benchmarks.missions.vehicles import BARGE, LIGHT_AIRCRAFT, standard_vehicles
 from logistics.network import haversine_km
 from logistics.schemas import AirfieldClass, BaseKind, Mode, Threat, ThreatType, UnitType
 
@@ -46,6 +49,8 @@ ROAD_KM_PER_DAY = 250.0
 """Escorted convoy progress per day on a main road [E]."""
 TRACK_KM_PER_DAY = 120.0
 """Escorted convoy progress per day on a camp track [E]."""
+MAIN_HUB_SORTIES_PER_DAY = 20
+"""Aircraft movements a day the main hub's airfield handles [E]."""
 IMPORT_MARGIN = 1.6
 """Imports per day over the mission's consumption: the ports land more than it uses [E]."""
 COUNTRIES = (
@@ -93,7 +98,7 @@ def theatre(seed: int, n_bases: int = 24) -> Theatre:
         links=(*roads, *river, *air),
         units=units,
         caveats=caveats,
-        vehicles=(*standard_vehicles(), BARGE),
+        vehicles=(*standard_vehicles(), BARGE, LIGHT_AIRCRAFT),
         fleet=_fleet(layout, bool(river), troops),
         lines=_lines(rng, layout, tree_paths, bool(river)),
         threats=_threats(rng, layout, roads),
@@ -103,6 +108,8 @@ def theatre(seed: int, n_bases: int = 24) -> Theatre:
         main_supply_route=(f"STG-{main}-ROAD",),
         escort_unit_id=f"{main}-ESC",
         rains=Rains(start_date=dt.date(2024, 5, 6), onset_day=8),
+        sorties_per_day={main: MAIN_HUB_SORTIES_PER_DAY},
+        escort_bases={f"PORT-{main}": main},
     )
 
 
@@ -154,7 +161,9 @@ def _layout(rng: random.Random, n_bases: int) -> _Layout:
         draw = rng.random()
         airfield = (
             AirfieldClass.unpaved_strip
-            if draw < 0.45
+            if draw < 0.3
+            else AirfieldClass.light_strip
+            if draw < 0.5
             else AirfieldClass.helipad
             if draw < 0.9
             else AirfieldClass.none
@@ -311,6 +320,7 @@ def _fleet(layout: _Layout, river: bool, troops: int) -> tuple[tuple[str, str, i
         (main, "WATER-10KL", 6),
         (main, "C-130", 2),
         (main, "MI-8", 2),
+        (main, "DHC-6", 2),
     ]
     for hub in layout.hubs[1:]:
         fleet += [
@@ -320,7 +330,7 @@ def _fleet(layout: _Layout, river: bool, troops: int) -> tuple[tuple[str, str, i
             (hub, "MI-8", 1),
         ]
     if river:
-        fleet.append((main, "BARGE-200T", BARGE_UNITS_PER_SET))
+        fleet.append((main, "BARGE-SET", 1))
     return tuple(fleet)
 
 
@@ -347,11 +357,7 @@ def _lines(
             )
         )
     if river:
-        lines.append(
-            LineFact(
-                "H1-H2-RIVER", main, layout.hubs[1], (), Mode.river, 1, 7, 1, BARGE_UNITS_PER_SET
-            )
-        )
+        lines.append(LineFact("H1-H2-RIVER", main, layout.hubs[1], (), Mode.river, 1, 7, 1, 1))
     for hub, camps in layout.camps_of.items():
         served = {c for camp in camps for c in paths[camp][:-1]}
         for camp in camps:
@@ -376,7 +382,7 @@ def _threats(rng: random.Random, layout: _Layout, roads: tuple[Link, ...]) -> tu
     threats = [
         Threat(
             threat_id=f"EPISODE-{n}",
-            threat_type=rng.choice((ThreatType.ied, ThreatType.ambush)),
+            threat_type=rng.choice((ThreatType.ied, ThreatType.mines, ThreatType.ambush)),
             level=5,
             route_id=road.route_id,
             first_day=(first := rng.randint(3, 35)),
@@ -396,6 +402,18 @@ def _threats(rng: random.Random, layout: _Layout, roads: tuple[Link, ...]) -> tu
             longitude_deg=centre.longitude_deg,
             radius_km=120.0,
             description="Synthetic armed-group area around a sector hub.",
+        )
+    )
+    threats.append(
+        Threat(
+            threat_id="AREA-MANPADS",
+            threat_type=ThreatType.manpads,
+            level=4,
+            latitude_deg=centre.latitude_deg,
+            longitude_deg=centre.longitude_deg,
+            radius_km=60.0,
+            modes=(Mode.air,),
+            description="Synthetic: the armed group fires on aircraft near the hub.",
         )
     )
     camps = [c for cs in layout.camps_of.values() for c in cs]
