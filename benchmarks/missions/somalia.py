@@ -16,6 +16,15 @@ Sources (public; the figures they give are marked in the comments, everything el
   Mogadishu-Buufow-Baraawe route; Burundian troops clearing the main supply route from Jowhar
   airfield to Jowhar town; 16 IEDs cleared on the Beledweyne-Jalalaqsi road (AMISOM 2019);
   al-Shabaab attacked the Burundian base at Leego in June 2015.
+* 23 March 2007: a chartered Il-76 shot down by a surface-to-air missile after take-off from
+  Mogadishu (press reports): the MANPADS threat around Aden Adde [E: level, radius]. Kenyan
+  (KDF) vehicles repeatedly struck landmines on the Afmadow-Dhobley road (press reports
+  2012-2021) [E: days].
+* Estimates [E]: Aden Adde airport's apron, shared with commercial and AU traffic, handles about
+  30 UN movements a day; Hudur is supplied by helicopter only (its strip within reach of the
+  besiegers); the Djiboutian and Ethiopian battalions at Beledweyne escort the Hiraan corridor
+  convoys from Mogadishu; coasters of about 1,500 t on the Mombasa runs, 200 t boats from
+  Mogadishu along the coast.
 * Rains: Gu (April-June) and Deyr (October-December); the Shabelle and Juba floods close the
   valley tracks (FAO SWALIM flood bulletins) [E: which roads].
 
@@ -255,6 +264,27 @@ THREATS = (
         base_id="HUD",
         description="Hudur besieged: the town is supplied by air [E: level].",
     ),
+    Threat(
+        threat_id="MOG-MANPADS",
+        threat_type=ThreatType.manpads,
+        level=3,
+        latitude_deg=2.01,
+        longitude_deg=45.30,
+        radius_km=20.0,
+        modes=(AIR,),
+        description="Surface-to-air missiles around Aden Adde (an Il-76 shot down in 2007) "
+        "[E: level].",
+    ),
+    Threat(
+        threat_id="DHOBLEY-MINES",
+        threat_type=ThreatType.mines,
+        level=5,
+        route_id="AFM-DHO-ROAD",
+        first_day=6,
+        last_day=10,
+        modes=(ROAD,),
+        description="Landmines on the Afmadow-Dhobley road, as struck by KDF vehicles [E: days].",
+    ),
 )
 
 DEMANDS = (
@@ -303,5 +333,8 @@ def theatre() -> Theatre:
         main_supply_route=("MOG-AFG-ROAD",),
         escort_unit_id="MOG-UGA-BG",
         rains=Rains(start_date=dt.date(2022, 4, 15), onset_day=8),
+        helicopter_routes=frozenset({"MOG-HUD-AIR", "BAI-HUD-AIR"}),
+        sorties_per_day={"MOG": 30},
+        escort_bases={"MOG-BEL": "BEL"},
         demands=DEMANDS,
     )
