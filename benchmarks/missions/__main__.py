@@ -6,7 +6,8 @@
 
 Members are ``<theatre>-<horizon>d-<variant>``: theatres mali, south_sudan, drc, somalia,
 synthetic_s1, synthetic_s2; horizons 28 and 42 days; variants base, blockade (main supply route
-closed from mid-horizon), rains (rainy-season closures) and escort (an escort unit withdrawn).
+closed from mid-horizon), rains (rainy-season closures and slower roads) and escort (an escort
+unit withdrawn).
 ``--members`` takes shell-style patterns (``'drc-*'``, ``'*-42d-rains'``). ``--quick`` is a smoke
 run: the 28-day base members, one seed, 60 s. Members are solved one after the other, each with
 ``--threads`` threads; one table is printed, a row per member as it finishes.

@@ -26,8 +26,8 @@ from logistics.schemas import Scenario
 
 HORIZONS_DAYS = (28, 42)
 VARIANTS = ("base", "blockade", "rains", "escort")
-"""base; main supply route blockaded from mid-horizon; rainy-season closures; an escort unit
-withdrawn."""
+"""base; main supply route blockaded from mid-horizon; rainy season (RouteSeasons rows closing
+some routes and slowing others); an escort unit withdrawn."""
 SYNTHETIC_SEEDS = (1, 2)
 
 
