@@ -20,6 +20,13 @@ Sources (public; the figures they give are marked in the comments, everything el
 * Supply corridors: the Northern Corridor from Mombasa through Kampala (UN Regional Service
   Centre at Entebbe) to Kasindi and Beni, and to Goma through Kigali; the Central Corridor from
   Dar es Salaam through Kigali; Lake Kivu boats between Goma and Bukavu.
+* UN statements, 29 March 2022: a MONUSCO Puma helicopter shot down near Tshanzu, Rutshuru
+  territory, in the M23 offensive, eight peacekeepers killed: the MANPADS threat over Rutshuru
+  [E: level, days, radius].
+* Estimates [E]: Goma airport, its runway shortened by the 2002 Nyiragongo lava and shared with
+  humanitarian and commercial traffic, handles about 20 UN movements a day; Shabunda's strip is
+  short, for light aircraft (Twin Otter class at Bukavu) and helicopters; the Northern Corridor
+  convoys from Entebbe are escorted from Kasindi by the Beni units.
 
 Distances are road km from the maps, rounded [E] unless marked; transit days are for an escorted
 convoy [E]. Coordinates are the towns', about 5 km [E] (Eringeti about 15 km).
@@ -31,7 +38,7 @@ import datetime as dt
 from functools import lru_cache
 
 from benchmarks.missions.facts import Rains, Theatre, air_lines, lines, links, places, units
-from benchmarks.missions.vehicles import HEAVY_LIFT, LAKE_BOAT, standard_vehicles
+from benchmarks.missions.vehicles import HEAVY_LIFT, LAKE_BOAT, LIGHT_AIRCRAFT, standard_vehicles
 from logistics.schemas import AirfieldClass as A
 from logistics.schemas import BaseKind as K
 from logistics.schemas import Demand, Mode, Threat, ThreatType
@@ -65,7 +72,7 @@ PLACES = places((
     ("KAM", "Kamanyola",                       K.waypoint,  "SouthKivu",  -2.75, 29.00, A.none,          0.0, ""),
     ("UVI", "Uvira",                           K.camp,      "SouthKivu",  -3.37, 29.14, A.helipad,       1.1, "Lake Tanganyika"),
     ("MWE", "Mwenga",                          K.team_site, "SouthKivu",  -3.04, 28.43, A.helipad,       0.9, ""),
-    ("SHA", "Shabunda",                        K.team_site, "SouthKivu",  -2.69, 27.34, A.unpaved_strip, 0.9, "supplied by air in practice"),
+    ("SHA", "Shabunda",                        K.team_site, "SouthKivu",  -2.69, 27.34, A.light_strip,   0.9, "supplied by air in practice; short strip [E]"),
 ))
 
 LINKS = links((
@@ -182,7 +189,7 @@ FLEET: tuple[tuple[str, str, int], ...] = (
     ("BNI", "TRUCK-10T", 20), ("BNI", "TANKER-10KL", 10), ("BNI", "WATER-10KL", 4), ("BNI", "MI-8", 2),
     ("BUN", "TRUCK-10T", 16), ("BUN", "TANKER-10KL", 8), ("BUN", "WATER-10KL", 4), ("BUN", "MI-8", 2),
     ("BKV", "TRUCK-10T", 16), ("BKV", "TANKER-10KL", 8), ("BKV", "WATER-10KL", 4),
-    ("BKV", "BOAT-40T", 2), ("BKV", "MI-8", 2),
+    ("BKV", "BOAT-40T", 2), ("BKV", "MI-8", 2), ("BKV", "DHC-6", 1),
 )
 
 LINES = lines((
@@ -264,6 +271,19 @@ THREATS = (
         radius_km=60.0,
         description="Raia Mutomboki militias around Shabunda [E].",
     ),
+    Threat(
+        threat_id="M23-MANPADS",
+        threat_type=ThreatType.manpads,
+        level=5,
+        latitude_deg=-1.26,
+        longitude_deg=29.57,
+        radius_km=30.0,
+        first_day=12,
+        last_day=16,
+        modes=(AIR,),
+        description="Anti-aircraft fire around Tshanzu and Rutshuru (MONUSCO Puma shot down, "
+        "March 2022): helicopter flights suspended [E: days, radius].",
+    ),
 )
 
 DEMANDS = (
@@ -296,7 +316,7 @@ def theatre() -> Theatre:
         links=LINKS,
         units=UNITS,
         caveats=CAVEATS,
-        vehicles=(*standard_vehicles(), LAKE_BOAT, HEAVY_LIFT),
+        vehicles=(*standard_vehicles(), LAKE_BOAT, HEAVY_LIFT, LIGHT_AIRCRAFT),
         fleet=FLEET,
         lines=LINES,
         threats=THREATS,
@@ -315,4 +335,6 @@ def theatre() -> Theatre:
         escort_unit_id="GOM-IND-BN",
         rains=Rains(start_date=dt.date(2022, 9, 1), onset_day=8),
         demands=DEMANDS,
+        sorties_per_day={"GOM": 20},
+        escort_bases={"ENT-BNI": "BNI"},
     )
