@@ -15,20 +15,22 @@ from models.race import RaceSpec, race
 from tests.models.plan_checker import check_plan
 
 
-def knapsack_lp(n: int = 40, seed: int = 3) -> highspy.HighsLp:
-    """min -v.x subject to w.x <= capacity, x binary: a small MIP with a known optimum."""
+def knapsack_lp(n: int = 40, seed: int = 3, dimensions: int = 1) -> highspy.HighsLp:
+    """min -v.x subject to W x <= capacity (one row per dimension), x binary: a MIP with a
+    known optimum (small ones) or a hard one (many items and dimensions)."""
     rng = np.random.default_rng(seed)
     values = rng.integers(10, 60, n).astype(float)
-    weights = rng.integers(5, 40, n).astype(float)
+    weights = rng.integers(5, 40, (dimensions, n)).astype(float)
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n, 1
+    lp.num_col_, lp.num_row_ = n, dimensions
     lp.col_cost_ = -values
     lp.col_lower_, lp.col_upper_ = np.zeros(n), np.ones(n)
-    lp.row_lower_, lp.row_upper_ = np.array([-highspy.kHighsInf]), np.array([weights.sum() / 3])
+    lp.row_lower_ = np.full(dimensions, -highspy.kHighsInf)
+    lp.row_upper_ = weights.sum(axis=1) / 3
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.arange(n + 1, dtype=np.int32)
-    lp.a_matrix_.index_ = np.zeros(n, dtype=np.int32)
-    lp.a_matrix_.value_ = weights
+    lp.a_matrix_.start_ = np.arange(0, n * dimensions + 1, dimensions, dtype=np.int32)
+    lp.a_matrix_.index_ = np.tile(np.arange(dimensions, dtype=np.int32), n)
+    lp.a_matrix_.value_ = weights.T.ravel()
     lp.integrality_ = [highspy.HighsVarType.kInteger] * n
     return lp
 
@@ -42,11 +44,27 @@ def knapsack_optimum(lp: highspy.HighsLp) -> float:
     return float(highs.getInfo().objective_function_value)
 
 
+def knapsack_spec(lp: highspy.HighsLp, racers: int) -> RaceSpec:
+    """A race to the proven optimum of ``lp`` within 30 s."""
+    return RaceSpec(
+        lp=lp,
+        cost=np.array(lp.col_cost_),
+        offset=0.0,
+        rows=(),
+        caps=(),
+        rel_gap=0.0,
+        abs_gap=1e-6,
+        time_limit_s=30.0,
+        start=None,
+        racers=racers,
+    )
+
+
 @pytest.mark.parametrize("racers", [1, 2, 3])
 def test_a_race_returns_a_plan_within_the_gap_of_the_optimum(racers: int) -> None:
     lp = knapsack_lp()
     optimum = knapsack_optimum(lp)
-    spec = RaceSpec(lp, np.array(lp.col_cost_), 0.0, (), 0.0, 1e-6, 30.0, None, racers=racers)
+    spec = knapsack_spec(lp, racers)
     result = race(spec, time.perf_counter() + 30.0)
 
     assert result.status == highspy.HighsModelStatus.kOptimal
@@ -58,11 +76,13 @@ def test_a_race_returns_a_plan_within_the_gap_of_the_optimum(racers: int) -> Non
 
 
 def test_a_race_stopped_by_its_deadline_says_so() -> None:
-    spec = RaceSpec(knapsack_lp(200), np.zeros(200), 0.0, (), 0.0, 1e-9, 30.0, None, racers=2)
-    spec = RaceSpec(spec.lp, np.array(spec.lp.col_cost_), 0.0, (), 0.0, 1e-9, 30.0, None, racers=2)
-    result = race(spec, time.perf_counter())  # the deadline has already passed
+    """A knapsack of 400 items with five weights is not solved at its root: a deadline that has
+    already passed stops the race at its first tick, and the result says the clock stopped it."""
+    spec = knapsack_spec(knapsack_lp(400, dimensions=5), racers=2)
+    result = race(spec, time.perf_counter())
 
-    assert result.stopped_by_time or result.status == highspy.HighsModelStatus.kOptimal
+    assert result.stopped_by_time
+    assert result.status == highspy.HighsModelStatus.kTimeLimit
 
 
 def test_racing_gives_the_same_plan_every_time() -> None:
