@@ -75,6 +75,7 @@ def solve_options(
     time_limit_s: float | None = None,
     mip_gap_pct: float | None = None,
     threads: int = 1,
+    random_seed: int = 0,
     progress: ProgressCallback | None = None,
     warm_start: Mapping[str, float] | None = None,
 ) -> SolveOptions:
@@ -86,6 +87,7 @@ def solve_options(
         time_limit_s=settings.time_limit_s if time_limit_s is None else time_limit_s,
         mip_gap=(settings.mip_gap_pct if mip_gap_pct is None else mip_gap_pct) / 100.0,
         threads=threads,
+        random_seed=random_seed,
         progress=progress,
         warm_start=warm_start,
     )
@@ -192,6 +194,7 @@ def plan_workbook(
     time_limit_s: float | None = None,
     mip_gap_pct: float | None = None,
     threads: int = 1,
+    random_seed: int = 0,
     progress: ProgressCallback | None = None,
     on_stage: StageCallback | None = None,
     strict: bool = False,
@@ -216,6 +219,7 @@ def plan_workbook(
         time_limit_s=time_limit_s,
         mip_gap_pct=mip_gap_pct,
         threads=threads,
+        random_seed=random_seed,
         progress=progress,
     )
     provenance = InputProvenance.of(loaded, warnings=loaded.warnings)
@@ -259,6 +263,7 @@ def solve_and_write(
             "time_limit_s": options.time_limit_s,
             "mip_rel_gap": options.mip_gap,
             "threads": options.threads,
+            "random_seed": options.random_seed,
             "starting_plan": plan.start,
         },
         timings_s=dict(timings),

@@ -302,6 +302,21 @@ def solve(
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help=STRICT_HELP)] = False,
+    threads: Annotated[
+        int,
+        typer.Option(
+            "--threads",
+            min=1,
+            max=16,
+            help="Searches raced side by side, one thread each; the plan is the same for any load.",
+        ),
+    ] = 1,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed", min=0, help="Random seed of the search (another equally valid search)."
+        ),
+    ] = 0,
 ) -> None:
     """Solve a workbook and write the plan workbook, showing progress and the key figures."""
     from logistics.api import default_output_path, plan_workbook
@@ -315,6 +330,8 @@ def solve(
             target,
             time_limit_s=time_limit,
             mip_gap_pct=mip_gap,
+            threads=threads,
+            random_seed=seed,
             progress=view.solver,
             on_stage=view.stage,
             strict=strict,
