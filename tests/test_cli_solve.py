@@ -112,3 +112,34 @@ def test_a_solve_stopped_before_any_plan_says_so_and_exits_3(tmp_path: Path) -> 
     summary = openpyxl.load_workbook(target, read_only=True)["Summary"]
     texts = [v for row in summary.iter_rows(values_only=True) for v in row if isinstance(v, str)]
     assert any(text.startswith("No plan found within the time limit") for text in texts)
+
+
+def test_solve_races_searches_and_the_run_sheet_says_how_the_search_went(tmp_path: Path) -> None:
+    """``--threads 2 --seed 3``: two searches raced from seed 3; the Run sheet's search section
+    gives the times to 5 % and 1 %, the searches, the seed and that the plan is reproducible."""
+    target = tmp_path / "plan.xlsx"
+    result = runner.invoke(
+        app,
+        [
+            "solve",
+            str(ROOT / "inputs" / "tiny.xlsx"),
+            "--output",
+            str(target),
+            "--mip-gap",
+            "0",
+            "--threads",
+            "2",
+            "--seed",
+            "3",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    run = openpyxl.load_workbook(target, read_only=True)["Run"]
+    search = {
+        row[1]: row[2] for row in run.iter_rows(min_row=2, values_only=True) if row[0] == "search"
+    }
+    assert search["searches raced"] == 2
+    assert search["random seed"] == 3
+    assert isinstance(search["plan within 5 % after"], float)
+    assert search["plan within 5 % after"] <= search["plan within 1 % after"]
+    assert str(search["reproducible"]).startswith("yes: every search ended by its gap")
