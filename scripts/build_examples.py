@@ -1082,7 +1082,7 @@ def build_mali(data_dir: Path = MALI_DATA_DIR) -> Scenario:
             horizon_days=MALI_HORIZON_DAYS,
             route_closure_threat_level=CLOSURE_LEVEL,
             relocation_cost_usd_per_troop_km=RELOCATION_USD_PER_TROOP_KM,
-            time_limit_s=600.0,
+            time_limit_s=300.0,
             mip_gap_pct=1.0,
         ),
         supplies=supplies,
