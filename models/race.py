@@ -42,8 +42,6 @@ DIVERSIFICATION: tuple[dict[str, float | int | bool], ...] = (
 """HiGHS options of racer i on top of its seed (random_seed + i): the second racer also spends
 more of its effort on primal heuristics, since the difficulty of these models is finding plans."""
 
-LOCKSTEP = True
-
 FINISHED = math.inf
 """Tick of a racer whose search has ended: it is past every tick of the others."""
 
@@ -155,7 +153,7 @@ class _Board:
         racer.bound = max(racer.bound, bound)
         racer.snapshots[tick] = (racer.value, racer.solution, racer.bound)
         self.lock.notify_all()
-        while LOCKSTEP and any(other.tick < tick for other in self.racers):
+        while any(other.tick < tick for other in self.racers):
             if time.perf_counter() > self.deadline:
                 break
             self.lock.wait(timeout=0.05)

@@ -43,9 +43,6 @@ from models.start import (
 )
 from models.tiers import WEIGHTED, Tier, objective_tier_vectors
 
-PROGRESS_INTERVAL_S = 1.0
-"""Longest wait between two progress reports while HiGHS searches."""
-
 REOPTIMISE_SAFETY_SHARE = 0.25
 """Share of the time limit after which re-optimising what a repair lost is abandoned. A safety
 net only: re-optimising stops at its root node, which takes seconds on the Mali mission, so that
@@ -81,10 +78,9 @@ never closer than its ``absolute_gap``."""
 
 @dataclass
 class _Deadline:
-    """The deadline of the whole solve, and the name of the stage being searched."""
+    """The deadline of the whole solve."""
 
     final: float
-    stage: str = "solve"
 
     def for_tier(self, position: int, count: int, *, warm_up: bool) -> float:
         """The time limit of stage ``position`` of ``count``: its share of the time left."""
@@ -780,10 +776,6 @@ _LIMIT_WORDS = {
 
 def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
-
-
-def _gap_pct(gap: float) -> float | None:
-    return 100.0 * gap if math.isfinite(gap) else None
 
 
 def _model_size(view: MatrixView) -> dict[str, int]:
