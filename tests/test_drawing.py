@@ -19,8 +19,10 @@ import defusedxml.ElementTree as SafeET
 import jsonschema
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 from logistics import api
+from logistics.cli import app
 from logistics.drawing import (
     EMBEDDED,
     PAGE,
@@ -395,3 +397,24 @@ def test_the_writer_refuses_to_overwrite_the_input_workbook(
         write_plan_companions(tmp_path / "mission.xlsx", *tiny, inputs=[source])
     assert source.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mission.kml"]
+
+
+def test_solve_writes_the_drawings_and_says_so(tmp_path: Path) -> None:
+    target = tmp_path / "plan.xlsx"
+    result = CliRunner().invoke(app, ["solve", str(TINY), "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    for path in companion_paths(target):
+        assert path.exists()
+        assert path.name in result.output.replace("\n", "")
+
+
+def test_solve_refuses_before_solving_when_a_drawing_would_overwrite_the_input(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "mission.geojson"
+    shutil.copy(TINY, source)
+    with pytest.raises(OutputError, match="is the input workbook"):
+        api.plan_workbook(source, tmp_path / "mission.xlsx")
+    assert not (tmp_path / "mission.xlsx").exists()
+    run = api.plan_workbook(source, tmp_path / "mission.xlsx", drawings=False)
+    assert run.drawings == () and (tmp_path / "mission.xlsx").exists()
