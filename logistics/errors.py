@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from logistics.fields import shown_number
-from logistics.i18n import _, ngettext
+from logistics.i18n import _, message_language, ngettext
 
 
 class Severity(StrEnum):
@@ -118,6 +118,8 @@ class InputError(Exception):
         if not errors:
             raise ValueError("an InputError needs at least one issue that is an error")
         self.issues: tuple[Issue, ...] = (*errors, *(i for i in found if i.is_warning))
+        self.language = message_language()
+        """The language the issues are worded in, for whoever renders them."""
         super().__init__(self.render())
 
     @property

@@ -90,8 +90,9 @@ def use_language(messages: str | None = None, names: str | None = None) -> Itera
 
 
 def _(message: str) -> str:
-    """``message`` in the message language."""
-    return translator(message_language()).gettext(message)
+    """``message`` in the message language (``""`` stays empty: gettext would give the
+    catalogue's header)."""
+    return translator(message_language()).gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
@@ -107,6 +108,8 @@ def N_(message: str) -> str:
 def translate(text: str, language: str, context: str | None = None) -> str:
     """``text`` (an English msgid, in ``context`` if given) in ``language``."""
     found = translator(language)
+    if not text:
+        return text
     return found.pgettext(context, text) if context else found.gettext(text)
 
 

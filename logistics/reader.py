@@ -244,14 +244,6 @@ def _read(path: Path) -> tuple[LoadedScenario, list[Issue]]:
     )
 
 
-def workbook_language(path: Path | str) -> str:
-    """The language a workbook asks its messages in (its Settings' ``language``), English when
-    it does not say or cannot be read; the file is pre-flighted like any input."""
-    source = check_workbook_file(Path(path))
-    with reading(Path(path)), open_workbook(source, data_only=False) as workbook:
-        return _settings_language(workbook, _layout(workbook.sheetnames))
-
-
 def _settings_language(workbook: Workbook, layout: _Layout) -> str:
     """The ``language`` the Settings sheet gives (key and value in either language, any case),
     read before anything else so that every problem is worded in it; English when absent or
