@@ -34,9 +34,10 @@ from logistics.errors import (
     UnreadableFileError,
     count_title,
 )
-from logistics.i18n import LANGUAGES, _, use_language
+from logistics.i18n import _, use_language
 from logistics.reader import LoadedScenario, load
 from logistics.registry import SHEETS
+from logistics.schemas import Language
 from logistics.template import write_template
 
 # The optimisation (Pyomo, HiGHS, pandas' export, Dask) is imported by the commands that solve,
@@ -68,16 +69,7 @@ MAX_SHOWN_ISSUES = 1000
 
 STRICT_HELP = "Treat warnings (suspicious but usable values) as errors: exit 1 if there are any."
 
-LANGUAGE_HELP = (
-    f"Language of the messages ({', '.join(LANGUAGES)}); default: the workbook's Settings language."
-)
-
-
-def _language(value: str | None) -> str | None:
-    """Check a ``--language`` value: one of ``LANGUAGES``."""
-    if value is not None and value not in LANGUAGES:
-        raise typer.BadParameter(f"expected one of {', '.join(LANGUAGES)}")
-    return value
+LANGUAGE_HELP = "Language of the messages (default: the workbook's Settings language)."
 
 
 def error_table(error: InputError, source: str) -> Table:
@@ -195,20 +187,15 @@ def template(
         bool, typer.Option("--force", help="Overwrite the file if it exists.")
     ] = False,
     language: Annotated[
-        str,
-        typer.Option(
-            "--language",
-            callback=_language,
-            help=f"Language of the workbook ({', '.join(LANGUAGES)}).",
-        ),
-    ] = LANGUAGES[0],
+        Language, typer.Option("--language", help="Language of the workbook.")
+    ] = Language.en,
 ) -> None:
     """Write the blank input workbook, with instructions, a field dictionary and drop-downs."""
     if path.exists() and not force:
         console.print(f"[red]{path} already exists[/red]: choose another name or pass --force")
         raise typer.Exit(EXIT_INPUT_ERROR)
     with user_errors(str(path)):
-        write_template(path, language)
+        write_template(path, language.value)
     console.print(f"Template written to {path}")
 
 
@@ -245,14 +232,12 @@ def summary_table(loaded: LoadedScenario) -> Table:
 def validate(
     path: Annotated[Path, typer.Argument(help="The input workbook (.xlsx) to check.")],
     strict: Annotated[bool, typer.Option("--strict", help=STRICT_HELP)] = False,
-    language: Annotated[
-        str | None, typer.Option("--language", callback=_language, help=LANGUAGE_HELP)
-    ] = None,
+    language: Annotated[Language | None, typer.Option("--language", help=LANGUAGE_HELP)] = None,
 ) -> None:
     """Check a workbook: print what was read and any warnings, or every problem with its cell."""
     with user_errors(path.name):
         require_readable(path)
-        with use_language(language):
+        with use_language(language and language.value):
             loaded = load(path, strict=strict)
     console.print(summary_table(loaded))
     if loaded.warnings:
@@ -346,16 +331,15 @@ def solve(
             "--seed", min=0, help="Random seed of the search (another equally valid search)."
         ),
     ] = 0,
-    language: Annotated[
-        str | None, typer.Option("--language", callback=_language, help=LANGUAGE_HELP)
-    ] = None,
+    language: Annotated[Language | None, typer.Option("--language", help=LANGUAGE_HELP)] = None,
 ) -> None:
     """Solve a workbook and write the plan workbook, showing progress and the key figures."""
     from logistics.api import default_output_path, plan_workbook
     from logistics.progress import ProgressView
 
     target = output if output is not None else default_output_path(path)
-    with user_errors(path.name), use_language(language), ProgressView(console) as view:
+    chosen = language and language.value
+    with user_errors(path.name), use_language(chosen), ProgressView(console) as view:
         require_readable(path)
         run = plan_workbook(
             path,
@@ -369,7 +353,7 @@ def solve(
             strict=strict,
         )
     if run.warnings:
-        with use_language(language or run.scenario.settings.language.value):
+        with use_language(chosen or run.scenario.settings.language.value):
             console.print(issue_table(run.warnings, path.name))
     console.print(kpi_table(run))
     console.print(f"Plan written to {target}")

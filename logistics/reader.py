@@ -230,18 +230,15 @@ def _read(path: Path) -> tuple[LoadedScenario, list[Issue]]:
             tables, settings_row, sheet_issues = _read_all_sheets(workbook, cached, layout, path)
             loaded, issues = _assemble(tables, settings_row, path.name)
             issues = _on_sheets_read([*sheet_issues, *issues], layout.prefix)
-    return (
-        LoadedScenario(
-            loaded.scenario,
-            loaded.locations,
-            path,
-            layout.prefix,
-            language,
-            layout.language,
-            source,
-        ),
-        issues,
+    named = replace(
+        loaded,
+        path=path,
+        sheet_prefix=layout.prefix,
+        language=language,
+        names_language=layout.language,
+        source=source,
     )
+    return named, issues
 
 
 def _settings_language(workbook: Workbook, layout: _Layout) -> str:
