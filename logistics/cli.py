@@ -34,8 +34,10 @@ from logistics.errors import (
     UnreadableFileError,
     count_title,
 )
+from logistics.i18n import _, use_language
 from logistics.reader import LoadedScenario, load
 from logistics.registry import SHEETS
+from logistics.schemas import Language
 from logistics.template import write_template
 
 # The optimisation (Pyomo, HiGHS, pandas' export, Dask) is imported by the commands that solve,
@@ -67,16 +69,22 @@ MAX_SHOWN_ISSUES = 1000
 
 STRICT_HELP = "Treat warnings (suspicious but usable values) as errors: exit 1 if there are any."
 
+LANGUAGE_HELP = "Language of the messages (default: the workbook's Settings language)."
+
 
 def error_table(error: InputError, source: str) -> Table:
-    """Every issue of an ``InputError`` as a table: location, column, value, problem."""
-    return issue_table(error.issues, source)
+    """Every issue of an ``InputError`` as a table: location, column, value, problem, titled
+    in the language of its messages."""
+    with use_language(error.language):
+        return issue_table(error.issues, source)
 
 
 def issue_table(issues: Iterable[Issue], source: str) -> Table:
     """Problems and warnings as a table: location, column, value, problem (warnings marked)."""
     found = tuple(issues)
-    table = Table(title=count_title(found, f"in {source}"), title_justify="left")
+    table = Table(
+        title=count_title(found, _("in {source}").format(source=source)), title_justify="left"
+    )
     table.add_column("location", no_wrap=True, style="bold")
     table.add_column("column")
     table.add_column("value")
@@ -178,13 +186,16 @@ def template(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite the file if it exists.")
     ] = False,
+    language: Annotated[
+        Language, typer.Option("--language", help="Language of the workbook.")
+    ] = Language.en,
 ) -> None:
     """Write the blank input workbook, with instructions, a field dictionary and drop-downs."""
     if path.exists() and not force:
         console.print(f"[red]{path} already exists[/red]: choose another name or pass --force")
         raise typer.Exit(EXIT_INPUT_ERROR)
     with user_errors(str(path)):
-        write_template(path)
+        write_template(path, language.value)
     console.print(f"Template written to {path}")
 
 
@@ -221,14 +232,17 @@ def summary_table(loaded: LoadedScenario) -> Table:
 def validate(
     path: Annotated[Path, typer.Argument(help="The input workbook (.xlsx) to check.")],
     strict: Annotated[bool, typer.Option("--strict", help=STRICT_HELP)] = False,
+    language: Annotated[Language | None, typer.Option("--language", help=LANGUAGE_HELP)] = None,
 ) -> None:
     """Check a workbook: print what was read and any warnings, or every problem with its cell."""
     with user_errors(path.name):
         require_readable(path)
-        loaded = load(path, strict=strict)
+        with use_language(language and language.value):
+            loaded = load(path, strict=strict)
     console.print(summary_table(loaded))
     if loaded.warnings:
-        console.print(issue_table(loaded.warnings, path.name))
+        with use_language(loaded.language):
+            console.print(issue_table(loaded.warnings, path.name))
     console.print(f"[green]{path.name} is valid.[/green]")
 
 
@@ -324,13 +338,15 @@ def solve(
             help="Also write the map (PNG, SVG), convoy timeline (PNG), GeoJSON and KML beside the plan.",
         ),
     ] = True,
+    language: Annotated[Language | None, typer.Option("--language", help=LANGUAGE_HELP)] = None,
 ) -> None:
     """Solve a workbook and write the plan workbook, showing progress and the key figures."""
     from logistics.api import default_output_path, plan_workbook
     from logistics.progress import ProgressView
 
     target = output if output is not None else default_output_path(path)
-    with user_errors(path.name), ProgressView(console) as view:
+    chosen = language and language.value
+    with user_errors(path.name), use_language(chosen), ProgressView(console) as view:
         require_readable(path)
         run = plan_workbook(
             path,
@@ -345,7 +361,8 @@ def solve(
             drawings=drawings,
         )
     if run.warnings:
-        console.print(issue_table(run.warnings, path.name))
+        with use_language(chosen or run.scenario.settings.language.value):
+            console.print(issue_table(run.warnings, path.name))
     console.print(kpi_table(run))
     console.print(f"Plan written to {target}")
     for drawing in run.drawings:

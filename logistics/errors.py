@@ -12,6 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from logistics.fields import shown_number
+from logistics.i18n import _, message_language, ngettext
+
 
 class Severity(StrEnum):
     """How bad a problem is: an error stops the run, a warning is shown and the run goes on."""
@@ -56,10 +59,12 @@ class Issue:
     def shown_value(self) -> str:
         """The offending value as the planner typed it (blank cells say so)."""
         if self.value is None:
-            return "blank" if self.cell else ""
+            return _("blank") if self.cell else ""
         if isinstance(self.value, str) and len(self.value) > MAX_SHOWN_CHARS:
             cut = as_typed(self.value[:MAX_SHOWN_CHARS])
-            return f"{cut}… ({len(self.value):,} characters)"
+            return _("{cut}… ({count} characters)").format(
+                cut=cut, count=shown_number(len(self.value))
+            )
         return as_typed(self.value)
 
     def describe(self) -> str:
@@ -69,7 +74,9 @@ class Issue:
         return f"{self.location}{header}{value}: {self.message}"
 
     def __str__(self) -> str:
-        return f"warning: {self.describe()}" if self.is_warning else self.describe()
+        if self.is_warning:
+            return _("warning: {problem}").format(problem=self.describe())
+        return self.describe()
 
 
 def as_typed(value: object) -> str:
@@ -111,6 +118,8 @@ class InputError(Exception):
         if not errors:
             raise ValueError("an InputError needs at least one issue that is an error")
         self.issues: tuple[Issue, ...] = (*errors, *(i for i in found if i.is_warning))
+        self.language = message_language()
+        """The language the issues are worded in, for whoever renders them."""
         super().__init__(self.render())
 
     @property
@@ -121,7 +130,7 @@ class InputError(Exception):
     def render(self) -> str:
         """All issues, one per line, under a count."""
         return "\n".join(
-            [count_title(self.issues, "in the input:"), *(f"  {i}" for i in self.issues)]
+            [count_title(self.issues, _("in the input:")), *(f"  {i}" for i in self.issues)]
         )
 
 
@@ -130,13 +139,18 @@ def count_title(issues: Iterable[Issue], where: str) -> str:
     found = tuple(issues)
     warnings = sum(1 for issue in found if issue.is_warning)
     errors = len(found) - warnings
-    parts = [_plural(errors, "problem")] if errors else []
-    parts += [_plural(warnings, "warning")] if warnings else []
-    return f"{' and '.join(parts) or 'no problems'} {where}"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
+    parts = []
+    if errors:
+        parts.append(ngettext("{count} problem", "{count} problems", errors).format(count=errors))
+    if warnings:
+        parts.append(
+            ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings)
+        )
+    if len(parts) == 2:
+        return _("{problems} and {warnings} {where}").format(
+            problems=parts[0], warnings=parts[1], where=where
+        )
+    return f"{parts[0] if parts else _('no problems')} {where}"
 
 
 MAX_LISTED = 10
@@ -148,7 +162,11 @@ def listed(items: Iterable[object], limit: int = MAX_LISTED) -> str:
     workbook of 100,000 rows must still fit on a screen."""
     shown = [str(item) for item in items]
     rest = len(shown) - limit
-    return f"{', '.join(shown[:limit])} … and {rest:,} more" if rest > 0 else ", ".join(shown)
+    if rest <= 0:
+        return ", ".join(shown)
+    return _("{items} … and {count} more").format(
+        items=", ".join(shown[:limit]), count=shown_number(rest)
+    )
 
 
 def raise_if_any(issues: Iterable[Issue]) -> None:

@@ -20,6 +20,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from logistics.i18n import _, message_language, settings_names
+
 
 class Kind(StrEnum):
     """How a cell is read."""
@@ -75,6 +77,15 @@ def format_number(value: float) -> str:
     return f"{value:,}"
 
 
+def shown_number(value: float) -> str:
+    """A number in a message, as the message language writes it: ``20,000`` and ``0.5`` in
+    English, ``20 000`` and ``0,5`` in French (a narrow no-break space between thousands)."""
+    text = format_number(value)
+    if message_language() == "fr":
+        return text.replace(",", "\N{NARROW NO-BREAK SPACE}").replace(".", ",")
+    return text
+
+
 @dataclass(frozen=True)
 class Column:
     """Everything the reader and the template need to know about one column (or settings key)."""
@@ -109,50 +120,63 @@ class Column:
         return display_value(self.default)
 
     def expectation(self) -> str:
-        """What a valid cell holds, e.g. ``"a number of km greater than 0 and at most 20,000"``."""
+        """What a valid cell holds, e.g. ``"a number of km greater than 0 and at most 20,000"``,
+        in the message language."""
         if self.kind is Kind.choice:
-            return f"one of: {', '.join(self.choices)}"
+            return _("one of: {choices}").format(choices=", ".join(self.choices))
         if self.kind is Kind.choice_list:
-            return f"one or more of {', '.join(self.choices)}, separated by ';'"
+            return _("one or more of {choices}, separated by ';'").format(
+                choices=", ".join(self.choices)
+            )
         if self.is_day:
-            return "a day number from 1 to the horizon (horizon_days), or a date when Settings has start_date"
+            return _(
+                "a day number from 1 to the horizon ({horizon_days}), or a date when "
+                "{settings} has {start_date}"
+            ).format(**settings_names("horizon_days", "start_date"))
         if self.kind in (Kind.number, Kind.whole_number):
             return self._numeric_expectation()
         return _PLAIN_EXPECTATIONS[self.kind](self)
 
     def _numeric_expectation(self) -> str:
         unit = self.unit
-        noun = f"a {self.kind.value}"
+        noun = _("a whole number") if self.kind is Kind.whole_number else _("a number")
         if unit == "day":
-            noun = "a day number"
+            noun = _("a day number")
+        elif unit.startswith("per "):
+            noun = f"{noun} {_(unit)}"
         elif unit:
-            noun += f" {unit}" if unit.startswith("per ") else f" of {unit}"
-        low = None if self.lower is None else format_number(self.lower)
-        high = None if self.upper is None else format_number(self.upper)
+            noun = _("{noun} of {unit}").format(noun=noun, unit=_(unit))
+        low = None if self.lower is None else shown_number(self.lower)
+        high = None if self.upper is None else shown_number(self.upper)
         if low is not None and high is not None and self.lower_inclusive:
-            return f"{noun} from {low} to {high}"
+            return _("{noun} from {low} to {high}").format(noun=noun, low=low, high=high)
         if low is not None and high is not None:
-            return f"{noun} greater than {low} and at most {high}"
+            return _("{noun} greater than {low} and at most {high}").format(
+                noun=noun, low=low, high=high
+            )
+        if low is not None and self.lower_inclusive:
+            return _("{noun} ≥ {low}").format(noun=noun, low=low)
         if low is not None:
-            return f"{noun} {'≥' if self.lower_inclusive else 'greater than'} {low}"
+            return _("{noun} greater than {low}").format(noun=noun, low=low)
         if high is not None:
-            return f"{noun} of at most {high}"
+            return _("{noun} of at most {high}").format(noun=noun, high=high)
         return noun
 
 
 def _text_expectation(column: Column) -> str:
-    limit = f" of at most {column.max_length} characters" if column.max_length else ""
-    return f"text{limit}"
+    if column.max_length:
+        return _("text of at most {count} characters").format(count=column.max_length)
+    return _("text")
 
 
 _PLAIN_EXPECTATIONS: dict[Kind, typing.Callable[[Column], str]] = {
     Kind.text: _text_expectation,
-    Kind.id: lambda c: (
-        f"an id of letters, digits, '_', '.' or '-' (no spaces, at most {c.max_length} characters)"
-    ),
-    Kind.id_list: lambda c: "ids separated by ';' (e.g. A; B)",
-    Kind.yes_no: lambda c: "yes or no",
-    Kind.date: lambda c: "a date (a date cell, or text like 2024-03-31)",
+    Kind.id: lambda c: _(
+        "an id of letters, digits, '_', '.' or '-' (no spaces, at most {count} characters)"
+    ).format(count=c.max_length),
+    Kind.id_list: lambda c: _("ids separated by ';' (e.g. A; B)"),
+    Kind.yes_no: lambda c: _("yes or no"),
+    Kind.date: lambda c: _("a date (a date cell, or text like 2024-03-31)"),
 }
 
 

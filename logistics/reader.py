@@ -28,7 +28,22 @@ from openpyxl.workbook.workbook import Workbook
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from logistics.errors import InputError, Issue, raise_if_any
-from logistics.fields import Column, Kind, columns_of, format_number
+from logistics.fields import Column, Kind, columns_of, format_number, shown_number
+from logistics.i18n import (
+    COLUMN_CONTEXT,
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    N_,
+    _,
+    chosen_language,
+    column_name,
+    fold,
+    names_by_fold,
+    names_language,
+    settings_names,
+    sheet_name,
+    use_language,
+)
 from logistics.locations import SETTINGS_ROW, CellLocation, FieldKey, SourceMap
 from logistics.registry import INPUT_ECHO_PREFIX, SCENARIOS_SHEET, SHEET_BY_NAME, SHEETS, SheetSpec
 from logistics.schemas import Scenario, Settings
@@ -46,15 +61,24 @@ from logistics.warnings import PARTIAL_WARNING_RULES, WARNING_RULES
 
 NOTES_HEADER = "notes"
 COMMENT_PREFIX = "*"
-FORMULA_WITHOUT_VALUE = (
-    "formula with no saved value: open and save the workbook in Excel or LibreOffice, "
-    "or type the value"
-)
+
+
+def formula_without_value() -> str:
+    """Why a formula cell with no saved value cannot be read, in the message language."""
+    return _(
+        "formula with no saved value: open and save the workbook in Excel or LibreOffice, "
+        "or type the value"
+    )
 
 
 IGNORED_SHEETS = (*AUXILIARY_SHEETS, SCENARIOS_SHEET.name)
-"""Sheets a mission workbook may hold besides the registry's: the template's sheets for people
-and the what-if ``Scenarios`` sheet (read by ``logistics.overlays``, not as part of the base)."""
+"""Sheets a mission workbook may hold besides the registry's (by their English names): the
+template's sheets for people and the what-if ``Scenarios`` sheet (read by ``logistics.overlays``,
+not as part of the base)."""
+
+KNOWN_SHEETS = (*(spec.name for spec in SHEETS), *IGNORED_SHEETS)
+"""Every sheet name the reader knows, in English: their names in the workbook's language are
+``i18n.sheet_name`` of these."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +90,10 @@ class LoadedScenario:
     path: Path | None = None
     sheet_prefix: str = ""
     """``In_`` when the inputs were read from a plan workbook's input sheets."""
+    language: str = DEFAULT_LANGUAGE
+    """The language of the messages: the command line's, else the Settings' ``language``."""
+    names_language: str = DEFAULT_LANGUAGE
+    """The language the workbook names its sheets and columns in."""
     source: WorkbookFile | None = field(default=None, repr=False, compare=False)
     """The bytes that were read, checked and parsed (None if not read from a file): other sheets
     of the same workbook (what-if changes) are read from them, never from the path again."""
@@ -90,23 +118,25 @@ def load(path: Path | str, *, strict: bool = False) -> LoadedScenario:
     """Like ``load_scenario``, also returning the cell of every value and the warnings.
 
     When some rows cannot be read, the rows that could are still checked for duplicate ids and
-    unknown references, so that one run reports as much as can be trusted.
+    unknown references, so that one run reports as much as can be trusted. Problems are worded
+    in the language chosen with ``i18n.use_language``, else in the Settings' ``language``.
     """
     loaded, issues = _read(Path(path))
-    errors = [issue for issue in issues if not issue.is_warning]
-    if errors:
-        partial = [
-            *check(loaded.scenario, loaded.locations, PARTIAL_SCENARIO_RULES),
-            *check(loaded.scenario, loaded.locations, PARTIAL_WARNING_RULES),
+    with use_language(loaded.language, loaded.names_language):
+        errors = [issue for issue in issues if not issue.is_warning]
+        if errors:
+            partial = [
+                *check(loaded.scenario, loaded.locations, PARTIAL_SCENARIO_RULES),
+                *check(loaded.scenario, loaded.locations, PARTIAL_WARNING_RULES),
+            ]
+            raise InputError([*issues, *_on_sheets_read(partial, loaded.sheet_prefix)])
+        found = [
+            *check(loaded.scenario, loaded.locations),
+            *check(loaded.scenario, loaded.locations, WARNING_RULES),
         ]
-        raise InputError(_on_sheets_read([*issues, *partial], loaded.sheet_prefix))
-    found = [
-        *issues,
-        *check(loaded.scenario, loaded.locations),
-        *check(loaded.scenario, loaded.locations, WARNING_RULES),
-    ]
-    found = _on_sheets_read([i.as_error() if strict else i for i in found], loaded.sheet_prefix)
-    raise_if_any(found)
+        found = [*issues, *_on_sheets_read(found, loaded.sheet_prefix)]
+        found = [i.as_error() if strict else i for i in found]
+        raise_if_any(found)
     return replace(loaded, warnings=tuple(found))
 
 
@@ -118,40 +148,133 @@ def read_workbook(path: Path | str) -> Scenario:
 def read_with_locations(path: Path | str) -> LoadedScenario:
     """Read a workbook into a scenario and its ``SourceMap``; raise ``InputError`` on any problem."""
     loaded, issues = _read(Path(path))
-    raise_if_any(_on_sheets_read(issues, loaded.sheet_prefix))
+    with use_language(loaded.language, loaded.names_language):
+        raise_if_any(issues)
     return loaded
 
 
 def _on_sheets_read(issues: Iterable[Issue], prefix: str) -> list[Issue]:
-    """Issues naming the sheets as they are in the workbook (``In_Routes`` in a plan workbook)."""
-    return [
-        replace(i, sheet=prefix + i.sheet) if prefix and i.sheet in SHEET_BY_NAME else i
-        for i in issues
-    ]
+    """Issues naming the sheets and columns as the workbook does, in the names language
+    (``In_Itinéraires`` and ``distance_km`` in a French plan workbook)."""
+    return [_as_named(issue, prefix) for issue in issues]
+
+
+def _as_named(issue: Issue, prefix: str) -> Issue:
+    """An issue on a registry sheet with its sheet and column named as in the workbook."""
+    spec = SHEET_BY_NAME.get(issue.sheet)
+    if spec is None:
+        return issue
+    header = issue.header
+    if header is not None and (header in spec.columns or header in spec.model.model_fields):
+        header = column_name(header)
+    return replace(issue, sheet=prefix + sheet_name(issue.sheet), header=header)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How a workbook names its sheets: the prefix of a plan workbook's input sheets (``In_``),
+    the language of the names, and the sheets named in the other language (a problem each)."""
+
+    prefix: str
+    language: str
+    foreign: tuple[str, ...] = ()
+
+
+def _layout(sheet_names: Sequence[str]) -> _Layout:
+    """The prefix and the names language of a workbook, from its sheet names.
+
+    A workbook names its sheets in one language; a name that belongs only to the other language
+    is foreign (reported by ``_sheet_name_issues``). The language with more such names wins,
+    English on a tie (most names are the same in both: ``Bases``, ``Stocks``, ``Sources``).
+    """
+    prefix = _echo_prefix(sheet_names)
+    names = [n.removeprefix(prefix) for n in sheet_names if n.startswith(prefix)]
+    only: dict[str, list[str]] = {}
+    for language in LANGUAGES:
+        own = {sheet_name(known, language) for known in KNOWN_SHEETS}
+        others = {
+            sheet_name(known, o) for known in KNOWN_SHEETS for o in LANGUAGES if o != language
+        }
+        only[language] = [n for n in names if n in own - others]
+    language = max(LANGUAGES, key=lambda lang: len(only[lang]))
+    foreign = tuple(n for lang in LANGUAGES if lang != language for n in only[lang])
+    return _Layout(prefix, language, foreign)
 
 
 def _echo_prefix(sheet_names: Sequence[str]) -> str:
     """``In_`` for a plan workbook (its required sheets only as ``In_`` copies), else ``""``."""
-    required = [spec.name for spec in SHEETS if spec.required]
     names = set(sheet_names)
-    is_echo = not names & set(required) and all(
-        INPUT_ECHO_PREFIX + name in names for name in required
-    )
-    return INPUT_ECHO_PREFIX if is_echo else ""
+    for language in LANGUAGES:
+        required = [sheet_name(spec.name, language) for spec in SHEETS if spec.required]
+        if not names & set(required) and all(
+            INPUT_ECHO_PREFIX + name in names for name in required
+        ):
+            return INPUT_ECHO_PREFIX
+    return ""
 
 
 def _read(path: Path) -> tuple[LoadedScenario, list[Issue]]:
     """The scenario of the rows that could be read, and the issues of those that could not.
 
     A problem with the file itself is raised at once; problems with sheets and headers are
-    returned with those of the cells, which are still read wherever their column is known.
+    returned with those of the cells, which are still read wherever their column is known. The
+    issues are worded in the message language and name sheets and columns as the workbook does.
     """
     source = check_workbook_file(path)
-    with reading(path):
-        tables, settings_row, prefix, sheet_issues = _read_all_sheets(source)
-    loaded, issues = _assemble(tables, settings_row, path.name)
-    issues = _on_sheets_read([*sheet_issues, *issues], prefix)
-    return LoadedScenario(loaded.scenario, loaded.locations, path, prefix, source), issues
+    with reading(path), contextlib.ExitStack() as stack:
+        workbook = stack.enter_context(open_workbook(source, data_only=False))
+        layout = _layout(workbook.sheetnames)
+        language = chosen_language() or _settings_language(workbook, layout)
+        with use_language(language, layout.language):
+            cached = _CachedValues(source, stack)
+            tables, settings_row, sheet_issues = _read_all_sheets(workbook, cached, layout, path)
+            loaded, issues = _assemble(tables, settings_row, path.name)
+            issues = _on_sheets_read([*sheet_issues, *issues], layout.prefix)
+    named = replace(
+        loaded,
+        path=path,
+        sheet_prefix=layout.prefix,
+        language=language,
+        names_language=layout.language,
+        source=source,
+    )
+    return named, issues
+
+
+def _settings_language(workbook: Workbook, layout: _Layout) -> str:
+    """The ``language`` the Settings sheet gives (key and value in either language, any case),
+    read before anything else so that every problem is worded in it; English when absent or
+    not a language."""
+    title = layout.prefix + sheet_name("Settings", layout.language)
+    if title not in workbook.sheetnames:
+        return DEFAULT_LANGUAGE
+    keys = {fold(column_name("language", language)) for language in LANGUAGES}
+    worksheet = workbook[title]
+    worksheet.reset_dimensions()
+    rows = worksheet.iter_rows(values_only=True)
+    columns: dict[str, int] = {}
+    with contextlib.closing(rows):
+        for _number, values in capped_rows(rows, title):
+            texts = [fold(str(v)) if _is_filled(v) else "" for v in values]
+            if not columns:
+                columns = _key_value_positions(texts)
+                continue
+            key, value = (texts[p] if p < len(texts) else "" for p in columns.values())
+            if key in keys:
+                return value if value in LANGUAGES else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
+
+
+def _key_value_positions(texts: Sequence[str]) -> dict[str, int]:
+    """Positions of the key and value headers of a Settings header row (in either language);
+    empty until the header row is found."""
+    wanted = {
+        fold(column_name(header, language)): header
+        for header in ("key", "value")
+        for language in LANGUAGES
+    }
+    found = {wanted[text]: position for position, text in enumerate(texts) if text in wanted}
+    return {"key": found["key"], "value": found["value"]} if len(found) == 2 else {}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -223,23 +346,33 @@ class ReadContext:
         """What a valid cell of ``column`` holds, with day bounds that fit the workbook."""
         if not column.is_day or self.horizon_days is None:
             return column.expectation()
-        days = f"a day number from 1 to {self.horizon_days} (horizon_days in Settings)"
+        names = settings_names("horizon_days", "start_date")
         if self.start_date is None:
-            return f"{days}, or a date once Settings has start_date"
-        return f"{days}, or a date from {self.start_date.isoformat()} (start_date, day 1)"
+            return _(
+                "a day number from 1 to {horizon} ({horizon_days} in {settings}), or a date "
+                "once {settings} has {start_date}"
+            ).format(horizon=self.horizon_days, **names)
+        return _(
+            "a day number from 1 to {horizon} ({horizon_days} in {settings}), or a date from "
+            "{date} ({start_date}, day 1)"
+        ).format(horizon=self.horizon_days, date=self.start_date.isoformat(), **names)
 
     def day_of(self, date: dt.date, column: Column) -> tuple[int | None, str | None]:
         """The day number of a date typed in a day column, or why it cannot have one."""
         if self.start_date is None:
-            return None, (
-                "a date here needs start_date in Settings (the date of day 1) to count days "
-                f"from; or type the day number: expected {self.expectation(column)}"
-            )
+            return None, _(
+                "a date here needs {start_date} in {settings} (the date of day 1) to count days "
+                "from; or type the day number: expected {expected}"
+            ).format(expected=self.expectation(column), **settings_names("start_date"))
         day = (date - self.start_date).days + 1
         if day < 1:
-            return None, (
-                f"{date.isoformat()} is before start_date {self.start_date.isoformat()} (day 1): "
-                f"expected {self.expectation(column)}"
+            return None, _(
+                "{date} is before {start_date} {start} (day 1): expected {expected}"
+            ).format(
+                date=date.isoformat(),
+                start=self.start_date.isoformat(),
+                expected=self.expectation(column),
+                **settings_names("start_date"),
             )
         return day, None
 
@@ -283,35 +416,34 @@ Tables = dict[str, list[BaseModel]]
 
 
 def _read_all_sheets(
-    source: WorkbookFile,
-) -> tuple[dict[str, list[ReadRow]], ReadRow | None, str, list[Issue]]:
-    """Every registry sheet's rows as read (not yet validated), the sheet-name prefix used
-    (``In_`` for a plan workbook), and the problems with sheets and headers."""
+    workbook: Workbook, cached: _CachedValues, layout: _Layout, path: Path
+) -> tuple[dict[str, list[ReadRow]], ReadRow | None, list[Issue]]:
+    """Every registry sheet's rows as read (not yet validated), and the problems with sheets
+    and headers; sheets are looked up by their names in the workbook's language."""
     issues: list[Issue] = []
     raw_tables: dict[str, list[ReadRow]] = {}
     settings_row: ReadRow | None = None
-    with contextlib.ExitStack() as stack:
-        workbook = stack.enter_context(open_workbook(source, data_only=False))
-        cached = _CachedValues(source, stack)
-        prefix = _echo_prefix(workbook.sheetnames)
-        if not prefix:
-            issues.extend(_sheet_name_issues(workbook.sheetnames, source.path))
-        for spec in SHEETS:
-            if prefix + spec.name not in workbook.sheetnames:
-                if spec.required:
-                    issues.append(_missing_sheet_issue(spec))
-                continue
-            rows, sheet_issues = _read_table(workbook[prefix + spec.name], spec, cached)
-            issues.extend(sheet_issues)
-            if spec.required and not rows and not _header_missing(sheet_issues):
-                message = f"the sheet has no rows under its header: the mission needs at least one {spec.key[0]}"
-                issues.append(Issue(spec.name, None, None, None, message))
-            if spec.layout == "key_value":
-                settings_row, key_issues = _settings_row(rows, spec)
-                issues.extend(key_issues)
-            else:
-                raw_tables[spec.name] = rows
-    return raw_tables, settings_row, prefix, issues
+    if not layout.prefix:
+        issues.extend(_sheet_name_issues(workbook.sheetnames, path, layout.foreign))
+    for spec in SHEETS:
+        title = layout.prefix + sheet_name(spec.name)
+        if title not in workbook.sheetnames:
+            if spec.required:
+                issues.append(_missing_sheet_issue(spec))
+            continue
+        rows, sheet_issues = _read_table(workbook[title], spec, cached)
+        issues.extend(sheet_issues)
+        if spec.required and not rows and not _header_missing(sheet_issues):
+            message = _(
+                "the sheet has no rows under its header: the mission needs at least one {column}"
+            ).format(column=column_name(spec.key[0]))
+            issues.append(Issue(spec.name, None, None, None, message))
+        if spec.layout == "key_value":
+            settings_row, key_issues = _settings_row(rows, spec)
+            issues.extend(key_issues)
+        else:
+            raw_tables[spec.name] = rows
+    return raw_tables, settings_row, issues
 
 
 def read_sheets(
@@ -353,10 +485,11 @@ USER_SHEET_PREFIXES = ("_", "*")
 allows no ``*`` in sheet names, so ``_`` is the one the Instructions give)."""
 
 
-def _sheet_name_issues(names: Sequence[str], path: Path) -> list[Issue]:
-    """An empty or foreign workbook, and every sheet that is neither a contract sheet nor marked
-    as the planner's own (misspelt names get a "did you mean")."""
-    expected = [spec.name for spec in SHEETS]
+def _sheet_name_issues(names: Sequence[str], path: Path, foreign: Sequence[str]) -> list[Issue]:
+    """An empty or foreign workbook, every sheet named in the other language than the rest, and
+    every sheet that is neither a contract sheet nor marked as the planner's own (misspelt names
+    get a "did you mean")."""
+    expected = [sheet_name(spec.name) for spec in SHEETS]
     if not set(names) & set(expected):
         return [
             Issue(
@@ -364,36 +497,61 @@ def _sheet_name_issues(names: Sequence[str], path: Path) -> list[Issue]:
                 cell=None,
                 header=None,
                 value=None,
-                message=(
-                    "the workbook holds none of the expected sheets "
-                    f"({', '.join(expected)}); start from the template (logistics template)"
-                ),
+                message=_(
+                    "the workbook holds none of the expected sheets ({sheets}); start from the "
+                    "template (logistics template)"
+                ).format(sheets=", ".join(expected)),
             )
         ]
-    missing = [name for name in (*expected, SCENARIOS_SHEET.name) if name not in names]
+    contract = [*expected, sheet_name(SCENARIOS_SHEET.name)]
+    ignored = {sheet_name(name) for name in IGNORED_SHEETS}
+    missing = [name for name in contract if name not in names]
     return [
-        Issue(sheet=name, cell=None, header=None, value=None, message=_unknown_sheet(name, missing))
+        Issue(
+            sheet=name,
+            cell=None,
+            header=None,
+            value=None,
+            message=_foreign_sheet(name) if name in foreign else _unknown_sheet(name, missing),
+        )
         for name in names
-        if name not in expected
-        and name not in IGNORED_SHEETS
-        and not name.startswith(USER_SHEET_PREFIXES)
+        if name not in expected and name not in ignored and not name.startswith(USER_SHEET_PREFIXES)
     ]
+
+
+def _foreign_sheet(name: str) -> str:
+    """Why a sheet named in the other language than the workbook's other sheets is refused."""
+    english = next(
+        known
+        for known in KNOWN_SHEETS
+        for language in LANGUAGES
+        if sheet_name(known, language) == name
+    )
+    return _(
+        "this sheet is named in another language than the workbook's other sheets, so it is "
+        "not read: a workbook names all its sheets and columns in one language; rename it to "
+        "'{name}'"
+    ).format(name=sheet_name(english))
 
 
 def _unknown_sheet(name: str, missing: Sequence[str]) -> str:
     """Why a sheet is refused: the sheet it most likely means, else the sheets there are."""
-    own = "or start its name with _ to keep it as your own (it is then ignored)"
-    contract = [spec.name for spec in SHEETS] + [SCENARIOS_SHEET.name]
-    folded = [m for m in contract if m.casefold() == name.strip().casefold()]
+    own = _("or start its name with _ to keep it as your own (it is then ignored)")
+    contract = [sheet_name(spec.name) for spec in SHEETS] + [sheet_name(SCENARIOS_SHEET.name)]
+    folded = [m for m in contract if fold(m) == fold(name)]
     close = folded or difflib.get_close_matches(name, missing, n=1, cutoff=0.75)
     if close:
-        return (
-            f"this sheet is not read (did you mean {close[0]}?): rename it to '{close[0]}' "
-            f"(sheet names must match exactly), {own}"
-        )
-    return (
-        f"unknown sheet: a mission workbook holds the sheets {', '.join(contract)} (and the "
-        f"template's {', '.join(AUXILIARY_SHEETS)}); rename it to one of them, {own}"
+        return _(
+            "this sheet is not read (did you mean {sheet}?): rename it to '{sheet}' "
+            "(sheet names must match exactly), {own}"
+        ).format(sheet=close[0], own=own)
+    return _(
+        "unknown sheet: a mission workbook holds the sheets {sheets} (and the template's "
+        "{auxiliary}); rename it to one of them, {own}"
+    ).format(
+        sheets=", ".join(contract),
+        auxiliary=", ".join(sheet_name(aux) for aux in AUXILIARY_SHEETS),
+        own=own,
     )
 
 
@@ -403,9 +561,10 @@ def _missing_sheet_issue(spec: SheetSpec) -> Issue:
         cell=None,
         header=None,
         value=None,
-        message=(
-            f"the required sheet '{spec.name}' is missing: add it with the headers "
-            f"{', '.join(spec.columns)}"
+        message=_(
+            "the required sheet '{sheet}' is missing: add it with the headers {headers}"
+        ).format(
+            sheet=sheet_name(spec.name), headers=", ".join(column_name(c) for c in spec.columns)
         ),
     )
 
@@ -423,7 +582,7 @@ def _read_table(
     formulas: dict[tuple[int, int], tuple[ReadRow, str]] = {}
     cells = worksheet.iter_rows(min_row=header.number + 1, max_col=header.width)
     with contextlib.closing(cells):
-        for number, row_cells in capped_rows(cells, spec.name, first_row=header.number + 1):
+        for number, row_cells in capped_rows(cells, worksheet.title, first_row=header.number + 1):
             if _is_commented_out(row_cells, header.first):
                 continue
             row = ReadRow(number, absent=header.absent)
@@ -457,7 +616,9 @@ def _read_cell(cell: Any, number: int, position: int, name: str) -> ReadCell:
             reference,
             name,
             value,
-            f"the cell shows the Excel error {value}: correct it or type the value",
+            _("the cell shows the Excel error {value}: correct it or type the value").format(
+                value=value
+            ),
         )
     percent = "%" in str(getattr(cell, "number_format", "") or "")
     return ReadCell(reference, name, value, percent=percent)
@@ -473,7 +634,7 @@ def _resolve_formulas(
         value = saved.get(position)
         if value is None:
             row.cells[name] = ReadCell(
-                formula_cell.reference, name, formula_cell.raw, FORMULA_WITHOUT_VALUE
+                formula_cell.reference, name, formula_cell.raw, formula_without_value()
             )
         else:
             row.cells[name] = replace(formula_cell, raw=value)
@@ -486,22 +647,24 @@ def _is_filled(value: Any) -> bool:
 def _read_header(
     worksheet: Any, spec: SheetSpec, extra: tuple[str, ...]
 ) -> tuple[_Header | None, list[Issue]]:
-    """Find the header row (the first row with anything in it) and match it to the columns."""
+    """Find the header row (the first row with anything in it) and match it to the columns
+    (named in the names language)."""
     rows = worksheet.iter_rows(values_only=True)
     with contextlib.closing(rows):
-        for number, values in capped_rows(rows, spec.name):
+        for number, values in capped_rows(rows, worksheet.title):
             if any(_is_filled(v) for v in values):
                 return _match_header(spec, number, values, extra)
+    headers = ", ".join(column_name(c) for c in (*extra, *spec.columns))
     return None, [
         Issue(
             sheet=spec.name,
             cell=None,
             header=None,
             value=None,
-            message=(
-                "the sheet is empty: its first row must hold the headers "
-                f"{', '.join((*extra, *spec.columns))} (or delete the sheet if it is optional)"
-            ),
+            message=_(
+                "the sheet is empty: its first row must hold the headers {headers} (or delete "
+                "the sheet if it is optional)"
+            ).format(headers=headers),
         )
     ]
 
@@ -518,10 +681,12 @@ def _match_header(
     filled = [i for i, v in enumerate(values) if _is_filled(v)]
     width = filled[-1] + 1
     if width > MAX_COLUMNS:
-        message = f"the header row is {width:,} columns wide; more than {MAX_COLUMNS} is refused"
+        message = _("the header row is {width} columns wide; more than {most} is refused").format(
+            width=shown_number(width), most=MAX_COLUMNS
+        )
         return None, [Issue(spec.name, None, None, None, message)]
     allowed = (*extra, *spec.columns)
-    by_fold = {name.casefold(): name for name in allowed}
+    by_fold = names_by_fold(allowed, names_language(), COLUMN_CONTEXT)
     fields: dict[int, str] = {}
     issues: list[Issue] = []
     for position in filled:
@@ -529,40 +694,24 @@ def _match_header(
         reference = f"{get_column_letter(position + 1)}{number}"
         if _is_ignored_header(text):
             continue
-        name = by_fold.get(text.casefold())
+        name = by_fold.get(fold(text))
         if name is None:
             issues.append(
-                Issue(
-                    spec.name,
-                    reference,
-                    None,
-                    values[position],
-                    unknown_name_message("column", text, allowed),
-                )
+                Issue(spec.name, reference, None, values[position], _unknown_column(text, allowed))
             )
         elif name in fields.values():
-            issues.append(
-                Issue(
-                    spec.name,
-                    reference,
-                    name,
-                    values[position],
-                    f"the column {name} appears twice; keep one",
-                )
+            message = _("the column {column} appears twice; keep one").format(
+                column=column_name(name)
             )
+            issues.append(Issue(spec.name, reference, name, values[position], message))
         else:
             fields[position] = name
     for name in (*extra, *_required_columns(spec)):
         if name not in fields.values():
-            issues.append(
-                Issue(
-                    spec.name,
-                    None,
-                    name,
-                    None,
-                    f"the required column {name} is missing from the header row (row {number})",
-                )
-            )
+            message = _(
+                "the required column {column} is missing from the header row (row {row})"
+            ).format(column=column_name(name), row=number)
+            issues.append(Issue(spec.name, None, name, None, message))
     absent = frozenset(allowed) - set(fields.values())
     return _Header(number, MappingProxyType(fields), width, filled[0], absent), issues
 
@@ -574,17 +723,52 @@ def _required_columns(spec: SheetSpec) -> tuple[str, ...]:
     return tuple(name for name in spec.columns if columns[name].required)
 
 
+def _unknown_column(text: str, allowed: Sequence[str]) -> str:
+    """Why a header is refused: the name of one of ``allowed`` (English names) in the other
+    language than the workbook's, or an unknown column."""
+    return _foreign_name(text, allowed) or unknown_name_message(
+        "column", text, [column_name(name) for name in allowed]
+    )
+
+
+def _foreign_name(text: str, allowed: Sequence[str]) -> str | None:
+    """The message for a column or settings key named in the other language than the
+    workbook's, None when ``text`` is not such a name."""
+    for language in LANGUAGES:
+        english = names_by_fold(allowed, language, COLUMN_CONTEXT).get(fold(text))
+        if english is not None and language != names_language():
+            return _(
+                "this name is in another language than the workbook's sheets: a workbook "
+                "names all its sheets and columns in one language; rename it to {name}"
+            ).format(name=column_name(english))
+    return None
+
+
+UNKNOWN_NAMES = {
+    "column": N_("unknown column"),
+    "sheet": N_("unknown sheet"),
+    "setting": N_("unknown setting"),
+}
+"""What ``unknown_name_message`` calls a name it does not know, by the kind of name."""
+
+
 def unknown_name_message(what: str, text: str, allowed: Sequence[str]) -> str:
-    """'unknown column (did you mean …?); allowed: …' with the closest allowed name, if any."""
-    folded = {name.casefold(): name for name in allowed}
-    close = difflib.get_close_matches(text.casefold(), list(folded), n=1, cutoff=0.6)
-    hint = f" (did you mean {folded[close[0]]}?)" if close else ""
-    return f"unknown {what}{hint}; allowed: {', '.join(allowed)}"
+    """'unknown column (did you mean …?); allowed: …' with the closest allowed name, if any;
+    ``what`` is a key of ``UNKNOWN_NAMES``."""
+    unknown = _(UNKNOWN_NAMES[what])
+    folded = {fold(name): name for name in allowed}
+    close = difflib.get_close_matches(fold(text), list(folded), n=1, cutoff=0.6)
+    if close:
+        return _("{unknown} (did you mean {name}?); allowed: {allowed}").format(
+            unknown=unknown, name=folded[close[0]], allowed=", ".join(allowed)
+        )
+    return _("{unknown}; allowed: {allowed}").format(unknown=unknown, allowed=", ".join(allowed))
 
 
 def _settings_row(rows: list[ReadRow], spec: SheetSpec) -> tuple[ReadRow, list[Issue]]:
     """Turn the key/value rows of the Settings sheet into one row whose cells are the values."""
     keys = tuple(columns_of(spec.model))
+    by_fold = names_by_fold(keys, names_language(), COLUMN_CONTEXT)
     settings = ReadRow(number=0)
     if any(row.absent & {"key", "value"} for row in rows):
         return settings, []  # the missing column is reported on the header
@@ -593,37 +777,20 @@ def _settings_row(rows: list[ReadRow], spec: SheetSpec) -> tuple[ReadRow, list[I
     for row in rows:
         key_cell, value_cell = row.cells["key"], row.cells["value"]
         key_text = str(key_cell.raw).strip() if _is_filled(key_cell.raw) else ""
-        key = {k.casefold(): k for k in keys}.get(key_text.casefold())
+        key = by_fold.get(fold(key_text))
         if not key_text:
-            issues.append(
-                Issue(
-                    spec.name,
-                    key_cell.reference,
-                    "key",
-                    None,
-                    "a value without a key: name the setting in this cell",
-                )
-            )
+            message = _("a value without a key: name the setting in this cell")
+            issues.append(Issue(spec.name, key_cell.reference, "key", None, message))
         elif key is None:
-            issues.append(
-                Issue(
-                    spec.name,
-                    key_cell.reference,
-                    "key",
-                    key_cell.raw,
-                    unknown_name_message("setting", key_text, keys),
-                )
+            message = _foreign_name(key_text, keys) or unknown_name_message(
+                "setting", key_text, [column_name(k) for k in keys]
             )
+            issues.append(Issue(spec.name, key_cell.reference, "key", key_cell.raw, message))
         elif key in first_seen:
-            issues.append(
-                Issue(
-                    spec.name,
-                    key_cell.reference,
-                    "key",
-                    key_cell.raw,
-                    f"the setting {key} is already given in row {first_seen[key]}; keep one",
-                )
+            message = _("the setting {key} is already given in row {row}; keep one").format(
+                key=column_name(key), row=first_seen[key]
             )
+            issues.append(Issue(spec.name, key_cell.reference, "key", key_cell.raw, message))
         else:
             first_seen[key] = row.number
             settings.cells[key] = replace(
@@ -670,7 +837,7 @@ def normalise(
         return (
             (raw, None)
             if column.kind is Kind.yes_no
-            else (None, f"expected {column.expectation()}")
+            else (None, _("expected {expected}").format(expected=column.expectation()))
         )
     if isinstance(raw, int | float) and column.kind in (Kind.text, Kind.id, Kind.id_list):
         return (format_number(raw).replace(",", "") if raw == raw else str(raw)), None
@@ -762,9 +929,12 @@ def _validation_issues(
         loc = detail["loc"]
         if loc and isinstance(loc[0], str):
             name = loc[0]
-            message = f"expected {context.expectation(columns[name])}"
+            expected = context.expectation(columns[name])
+            message = _("expected {expected}").format(expected=expected)
             if detail["type"] == "missing":
-                message = f"a value is required here: {message}"
+                message = _("a value is required here: expected {expected}").format(
+                    expected=expected
+                )
         else:
             text = str(detail["msg"]).removeprefix("Value error, ")
             name = _first_column_named(text, cells) or next(iter(cells), "")
@@ -779,11 +949,12 @@ def _validation_issues(
 
 
 def _first_column_named(text: str, cells: Mapping[str, ReadCell]) -> str | None:
-    """The column a row-level message names first (``initial_stock must not exceed …``)."""
+    """The column a row-level message names first (``initial_stock must not exceed …``), by
+    its name in the workbook's language."""
     mentions = [
         (match.start(), name)
         for name in cells
-        for match in re.finditer(rf"\b{re.escape(name)}\b", text)
+        for match in re.finditer(rf"\b{re.escape(column_name(name))}\b", text)
     ]
     return min(mentions)[1] if mentions else None
 
@@ -910,8 +1081,14 @@ def percent_warnings(
     return [
         cell.location(sheet).warning(
             cell.raw,
-            f"the cell shows a percentage ({format_number(cell.raw * 100)} %) but {name} is not in %: "
-            f"it is read as {format_number(cell.raw)}; format the cell as a plain number",
+            _(
+                "the cell shows a percentage ({percent} %) but {column} is not in %: it is read "
+                "as {value}; format the cell as a plain number"
+            ).format(
+                percent=shown_number(cell.raw * 100),
+                column=column_name(name),
+                value=shown_number(cell.raw),
+            ),
         )
         for name, cell in cells.items()
         if cell.percent

@@ -11,11 +11,14 @@ silently ignored value.
 from __future__ import annotations
 
 import datetime as dt
+import string
 import unicodedata
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from logistics.i18n import _, column_name, sheet_name
 
 # --------------------------------------------------------------------------------------------------
 # Enumerations (drop-downs in the template)
@@ -72,6 +75,13 @@ class Aircraft(StrEnum):
 
     fixed_wing = "fixed_wing"
     helicopter = "helicopter"
+
+
+class Language(StrEnum):
+    """Language of the messages and of the plan workbook (``logistics.i18n.LANGUAGES``)."""
+
+    en = "en"
+    fr = "fr"
 
 
 class ObjectivePolicy(StrEnum):
@@ -146,8 +156,16 @@ class UnitType(StrEnum):
 # Value parsers shared by several sheets
 # --------------------------------------------------------------------------------------------------
 
-_TRUE = {"yes", "y", "true", "1", "x"}
-_FALSE = {"no", "n", "false", "0", ""}
+_TRUE = {"yes", "y", "true", "1", "x", "oui"}
+_FALSE = {"no", "n", "false", "0", "", "non"}
+
+
+def _columns(message: str, **values: str) -> str:
+    """A row check's translated ``message`` with its ``{column}`` fields filled with the
+    columns' names as the workbook names them, and its other fields with ``values``."""
+    fields = {field for _text, field, _spec, _conversion in string.Formatter().parse(message)}
+    names = {name: column_name(name) for name in fields if name and name not in values}
+    return message.format(**names, **values)
 
 
 def _parse_yes_no(value: Any) -> Any:
@@ -318,6 +336,10 @@ class Settings(Row):
     mip_gap_pct: float = Field(
         1.0, ge=0, le=100, description="Relative MIP gap at which the solver stops, in %."
     )
+    language: Language = Field(
+        Language.en,
+        description="Language of the messages and of the plan workbook: en (English) or fr (French).",
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -398,8 +420,10 @@ class Base(Row):
     def _sector_without_separators(self) -> Base:
         if any(mark in self.sector for mark in SECTOR_SEPARATORS):
             raise ValueError(
-                "a sector must not contain ',' or ';': they separate the sectors in the Units "
-                "sheet's allowed_sectors, so this sector could never be allowed"
+                _(
+                    "a sector must not contain ',' or ';': they separate the sectors in the "
+                    "{units} sheet's {allowed_sectors}, so this sector could never be allowed"
+                ).format(units=sheet_name("Units"), allowed_sectors=column_name("allowed_sectors"))
             )
         return self
 
@@ -423,7 +447,7 @@ class Stock(Row):
     @model_validator(mode="after")
     def _initial_within_capacity(self) -> Stock:
         if self.initial_stock > self.capacity:
-            raise ValueError("initial_stock must not exceed capacity")
+            raise ValueError(_columns(_("{initial_stock} must not exceed {capacity}")))
         return self
 
 
@@ -446,7 +470,7 @@ class Source(Row):
     @model_validator(mode="after")
     def _some_limit(self) -> Source:
         if self.quantity_per_day is None and self.total_quantity is None:
-            raise ValueError("give quantity_per_day or total_quantity (or both)")
+            raise ValueError(_columns(_("give {quantity_per_day} or {total_quantity} (or both)")))
         return self
 
 
@@ -466,7 +490,7 @@ class Demand(Row):
     @model_validator(mode="after")
     def _ordered_days(self) -> Demand:
         if self.last_day is not None and self.last_day < self.first_day:
-            raise ValueError("last_day must not be before first_day")
+            raise ValueError(_columns(_("{last_day} must not be before {first_day}")))
         return self
 
 
@@ -510,10 +534,16 @@ class Route(Row):
     @model_validator(mode="after")
     def _ordered_window(self) -> Route:
         if self.open_to_day is not None and self.open_to_day < self.open_from_day:
-            raise ValueError("open_to_day must not be before open_from_day")
+            raise ValueError(_columns(_("{open_to_day} must not be before {open_from_day}")))
         if self.aircraft is not None and self.mode != Mode.air:
             raise ValueError(
-                f"aircraft restricts air routes only: clear it or make the mode air (mode is {self.mode.value})"
+                _columns(
+                    _(
+                        "{aircraft} restricts air routes only: clear it or make the {mode} air "
+                        "({mode} is {value})"
+                    ),
+                    value=self.mode.value,
+                )
             )
         return self
 
@@ -539,7 +569,7 @@ class RouteSeason(Row):
     @model_validator(mode="after")
     def _ordered_days(self) -> RouteSeason:
         if self.last_day is not None and self.last_day < self.first_day:
-            raise ValueError("last_day must not be before first_day")
+            raise ValueError(_columns(_("{last_day} must not be before {first_day}")))
         return self
 
     def covers(self, day: int) -> bool:
@@ -597,11 +627,20 @@ class Vehicle(Row):
         unknown = [c for c in self.cargo_types if c not in allowed]
         if unknown or not self.cargo_types:
             raise ValueError(
-                f"cargo_types must list dry, fuel and/or water (got {';'.join(self.cargo_types) or 'nothing'})"
+                _columns(
+                    _("{cargo_types} must list dry, fuel and/or water (got {value})"),
+                    value=";".join(self.cargo_types) or _("nothing"),
+                )
             )
         if self.aircraft is not None and self.mode != Mode.air:
             raise ValueError(
-                f"aircraft is for air vehicles only: clear it or make the mode air (mode is {self.mode.value})"
+                _columns(
+                    _(
+                        "{aircraft} is for air vehicles only: clear it or make the {mode} air "
+                        "({mode} is {value})"
+                    ),
+                    value=self.mode.value,
+                )
             )
         return self
 
@@ -653,7 +692,7 @@ class ConvoyLine(Row):
     @model_validator(mode="after")
     def _sizes(self) -> ConvoyLine:
         if self.max_vehicles < self.min_vehicles:
-            raise ValueError("max_vehicles must not be below min_vehicles")
+            raise ValueError(_columns(_("{max_vehicles} must not be below {min_vehicles}")))
         return self
 
 
@@ -692,12 +731,14 @@ class Threat(Row):
         area = (self.latitude_deg, self.longitude_deg, self.radius_km)
         has_area = any(v is not None for v in area)
         if has_area and not all(v is not None for v in area):
-            raise ValueError("an area needs latitude_deg, longitude_deg and radius_km")
+            raise ValueError(
+                _columns(_("an area needs {latitude_deg}, {longitude_deg} and {radius_km}"))
+            )
         targets = sum([self.route_id is not None, self.base_id is not None, has_area])
         if targets != 1:
-            raise ValueError("give exactly one of route_id, base_id or an area")
+            raise ValueError(_columns(_("give exactly one of {route_id}, {base_id} or an area")))
         if self.last_day is not None and self.last_day < self.first_day:
-            raise ValueError("last_day must not be before first_day")
+            raise ValueError(_columns(_("{last_day} must not be before {first_day}")))
         return self
 
 

@@ -26,8 +26,17 @@ from pydantic import BaseModel
 
 from logistics import schemas as s
 from logistics.fields import Column, Kind, columns_of, display_value
+from logistics.i18n import (
+    DEFAULT_LANGUAGE,
+    N_,
+    _,
+    column_name,
+    message_language,
+    sheet_name,
+    use_language,
+)
 from logistics.registry import SHEET_BY_NAME, SHEETS, SheetSpec
-from logistics.schemas import Scenario
+from logistics.schemas import Scenario, Settings
 from logistics.xlsx import save_atomically, write_cell
 
 LISTS_SHEET = "Lists"
@@ -55,8 +64,10 @@ COMMENT_MARK = "*"
 NOTE_HEADER = "*note"
 """The template's comment column beside the example rows (ignored by the reader)."""
 
-EXAMPLE_NOTE = "example: remove the * in the first cell to use this row, or type over it"
-DEFAULT_NOTE = "default applied unless you give a row with the same key: remove the * to change it"
+EXAMPLE_NOTE = N_("example: remove the * in the first cell to use this row, or type over it")
+DEFAULT_NOTE = N_(
+    "default applied unless you give a row with the same key: remove the * to change it"
+)
 
 EXAMPLES: dict[str, tuple[s.Row, ...]] = {
     "Supplies": (
@@ -173,19 +184,21 @@ EXAMPLES: dict[str, tuple[s.Row, ...]] = {
 defaults (Consumption, ThreatLevels) the defaults themselves, which the planner sees applied."""
 
 
-def write_template(path: Path) -> None:
-    """Write the blank input template to ``path`` (atomically)."""
-    workbook = build_workbook(None)
+def write_template(path: Path, language: str = DEFAULT_LANGUAGE) -> None:
+    """Write the blank input template to ``path`` (atomically), in ``language``: its sheet
+    names, headers, instructions, dictionary and drop-down help, and its Settings ``language``."""
+    workbook = build_workbook(None, language)
     save_atomically(workbook, Path(path))
 
 
-def write_input_workbook(scenario: Scenario, path: Path) -> None:
-    """Write ``scenario`` as a filled input workbook in the template's layout (atomically).
+def write_input_workbook(scenario: Scenario, path: Path, language: str = DEFAULT_LANGUAGE) -> None:
+    """Write ``scenario`` as a filled input workbook in the template's layout (atomically), its
+    sheets and columns named in ``language``.
 
     Reading the file back gives an equal scenario, except that an optional sheet written with no
     rows reads back as its defaults, as any workbook would.
     """
-    workbook = build_workbook(scenario)
+    workbook = build_workbook(scenario, language)
     save_atomically(workbook, Path(path))
 
 
@@ -202,18 +215,24 @@ def _write_row(sheet: Worksheet, number: int, values: Sequence[Any]) -> None:
         write_cell(sheet, number, index, input_value(value))
 
 
-def build_workbook(scenario: Scenario | None) -> Workbook:
-    """The input workbook in memory: blank when ``scenario`` is None, else filled with it."""
+def build_workbook(scenario: Scenario | None, language: str = DEFAULT_LANGUAGE) -> Workbook:
+    """The input workbook in memory: blank when ``scenario`` is None, else filled with it; its
+    names and texts in ``language``."""
+    with use_language(language, language):
+        return _build_workbook(scenario)
+
+
+def _build_workbook(scenario: Scenario | None) -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
     workbook.properties.creator = "logistics"
     _add_instructions(workbook)
     _add_dictionary(workbook)
-    lists = workbook.create_sheet(LISTS_SHEET)
+    lists = workbook.create_sheet(sheet_name(LISTS_SHEET))
     list_names = _add_choice_lists(workbook, lists)
     _add_id_names(workbook, scenario)
     for spec in SHEETS:
-        sheet = workbook.create_sheet(spec.name)
+        sheet = workbook.create_sheet(sheet_name(spec.name))
         if spec.layout == "key_value":
             _fill_settings(sheet, spec, scenario)
         else:
@@ -233,76 +252,147 @@ def build_workbook(scenario: Scenario | None) -> Workbook:
 # --------------------------------------------------------------------------------------------------
 
 
+HOW_TO_HEADING = N_("How to fill it in")
+SHEETS_HEADING = N_("Sheets")
+WHAT_IF_HEADING = N_("What-if scenarios")
+
+
+def _names() -> dict[str, str]:
+    """The sheet and column names the instructions mention, as the workbook names them."""
+    sheets = ("Dictionary", "Settings", "Supplies", "Threats", "Consumption", "ThreatLevels")
+    columns = (
+        "distance_km",
+        "payload_t",
+        "transit_days",
+        "horizon_days",
+        "start_date",
+        "modes",
+        "first_day",
+        "last_day",
+        "open_from_day",
+        "mip_gap_pct",
+    )
+    return {
+        **{sheet.casefold(): sheet_name(sheet) for sheet in sheets},
+        **{column: column_name(column) for column in columns},
+        "convoys": sheet_name("Convoys"),
+    }
+
+
 def _instruction_lines() -> list[str]:
-    """The text of the Instructions sheet, one paragraph per line."""
-    lines = [
-        "Mission logistics input workbook",
+    """The text of the Instructions sheet, one paragraph per line, in the message language."""
+    paragraphs = [
+        _("Mission logistics input workbook"),
         "",
-        "This workbook describes one peacekeeping mission for the logistics planner: its bases, "
-        "routes, vehicles, troop units, stocks, supply needs and threats. The planner reads it, "
-        "checks it and computes a plan of troop allocation, supply flows and escorted convoys.",
+        _(
+            "This workbook describes one peacekeeping mission for the logistics planner: its "
+            "bases, routes, vehicles, troop units, stocks, supply needs and threats. The planner "
+            "reads it, checks it and computes a plan of troop allocation, supply flows and "
+            "escorted convoys."
+        ),
         "",
-        "How to fill it in",
-        "• One sheet per kind of record, one record per row, under the single header row. Do not "
-        "rename sheets or headers; you may reorder the columns.",
-        "• The first column of a record sheet is its id (letters, digits, '_', '.' or '-', no "
-        "spaces). Other sheets refer to records by these ids; drop-downs offer the ids already "
-        "entered.",
-        "• The unit of a number is the suffix of its header: distance_km in km, payload_t in "
-        "tonnes, transit_days in days. Quantities of a supply class are in that class's unit "
-        "(t or kL, see Supplies).",
-        "• Days are numbered 1 to the horizon (Settings: horizon_days); day 1 is start_date.",
-        "• Yes/no columns accept yes or no. Lists of ids are separated by ';' (e.g. GAO; KIDAL), "
-        "and so are lists of choices (Threats modes: road; river).",
-        "• A blank cell takes the default shown in the Dictionary sheet; a required column must "
-        "be filled on every row.",
-        "• Columns whose header starts with * and a column named notes are yours: they are "
-        "ignored. So are rows whose first cell starts with *: the grey rows under each header "
-        "are a worked example (remove the * to use one, or type over it).",
-        "• Sheets whose name starts with _ are yours too: the reader skips them. Any other "
-        "sheet not listed below is refused, so that a renamed sheet is never silently ignored.",
-        "• A day column (first_day, last_day, open_from_day…) takes a day number from 1 to the "
-        "horizon or, when Settings has start_date, a date.",
-        "• A column in % (mip_gap_pct) takes 1 or a cell formatted as a percentage showing 1 %.",
-        "• Type values, not formulas. If a cell holds a formula, save the workbook in Excel or "
-        "LibreOffice so that its value is stored.",
-        "• Optional sheets may be left empty or deleted. Consumption and ThreatLevels take their "
-        "defaults (the grey rows of those sheets) record by record: a row you give replaces the "
-        "default with the same key only (for Consumption: supply class and base kind). No "
-        "Convoys rows means lines are generated from the routes.",
-        "• Check the workbook with: logistics validate <file>. Every problem is reported with "
-        "its sheet and cell; warnings point at values that are valid but look wrong (days after "
-        "the horizon, classes nothing consumes, vehicles no route serves…). "
-        "logistics validate --strict treats warnings as errors.",
+        _(HOW_TO_HEADING),
+        _(
+            "• One sheet per kind of record, one record per row, under the single header row. "
+            "Do not rename sheets or headers; you may reorder the columns."
+        ),
+        _(
+            "• The first column of a record sheet is its id (letters, digits, '_', '.' or '-', "
+            "no spaces). Other sheets refer to records by these ids; drop-downs offer the ids "
+            "already entered."
+        ),
+        _(
+            "• The unit of a number is the suffix of its header: {distance_km} in km, "
+            "{payload_t} in tonnes, {transit_days} in days. Quantities of a supply class are in "
+            "that class's unit (t or kL, see {supplies})."
+        ),
+        _(
+            "• Days are numbered 1 to the horizon ({settings}: {horizon_days}); day 1 is "
+            "{start_date}."
+        ),
+        _(
+            "• Yes/no columns accept yes or no. Lists of ids are separated by ';' (e.g. GAO; "
+            "KIDAL), and so are lists of choices ({threats} {modes}: road; river)."
+        ),
+        _(
+            "• A blank cell takes the default shown in the {dictionary} sheet; a required "
+            "column must be filled on every row."
+        ),
+        _(
+            "• Columns whose header starts with * and a column named notes are yours: they are "
+            "ignored. So are rows whose first cell starts with *: the grey rows under each "
+            "header are a worked example (remove the * to use one, or type over it)."
+        ),
+        _(
+            "• Sheets whose name starts with _ are yours too: the reader skips them. Any other "
+            "sheet not listed below is refused, so that a renamed sheet is never silently "
+            "ignored."
+        ),
+        _(
+            "• A day column ({first_day}, {last_day}, {open_from_day}…) takes a day number from "
+            "1 to the horizon or, when {settings} has {start_date}, a date."
+        ),
+        _(
+            "• A column in % ({mip_gap_pct}) takes 1 or a cell formatted as a percentage "
+            "showing 1 %."
+        ),
+        _(
+            "• Type values, not formulas. If a cell holds a formula, save the workbook in Excel "
+            "or LibreOffice so that its value is stored."
+        ),
+        _(
+            "• Optional sheets may be left empty or deleted. {consumption} and {threatlevels} "
+            "take their defaults (the grey rows of those sheets) record by record: a row you "
+            "give replaces the default with the same key only (for {consumption}: supply class "
+            "and base kind). No {convoys} rows means lines are generated from the routes."
+        ),
+        _(
+            "• Check the workbook with: logistics validate <file>. Every problem is reported "
+            "with its sheet and cell; warnings point at values that are valid but look wrong "
+            "(days after the horizon, classes nothing consumes, vehicles no route serves…). "
+            "logistics validate --strict treats warnings as errors."
+        ),
         "",
-        "Sheets",
+        _(SHEETS_HEADING),
     ]
+    lines = [line.format(**_names()) for line in paragraphs]
     lines.extend(
-        f"• {spec.name} ({'required' if spec.required else 'optional'}): {spec.description}"
+        (
+            _("• {sheet} (required): {description}")
+            if spec.required
+            else _("• {sheet} (optional): {description}")
+        ).format(sheet=sheet_name(spec.name), description=_(spec.description))
         for spec in SHEETS
     )
-    lines.append(f"• {DICTIONARY_SHEET}: every column with its type, unit, default and meaning.")
+    lines.append(
+        _("• {dictionary}: every column with its type, unit, default and meaning.").format(
+            dictionary=sheet_name(DICTIONARY_SHEET)
+        )
+    )
     lines += [
         "",
-        "What-if scenarios",
-        "• Add a sheet named Scenarios with the columns scenario, sheet, id, field, value, "
-        "first_day, last_day. Each row changes one field of one record for the named scenario "
-        "(a composite id is written GAO/FUEL); first_day and last_day limit the change to those "
-        "days; field * with value remove removes the record.",
-        "• Solve them all and compare: logistics whatif <file> --output-dir <folder>.",
+        _(WHAT_IF_HEADING),
+        _(
+            "• Add a sheet named Scenarios with the columns scenario, sheet, id, field, value, "
+            "first_day, last_day. Each row changes one field of one record for the named "
+            "scenario (a composite id is written GAO/FUEL); first_day and last_day limit the "
+            "change to those days; field * with value remove removes the record."
+        ),
+        _("• Solve them all and compare: logistics whatif <file> --output-dir <folder>."),
     ]
     return lines
 
 
 def _add_instructions(workbook: Workbook) -> None:
-    sheet = workbook.create_sheet(INSTRUCTIONS_SHEET)
+    sheet = workbook.create_sheet(sheet_name(INSTRUCTIONS_SHEET))
     sheet.column_dimensions["A"].width = 120
     for number, line in enumerate(_instruction_lines(), start=1):
         cell = write_cell(sheet, number, 1, line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet["A1"].font = TITLE_FONT
+    headings = {_(HOW_TO_HEADING), _(SHEETS_HEADING)}
     for cell in sheet["A"]:
-        if cell.value in ("How to fill it in", "Sheets"):
+        if cell.value in headings:
             cell.font = Font(bold=True)
 
 
@@ -319,20 +409,21 @@ DICTIONARY_HEADERS = (
 
 
 def dictionary_rows() -> list[tuple[str, ...]]:
-    """One row per column of every sheet (per key of Settings), as in the Dictionary sheet."""
+    """One row per column of every sheet (per key of Settings), as in the Dictionary sheet, in
+    the message language."""
     rows: list[tuple[str, ...]] = []
     for spec in SHEETS:
         for column in columns_of(spec.model).values():
             rows.append(
                 (
-                    spec.name,
-                    column.name,
-                    column.kind.value,
-                    column.unit,
-                    "yes" if column.required else "no",
+                    sheet_name(spec.name),
+                    column_name(column.name),
+                    _(column.kind.value),
+                    _(column.unit) if column.unit else "",
+                    _("yes") if column.required else _("no"),
                     column.default_text,
                     _allowed(column),
-                    column.description,
+                    _(column.description),
                 )
             )
     return rows
@@ -347,8 +438,8 @@ def _allowed(column: Column) -> str:
 
 
 def _add_dictionary(workbook: Workbook) -> None:
-    sheet = workbook.create_sheet(DICTIONARY_SHEET)
-    _write_header(sheet, DICTIONARY_HEADERS, comments=None)
+    sheet = workbook.create_sheet(sheet_name(DICTIONARY_SHEET))
+    _write_header(sheet, [column_name(header) for header in DICTIONARY_HEADERS], comments=None)
     for number, row in enumerate(dictionary_rows(), start=2):
         _write_row(sheet, number, row)
     for letter, width in zip("ABCDEFGH", (14, 32, 14, 20, 10, 16, 40, 90), strict=True):
@@ -362,14 +453,14 @@ def _add_dictionary(workbook: Workbook) -> None:
 
 def _header_comment(column: Column) -> str:
     """The note on a header cell: meaning, unit, what is allowed and whether it may be blank."""
-    parts = [column.description]
+    parts = [_(column.description)]
     if column.unit:
-        parts.append(f"Unit: {column.unit}.")
-    parts.append(f"Expected: {column.expectation()}.")
+        parts.append(_("Unit: {unit}.").format(unit=_(column.unit)))
+    parts.append(_("Expected: {expected}.").format(expected=column.expectation()))
     if column.required:
-        parts.append("Required.")
+        parts.append(_("Required."))
     elif column.default_text:
-        parts.append(f"Blank = {column.default_text}.")
+        parts.append(_("Blank = {default}.").format(default=column.default_text))
     return "\n".join(parts)
 
 
@@ -389,7 +480,11 @@ def _write_header(sheet: Worksheet, headers: Sequence[str], comments: Sequence[s
 
 def _fill_table(sheet: Worksheet, spec: SheetSpec, rows: Iterable[BaseModel]) -> None:
     columns = columns_of(spec.model)
-    _write_header(sheet, spec.columns, [_header_comment(columns[name]) for name in spec.columns])
+    _write_header(
+        sheet,
+        [column_name(name) for name in spec.columns],
+        [_header_comment(columns[name]) for name in spec.columns],
+    )
     for number, row in enumerate(rows, start=2):
         _write_row(sheet, number, [getattr(row, name) for name in spec.columns])
 
@@ -400,9 +495,9 @@ def _add_example_rows(sheet: Worksheet, spec: SheetSpec) -> None:
     The note column says what they are; the defaults of Consumption and ThreatLevels are the
     ones the reader applies to every key the sheet does not give.
     """
-    note = DEFAULT_NOTE if spec.defaults else EXAMPLE_NOTE
+    note = _(DEFAULT_NOTE) if spec.defaults else _(EXAMPLE_NOTE)
     note_column = len(spec.columns) + 1
-    write_cell(sheet, 1, note_column, NOTE_HEADER).font = Font(bold=True)
+    write_cell(sheet, 1, note_column, column_name(NOTE_HEADER)).font = Font(bold=True)
     sheet.column_dimensions[get_column_letter(note_column)].width = 60
     for number, row in enumerate(EXAMPLES.get(spec.name, ()), start=2):
         values = [input_value(getattr(row, name)) for name in spec.columns]
@@ -413,20 +508,22 @@ def _add_example_rows(sheet: Worksheet, spec: SheetSpec) -> None:
 
 
 def _fill_settings(sheet: Worksheet, spec: SheetSpec, scenario: Scenario | None) -> None:
-    """Every settings key with its value (the scenario's, else the default), unit and meaning."""
-    headers = (*spec.columns, *SETTINGS_COMMENT_COLUMNS)
+    """Every settings key with its value (the scenario's, else the default; the blank
+    template's ``language`` is its own), unit and meaning."""
+    headers = [column_name(header) for header in (*spec.columns, *SETTINGS_COMMENT_COLUMNS)]
     _write_header(sheet, headers, comments=None)
-    settings = scenario.settings if scenario is not None else None
+    settings = scenario.settings if scenario is not None else Settings(language=message_language())
     for number, column in enumerate(columns_of(spec.model).values(), start=2):
-        value = getattr(settings, column.name) if settings is not None else column.default
         _write_row(
             sheet,
             number,
             [
-                column.name,
-                value,
-                column.unit,
-                f"{column.description} Expected: {column.expectation()}.",
+                column_name(column.name),
+                getattr(settings, column.name),
+                _(column.unit) if column.unit else "",
+                _("{description} Expected: {expected}.").format(
+                    description=_(column.description), expected=column.expectation()
+                ),
             ],
         )
     sheet.column_dimensions["A"].width = 34
@@ -461,7 +558,8 @@ def _add_choice_lists(workbook: Workbook, lists: Worksheet) -> dict[tuple[str, .
             write_cell(lists, 1, index, name).font = Font(bold=True)
             for offset, choice in enumerate(choices, start=2):
                 write_cell(lists, offset, index, choice)
-            reference = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(choices) + 1}"
+            lists_sheet = quote_sheetname(sheet_name(LISTS_SHEET))
+            reference = f"{lists_sheet}!${letter}$2:${letter}${len(choices) + 1}"
             workbook.defined_names[name] = DefinedName(name, attr_text=reference)
             names[choices] = name
     return names
@@ -480,7 +578,8 @@ def _add_id_names(workbook: Workbook, scenario: Scenario | None) -> None:
         rows = len(getattr(scenario, target.attribute)) if scenario is not None else 0
         letter = get_column_letter(target.columns.index(target.key[0]) + 1)
         reference = (
-            f"{quote_sheetname(target.name)}!${letter}$2:${letter}${rows + DROPDOWN_ROWS + 1}"
+            f"{quote_sheetname(sheet_name(target.name))}!${letter}$2:${letter}"
+            f"${rows + DROPDOWN_ROWS + 1}"
         )
         name = ids_name(target.name)
         workbook.defined_names[name] = DefinedName(name, attr_text=reference)
@@ -499,22 +598,25 @@ def _add_dropdowns(
         column = columns_of(spec.model)[name]
         if name in references:
             source = ids_name(references[name])
-            prompt = f"An id from the {references[name]} sheet."
+            prompt = _("An id from the {sheet} sheet.").format(sheet=sheet_name(references[name]))
         elif _choices_of(column) and column.kind is not Kind.choice_list:
             source = list_names[_choices_of(column)]
-            prompt = f"One of: {', '.join(_choices_of(column))}."
+            prompt = _("One of: {choices}.").format(choices=", ".join(_choices_of(column)))
         else:
             continue
+        header = column_name(name)
         validation = DataValidation(
             type="list",
             formula1=source,
             allow_blank=True,
             showErrorMessage=True,
             showInputMessage=True,
-            errorTitle="Not in the list"[:32],
-            error=f"{name}: choose a value from the list. {prompt}"[:255],
-            promptTitle=name[:32],
-            prompt=f"{column.description} {prompt}"[:255],
+            errorTitle=_("Not in the list")[:32],
+            error=_("{column}: choose a value from the list. {prompt}").format(
+                column=header, prompt=prompt
+            )[:255],
+            promptTitle=header[:32],
+            prompt=f"{_(column.description)} {prompt}"[:255],
         )
         letter = get_column_letter(index)
         validation.add(f"{letter}2:{letter}{last_row}")

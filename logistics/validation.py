@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from logistics.errors import Issue, listed
-from logistics.fields import display_value
+from logistics.fields import display_value, shown_number
+from logistics.i18n import _, column_name, sheet_name
 from logistics.locations import SourceMap
 from logistics.network import Network, flies_path
 from logistics.registry import SHEET_BY_NAME, SHEETS
@@ -54,7 +55,7 @@ def _suggestion(value: str, known: Iterable[str]) -> str:
     candidates = sorted(known)
     same = [k for k in candidates if k.casefold() == value.casefold()]
     close = same or difflib.get_close_matches(value, candidates, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
+    return _(" (did you mean {id}?)").format(id=close[0]) if close else ""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -76,18 +77,18 @@ def duplicate_keys(scenario: Scenario, locations: SourceMap) -> list[Issue]:
                 continue
             earlier = locations.locate(spec.name, first_index[key], spec.key[0])
             shown = ", ".join(
-                f"{c} {display_value(v) or '(blank)'}" for c, v in zip(spec.key, key, strict=True)
+                f"{column_name(c)} {display_value(v) or _('(blank)')}"
+                for c, v in zip(spec.key, key, strict=True)
+            )
+            message = (
+                _("duplicate: {key} is already used at {cell}").format(
+                    key=shown, cell=f"{sheet_name(earlier.sheet)}!{earlier.cell}"
+                )
+                if earlier.cell
+                else _("duplicate: {key} is given twice").format(key=shown)
             )
             issues.append(
-                locations.issue(
-                    spec.name,
-                    index,
-                    spec.key[0],
-                    getattr(row, spec.key[0]),
-                    f"duplicate: {shown} is already used at {earlier.sheet}!{earlier.cell}"
-                    if earlier.cell
-                    else f"duplicate: {shown} is given twice",
-                )
+                locations.issue(spec.name, index, spec.key[0], getattr(row, spec.key[0]), message)
             )
     return issues
 
@@ -106,7 +107,12 @@ def _reference_issue(
         index,
         column,
         value,
-        f"no {SHEET_BY_NAME[target].key[0]} {value!r} in the {target} sheet{_suggestion(value, known)}",
+        _("no {column} {value} in the {sheet} sheet{suggestion}").format(
+            column=column_name(SHEET_BY_NAME[target].key[0]),
+            value=repr(value),
+            sheet=sheet_name(target),
+            suggestion=_suggestion(value, known),
+        ),
     )
 
 
@@ -142,7 +148,9 @@ def unknown_sectors(scenario: Scenario, locations: SourceMap) -> list[Issue]:
                     index,
                     "allowed_sectors",
                     display_value(unit.allowed_sectors),
-                    f"no base is in sector {listed(unknown)}; sectors of the bases: {listed(sorted(sectors))}",
+                    _("no base is in sector {unknown}; sectors of the bases: {sectors}").format(
+                        unknown=listed(unknown), sectors=listed(sorted(sectors))
+                    ),
                 )
             )
     return issues
@@ -151,7 +159,7 @@ def unknown_sectors(scenario: Scenario, locations: SourceMap) -> list[Issue]:
 def undefined_threat_levels(scenario: Scenario, locations: SourceMap) -> list[Issue]:
     """Routes and threats at a level the ThreatLevels sheet does not define."""
     defined = {rule.threat_level for rule in scenario.threat_levels}
-    shown = ", ".join(str(level) for level in sorted(defined)) or "none"
+    shown = ", ".join(str(level) for level in sorted(defined)) or _("none")
     issues = []
     for sheet, column in (("Routes", "threat_level"), ("Threats", "level")):
         for index, row in enumerate(rows_of(scenario, sheet)):
@@ -163,7 +171,10 @@ def undefined_threat_levels(scenario: Scenario, locations: SourceMap) -> list[Is
                         index,
                         column,
                         level,
-                        f"threat level {level} is not defined in the ThreatLevels sheet (defined: {shown})",
+                        _(
+                            "threat level {level} is not defined in the {sheet} sheet "
+                            "(defined: {defined})"
+                        ).format(level=level, sheet=sheet_name("ThreatLevels"), defined=shown),
                     )
                 )
     return issues
@@ -175,7 +186,9 @@ def undefined_threat_levels(scenario: Scenario, locations: SourceMap) -> list[Is
 
 
 def _days_text(first: int, last: int | None) -> str:
-    return f"days {first}–{last}" if last is not None else f"days {first} to the end"
+    if last is None:
+        return _("days {first} to the end").format(first=first)
+    return _("days {first}–{last}").format(first=first, last=last)
 
 
 def overlapping_seasons(scenario: Scenario, locations: SourceMap) -> list[Issue]:
@@ -189,17 +202,26 @@ def overlapping_seasons(scenario: Scenario, locations: SourceMap) -> list[Issue]
                 other.last_day or math.inf
             ):
                 where = locations.locate("RouteSeasons", earlier, "first_day")
-                shown = f"RouteSeasons!{where.cell}" if where.cell else "an earlier row"
+                shown = (
+                    f"{sheet_name('RouteSeasons')}!{where.cell}"
+                    if where.cell
+                    else _("an earlier row")
+                )
                 issues.append(
                     locations.issue(
                         "RouteSeasons",
                         index,
                         "first_day",
                         season.first_day,
-                        f"the season of route {season.route_id} on "
-                        f"{_days_text(season.first_day, season.last_day)} overlaps its season at "
-                        f"{shown} ({_days_text(other.first_day, other.last_day)}): seasons of one "
-                        "route must not overlap",
+                        _(
+                            "the season of route {route} on {days} overlaps its season at "
+                            "{where} ({other_days}): seasons of one route must not overlap"
+                        ).format(
+                            route=season.route_id,
+                            days=_days_text(season.first_day, season.last_day),
+                            where=shown,
+                            other_days=_days_text(other.first_day, other.last_day),
+                        ),
                     )
                 )
                 break
@@ -227,8 +249,15 @@ def threats_on_other_modes(scenario: Scenario, locations: SourceMap) -> list[Iss
                 index,
                 column,
                 value,
-                f"route {threat.route_id} is a {mode.value} route but the threat endangers only "
-                f"{endangered}, so it would never apply: give modes that include {mode.value}",
+                _(
+                    "route {route} is a {mode} route but the threat endangers only {endangered}, "
+                    "so it would never apply: give {modes} that include {mode}"
+                ).format(
+                    route=threat.route_id,
+                    mode=mode.value,
+                    endangered=endangered,
+                    modes=column_name("modes"),
+                ),
             )
         )
     return issues
@@ -242,7 +271,9 @@ def identical_route_ends(scenario: Scenario, locations: SourceMap) -> list[Issue
             index,
             "to_base_id",
             route.to_base_id,
-            f"the route starts and ends at {route.to_base_id}: the two ends must differ",
+            _("the route starts and ends at {base}: the two ends must differ").format(
+                base=route.to_base_id
+            ),
         )
         for index, route in enumerate(scenario.routes)
         if route.from_base_id == route.to_base_id
@@ -259,7 +290,7 @@ def convoy_paths(scenario: Scenario, locations: SourceMap) -> list[Issue]:
         if any(stop not in bases for stop in stops):
             continue  # reported as an unknown reference
         if line.origin_base_id == line.destination_base_id and not line.via_base_ids:
-            message = "the origin and the destination are the same base"
+            message = _("the origin and the destination are the same base")
             issues.append(
                 locations.issue(
                     "Convoys", index, "destination_base_id", line.destination_base_id, message
@@ -286,15 +317,19 @@ def _no_path_issue(
             index,
             "via_base_ids",
             "; ".join(stops[1:-1]),
-            f"{' > '.join(stops)} is not a chain of {mode} routes: each base must be joined to the "
-            f"next by a {mode} route in the Routes sheet",
+            _(
+                "{path} is not a chain of {mode} routes: each base must be joined to the next by "
+                "a {mode} route in the {routes} sheet"
+            ).format(path=" > ".join(stops), mode=mode, routes=sheet_name("Routes")),
         )
     return locations.issue(
         "Convoys",
         index,
         "destination_base_id",
         stops[-1],
-        f"no {mode} route path leads from {stops[0]} to {stops[-1]} in the Routes sheet",
+        _("no {mode} route path leads from {origin} to {destination} in the {routes} sheet").format(
+            mode=mode, origin=stops[0], destination=stops[-1], routes=sheet_name("Routes")
+        ),
     )
 
 
@@ -311,7 +346,10 @@ def convoy_fleet(scenario: Scenario, locations: SourceMap) -> list[Issue]:
             index,
             "origin_base_id",
             line.origin_base_id,
-            f"no {line.mode.value} vehicles are based at {line.origin_base_id} (Fleet sheet), so this convoy line can never run",
+            _(
+                "no {mode} vehicles are based at {base} ({fleet} sheet), so this convoy line can "
+                "never run"
+            ).format(mode=line.mode.value, base=line.origin_base_id, fleet=sheet_name("Fleet")),
         )
         for index, line in enumerate(scenario.convoys)
         if line.mode not in modes_at[line.origin_base_id]
@@ -343,7 +381,9 @@ def convoy_aircraft(scenario: Scenario, locations: SourceMap) -> list[Issue]:
             continue
         longest = max(path.arcs, key=lambda arc: arc.route.distance_km)
         ranges = "; ".join(
-            f"{vehicle.vehicle_type_id} flies at most {vehicle.range_km:,.0f} km"
+            _("{vehicle} flies at most {range} km").format(
+                vehicle=vehicle.vehicle_type_id, range=shown_number(round(vehicle.range_km or 0))
+            )
             for vehicle in admitted
         )
         issues.append(
@@ -352,9 +392,18 @@ def convoy_aircraft(scenario: Scenario, locations: SourceMap) -> list[Issue]:
                 index,
                 "line_id",
                 line.line_id,
-                f"no aircraft based at {line.origin_base_id} can fly this line: its longest leg, "
-                f"{longest.tail} > {longest.head}, is {longest.route.distance_km:,.0f} km and "
-                f"{ranges} (Vehicles range_km)",
+                _(
+                    "no aircraft based at {base} can fly this line: its longest leg, {tail} > "
+                    "{head}, is {distance} km and {ranges} ({vehicles} {range_km})"
+                ).format(
+                    base=line.origin_base_id,
+                    tail=longest.tail,
+                    head=longest.head,
+                    distance=shown_number(round(longest.route.distance_km)),
+                    ranges=ranges,
+                    vehicles=sheet_name("Vehicles"),
+                    range_km=column_name("range_km"),
+                ),
             )
         )
     return issues
@@ -384,12 +433,17 @@ def _troop_consumers(scenario: Scenario) -> dict[str, tuple[str, int | None, str
         if not unit.may_move:
             consumers.setdefault(
                 unit.current_base_id,
-                ("Units", index, "current_base_id", f"unit {unit.unit_id} stays there"),
+                (
+                    "Units",
+                    index,
+                    "current_base_id",
+                    _("unit {unit} stays there").format(unit=unit.unit_id),
+                ),
             )
     for index, base in enumerate(scenario.bases):
         if base.min_garrison_troops > 0:
             consumers.setdefault(
-                base.base_id, ("Bases", index, "min_garrison_troops", "it needs a garrison")
+                base.base_id, ("Bases", index, "min_garrison_troops", _("it needs a garrison"))
             )
     return consumers
 
@@ -411,13 +465,13 @@ def demand_cells(scenario: Scenario) -> dict[tuple[str, str], tuple[str, int | N
     for index, demand in enumerate(scenario.demands):
         demands.setdefault(
             (demand.base_id, demand.supply_id),
-            ("Demands", index, "supply_id", f"demand {demand.demand_id}"),
+            ("Demands", index, "supply_id", _("demand {demand}").format(demand=demand.demand_id)),
         )
     for index, stock in enumerate(scenario.stocks):
         if stock.fixed_demand_per_day > 0:
             demands.setdefault(
                 (stock.base_id, stock.supply_id),
-                ("Stocks", index, "fixed_demand_per_day", "a fixed daily demand"),
+                ("Stocks", index, "fixed_demand_per_day", _("a fixed daily demand")),
             )
     kinds = {base.base_id: base.kind for base in scenario.bases}
     for base_id, origin in _troop_consumers(scenario).items():
@@ -444,9 +498,11 @@ def unreachable_demand(scenario: Scenario, locations: SourceMap) -> list[Issue]:
         ):
             continue
         cause = (
-            f"no route links it to a base with a {supply_id} source"
+            _("no route links it to a base with a {supply} source").format(supply=supply_id)
             if supply_id in sources
-            else f"no base has a {supply_id} source in the Sources sheet"
+            else _("no base has a {supply} source in the {sources} sheet").format(
+                supply=supply_id, sources=sheet_name("Sources")
+            )
         )
         value = getattr(rows_of(scenario, sheet)[index], column) if index is not None else None
         issues.append(
@@ -455,7 +511,9 @@ def unreachable_demand(scenario: Scenario, locations: SourceMap) -> list[Issue]:
                 index,
                 column,
                 value,
-                f"{supply_id} is needed at {base_id} ({why}) but {cause}",
+                _("{supply} is needed at {base} ({why}) but {cause}").format(
+                    supply=supply_id, base=base_id, why=why, cause=cause
+                ),
             )
         )
     return issues
@@ -479,8 +537,14 @@ def units_outside_caveats(scenario: Scenario, locations: SourceMap) -> list[Issu
                     index,
                     "current_base_id",
                     unit.current_base_id,
-                    f"{unit.current_base_id} is in sector {sector}, outside the sectors the unit may serve in "
-                    f"({display_value(unit.allowed_sectors)})",
+                    _(
+                        "{base} is in sector {sector}, outside the sectors the unit may serve in "
+                        "({allowed})"
+                    ).format(
+                        base=unit.current_base_id,
+                        sector=sector,
+                        allowed=display_value(unit.allowed_sectors),
+                    ),
                 )
             )
     return issues
@@ -496,7 +560,13 @@ def units_without_room(scenario: Scenario, locations: SourceMap) -> list[Issue]:
             continue
         base = by_id[unit.current_base_id][1]
         if base.accommodation_troops == 0:
-            message = f"{base.base_id} has no accommodation (accommodation_troops is 0 in the Bases sheet)"
+            message = _(
+                "{base} has no accommodation ({accommodation_troops} is 0 in the {bases} sheet)"
+            ).format(
+                base=base.base_id,
+                accommodation_troops=column_name("accommodation_troops"),
+                bases=sheet_name("Bases"),
+            )
             issues.append(
                 locations.issue("Units", index, "current_base_id", unit.current_base_id, message)
             )
@@ -507,7 +577,10 @@ def units_without_room(scenario: Scenario, locations: SourceMap) -> list[Issue]:
         troops = sum(unit.strength for unit in units)
         if troops > base.accommodation_troops:
             names = listed(unit.unit_id for unit in units)
-            message = f"units that may not move ({names}) total {troops} troops, more than the base can house"
+            message = _(
+                "units that may not move ({units}) total {troops} troops, more than the base can "
+                "house"
+            ).format(units=names, troops=troops)
             issues.append(
                 locations.issue(
                     "Bases", index, "accommodation_troops", base.accommodation_troops, message

@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from pydantic import BaseModel
 
 from logistics.errors import Issue
-from logistics.fields import columns_of, display_value, format_number
+from logistics.fields import columns_of, display_value, shown_number
+from logistics.i18n import _, column_name, settings_names, sheet_name
 from logistics.locations import SourceMap
 from logistics.network import Network, haversine_km, point_in_area, route_in_area
 from logistics.registry import SHEETS, SheetSpec
@@ -69,14 +70,14 @@ def _late_days(
         if day is None or day <= horizon:
             continue
         effect = (
-            "this record never applies in the plan"
+            _("this record never applies in the plan")
             if _is_range_start(column)
-            else f"the days after {horizon} are not planned"
+            else _("the days after {horizon} are not planned").format(horizon=horizon)
         )
-        message = (
-            f"day {day} is after the last planned day ({horizon}, horizon_days in Settings): "
-            f"{effect}"
-        )
+        message = _(
+            "day {day} is after the last planned day ({horizon}, {horizon_days} in {settings}): "
+            "{effect}"
+        ).format(day=day, horizon=horizon, effect=effect, **settings_names("horizon_days"))
         issues.append(locations.warning(spec.name, index, column, day, message))
     return issues
 
@@ -97,11 +98,13 @@ def threat_areas_touching_nothing(scenario: Scenario, locations: SourceMap) -> l
         touches_base = any(point_in_area(lat, lon, area) for lat, lon in position.values())
         if touches_base or any(route_in_area(start, end, area) for start, end in segments):
             continue
-        message = (
-            f"the area of {display_value(threat.radius_km)} km around "
-            f"({display_value(threat.latitude_deg)}, {display_value(threat.longitude_deg)}) "
-            "contains no base and touches no route, so the threat "
-            "changes nothing: check the coordinates and radius"
+        message = _(
+            "the area of {radius} km around ({latitude}, {longitude}) contains no base and "
+            "touches no route, so the threat changes nothing: check the coordinates and radius"
+        ).format(
+            radius=display_value(threat.radius_km),
+            latitude=display_value(threat.latitude_deg),
+            longitude=display_value(threat.longitude_deg),
         )
         issues.append(
             locations.warning("Threats", index, "latitude_deg", threat.latitude_deg, message)
@@ -125,9 +128,17 @@ def classes_without_demand(scenario: Scenario, locations: SourceMap) -> list[Iss
             index,
             "supply_id",
             supply.supply_id,
-            f"nothing consumes {supply.supply_id}: it has no rate in the Consumption sheet (and "
-            "no planning-factor default), no fixed_demand_per_day in Stocks and no Demands row, "
-            f"so the plan moves none of it; add a Consumption row for {supply.supply_id}",
+            _(
+                "nothing consumes {supply}: it has no rate in the {consumption} sheet (and no "
+                "planning-factor default), no {fixed_demand_per_day} in {stocks} and no "
+                "{demands} row, so the plan moves none of it; add a {consumption} row for {supply}"
+            ).format(
+                supply=supply.supply_id,
+                consumption=sheet_name("Consumption"),
+                fixed_demand_per_day=column_name("fixed_demand_per_day"),
+                stocks=sheet_name("Stocks"),
+                demands=sheet_name("Demands"),
+            ),
         )
         for index, supply in enumerate(scenario.supplies)
         if supply.supply_id not in consumed
@@ -172,10 +183,10 @@ def sources_never_reachable(scenario: Scenario, locations: SourceMap) -> list[Is
     for index, source in enumerate(scenario.sources):
         if reachable(source.base_id) & needed.get(source.supply_id, set()):
             continue
-        message = (
-            f"no base that needs {source.supply_id} can be reached from {source.base_id} by the "
-            "routes, so this source is never used: check the routes and the base"
-        )
+        message = _(
+            "no base that needs {supply} can be reached from {base} by the routes, so this "
+            "source is never used: check the routes and the base"
+        ).format(supply=source.supply_id, base=source.base_id)
         issues.append(locations.warning("Sources", index, "base_id", source.base_id, message))
     return issues
 
@@ -206,11 +217,19 @@ def safety_stock_above_capacity(scenario: Scenario, locations: SourceMap) -> lis
         target = supply.safety_stock_days * daily
         if target <= stock.capacity:
             continue
-        message = (
-            f"the safety stock of {stock.supply_id} at {stock.base_id} "
-            f"({format_number(supply.safety_stock_days)} days × {format_number(round(daily, 3))} "
-            f"per day = {format_number(round(target, 3))}) is above the capacity, so the target "
-            "can never be met: raise capacity or lower safety_stock_days in Supplies"
+        message = _(
+            "the safety stock of {supply} at {base} ({days} days × {daily} per day = {target}) "
+            "is above the capacity, so the target can never be met: raise {capacity} or lower "
+            "{safety_stock_days} in {supplies}"
+        ).format(
+            supply=stock.supply_id,
+            base=stock.base_id,
+            days=shown_number(supply.safety_stock_days),
+            daily=shown_number(round(daily, 3)),
+            target=shown_number(round(target, 3)),
+            capacity=column_name("capacity"),
+            safety_stock_days=column_name("safety_stock_days"),
+            supplies=sheet_name("Supplies"),
         )
         issues.append(locations.warning("Stocks", index, "capacity", stock.capacity, message))
     return issues
@@ -255,10 +274,23 @@ def vehicles_never_used(scenario: Scenario, locations: SourceMap) -> list[Issue]
             continue
         if _can_leave(vehicle, entry.base_id, scenario, bases):
             continue
-        airfields = " between airfields that admit it" if vehicle.mode == Mode.air else ""
-        message = (
-            f"no {vehicle.mode.value} route{airfields} leaves {entry.base_id} (Routes sheet), so "
-            f"its {entry.count} {entry.vehicle_type_id} can never be used"
+        template = (
+            _(
+                "no {mode} route between airfields that admit it leaves {base} ({routes} "
+                "sheet), so its {count} {vehicle} can never be used"
+            )
+            if vehicle.mode == Mode.air
+            else _(
+                "no {mode} route leaves {base} ({routes} sheet), so its {count} {vehicle} can "
+                "never be used"
+            )
+        )
+        message = template.format(
+            mode=vehicle.mode.value,
+            base=entry.base_id,
+            routes=sheet_name("Routes"),
+            count=entry.count,
+            vehicle=entry.vehicle_type_id,
         )
         issues.append(
             locations.warning("Fleet", index, "vehicle_type_id", entry.vehicle_type_id, message)
@@ -280,16 +312,20 @@ def units_without_reachable_base(scenario: Scenario, locations: SourceMap) -> li
             and base.base_id != unit.current_base_id
             and (not unit.allowed_sectors or base.sector in unit.allowed_sectors)
         }
-        sectors = display_value(unit.allowed_sectors) or "any"
+        sectors = display_value(unit.allowed_sectors) or _("any")
         if not allowed:
-            message = (
-                f"no other base with accommodation lies in its allowed sectors ({sectors}), so "
-                f"it can only stay at {unit.current_base_id}"
-            )
+            message = _(
+                "no other base with accommodation lies in its allowed sectors ({sectors}), so it "
+                "can only stay at {base}"
+            ).format(sectors=sectors, base=unit.current_base_id)
         elif not reachable(unit.current_base_id) & allowed:
-            message = (
-                f"no route leads from {unit.current_base_id} to any other base it may serve at "
-                f"(sectors: {sectors}): check the routes or the unit's allowed_sectors"
+            message = _(
+                "no route leads from {base} to any other base it may serve at (sectors: "
+                "{sectors}): check the routes or the unit's {allowed_sectors}"
+            ).format(
+                base=unit.current_base_id,
+                sectors=sectors,
+                allowed_sectors=column_name("allowed_sectors"),
             )
         else:
             continue
@@ -316,10 +352,10 @@ def ids_differing_in_case(scenario: Scenario, locations: SourceMap) -> list[Issu
             earlier = first.setdefault(value.casefold(), value)
             if earlier == value:
                 continue
-            message = (
-                f"{value} and {earlier} differ only in case: ids are case-sensitive, so they "
-                f"are two different records; use one spelling"
-            )
+            message = _(
+                "{value} and {earlier} differ only in case: ids are case-sensitive, so they are "
+                "two different records; use one spelling"
+            ).format(value=value, earlier=earlier)
             issues.append(locations.warning(spec.name, index, spec.key[0], value, message))
     return issues
 
@@ -357,15 +393,20 @@ def coordinates_outside_area(scenario: Scenario, locations: SourceMap) -> list[I
             else km
         )
         if swapped_km * 3 < km:
-            hint = "latitude and longitude look swapped"
+            hint = _("latitude and longitude look swapped")
         elif km > max(FAR_KM, usual):
-            hint = "check latitude_deg and longitude_deg (decimal degrees, south and west negative)"
+            hint = _(
+                "check {latitude_deg} and {longitude_deg} (decimal degrees, south and west "
+                "negative)"
+            ).format(
+                latitude_deg=column_name("latitude_deg"), longitude_deg=column_name("longitude_deg")
+            )
         else:
             continue
-        message = (
-            f"{base.base_id} lies {format_number(round(km))} km from the nearest other base "
-            f"({neighbour}), far outside the mission's area: {hint}"
-        )
+        message = _(
+            "{base} lies {km} km from the nearest other base ({neighbour}), far outside the "
+            "mission's area: {hint}"
+        ).format(base=base.base_id, km=shown_number(round(km)), neighbour=neighbour, hint=hint)
         issues.append(locations.warning("Bases", index, "latitude_deg", base.latitude_deg, message))
     return issues
 
