@@ -24,6 +24,7 @@ from pathlib import Path
 from logistics import __version__
 from logistics.atomic import check_writable
 from logistics.compile import compile_scenario
+from logistics.drawing import companion_paths, write_plan_companions
 from logistics.errors import Issue, OutputError, PlanNotWrittenError
 from logistics.export import RunInfo, write_plan_workbook
 from logistics.reader import LoadedScenario, load, load_scenario
@@ -38,6 +39,7 @@ __all__ = [
     "compile_scenario",
     "default_output_path",
     "load_scenario",
+    "plan_outputs",
     "plan_workbook",
     "solve",
     "solve_and_write",
@@ -62,6 +64,8 @@ class PlanRun:
     """Where the plan workbook was written, if it was."""
     warnings: tuple[Issue, ...] = ()
     """Suspicious but usable inputs found while validating (also on the Run sheet)."""
+    drawings: tuple[Path, ...] = ()
+    """The map, timeline, GeoJSON and KML written beside the plan workbook, if they were."""
 
     @property
     def total_wall_s(self) -> float:
@@ -102,6 +106,12 @@ def solve_scenario(scenario: Scenario, options: SolveOptions) -> tuple[ModelData
 def default_output_path(input_path: Path, output_dir: Path = Path("outputs")) -> Path:
     """``outputs/<input name>-plan.xlsx``."""
     return output_dir / f"{input_path.stem}-plan.xlsx"
+
+
+def plan_outputs(workbook: Path, drawings: bool = True) -> list[Path]:
+    """The files a plan writes: its workbook and, with ``drawings``, the map, timeline, GeoJSON
+    and KML beside it (``logistics.drawing.companion_paths``)."""
+    return [workbook, *(companion_paths(workbook) if drawings else ())]
 
 
 def check_output_location(path: Path) -> None:
@@ -198,18 +208,20 @@ def plan_workbook(
     progress: ProgressCallback | None = None,
     on_stage: StageCallback | None = None,
     strict: bool = False,
+    drawings: bool = True,
 ) -> PlanRun:
     """Read, validate, compile, solve and write the plan workbook, timing every stage.
 
     Raises ``InputError`` (nothing is written) when the workbook has problems (with ``strict``,
     also when it has warnings), and ``OSError`` before the solve when the plan cannot be written
     at ``output_path``. With ``output_path`` None, no workbook is written. The warnings are
-    listed on the plan's Run sheet.
+    listed on the plan's Run sheet. With ``drawings``, the map, timeline, GeoJSON and KML are
+    written beside the workbook (see ``plan_outputs``).
     """
     source = Path(input_path)
     output = None if output_path is None else Path(output_path)
     if output is not None:
-        check_outputs([output], [source])
+        check_outputs(plan_outputs(output, drawings), [source])
     timings: dict[str, float] = {}
     with _Stages(timings, on_stage)("read"):
         loaded = load(source, strict=strict)
@@ -223,7 +235,9 @@ def plan_workbook(
         progress=progress,
     )
     provenance = InputProvenance.of(loaded, warnings=loaded.warnings)
-    run = solve_and_write(scenario, options, output, provenance, timings, on_stage)
+    run = solve_and_write(
+        scenario, options, output, provenance, timings, on_stage, drawings=drawings
+    )
     return replace(run, warnings=loaded.warnings)
 
 
@@ -234,15 +248,19 @@ def solve_and_write(
     provenance: InputProvenance,
     timings: dict[str, float] | None = None,
     on_stage: StageCallback | None = None,
+    *,
+    drawings: bool = True,
 ) -> PlanRun:
-    """Compile, solve and (with ``output``) write the plan workbook of a validated scenario.
+    """Compile, solve and (with ``output``) write the plan workbook of a validated scenario,
+    and with ``drawings`` the map, timeline, GeoJSON and KML beside it.
 
     ``timings`` may already hold earlier stages (reading); the model's own stages (build,
-    transfer, solve, extract) and compile and write are added. The output location is checked
-    before anything is solved.
+    transfer, solve, extract) and compile, write and draw are added. The output locations are
+    checked before anything is solved. A plan whose drawings cannot be written raises
+    ``PlanNotWrittenError`` naming the drawing; its workbook is written by then.
     """
     if output is not None:
-        check_outputs([output])
+        check_outputs(plan_outputs(output, drawings))
     started_at = dt.datetime.now().replace(microsecond=0)
     timings = {} if timings is None else timings
     stage = _Stages(timings, on_stage)
@@ -280,7 +298,16 @@ def solve_and_write(
     # caller gets the plan with the reason it could not be written.
     except Exception as error:
         raise PlanNotWrittenError(replace(done, output=None), output, error) from error
-    return replace(done, run=replace(run, timings_s=dict(timings)))
+    written = replace(done, run=replace(run, timings_s=dict(timings)))
+    if not drawings:
+        return written
+    try:
+        with stage("draw"):
+            paths = write_plan_companions(output, scenario, plan)
+    except Exception as error:
+        drawing = getattr(error, "filename", None) or companion_paths(output)[0]
+        raise PlanNotWrittenError(written, drawing, error) from error
+    return replace(written, run=replace(run, timings_s=dict(timings)), drawings=tuple(paths))
 
 
 class _Stages:

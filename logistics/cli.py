@@ -317,6 +317,13 @@ def solve(
             "--seed", min=0, help="Random seed of the search (another equally valid search)."
         ),
     ] = 0,
+    drawings: Annotated[
+        bool,
+        typer.Option(
+            "--drawings/--no-drawings",
+            help="Also write the map (PNG, SVG), convoy timeline (PNG), GeoJSON and KML beside the plan.",
+        ),
+    ] = True,
 ) -> None:
     """Solve a workbook and write the plan workbook, showing progress and the key figures."""
     from logistics.api import default_output_path, plan_workbook
@@ -335,11 +342,14 @@ def solve(
             progress=view.solver,
             on_stage=view.stage,
             strict=strict,
+            drawings=drawings,
         )
     if run.warnings:
         console.print(issue_table(run.warnings, path.name))
     console.print(kpi_table(run))
     console.print(f"Plan written to {target}")
+    for drawing in run.drawings:
+        console.print(f"  and {drawing}")
     if not run.plan.status.has_plan:
         console.print(f"[red]No plan was found:[/red] {run.plan.termination}")
         raise typer.Exit(EXIT_NO_PLAN)

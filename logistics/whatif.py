@@ -26,7 +26,13 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol
 
-from logistics.api import InputProvenance, check_outputs, solve_and_write, solve_options
+from logistics.api import (
+    InputProvenance,
+    check_outputs,
+    plan_outputs,
+    solve_and_write,
+    solve_options,
+)
 from logistics.atomic import exit_on_signals
 from logistics.comparison import (
     ScenarioSummary,
@@ -306,7 +312,10 @@ def run_whatif(
     files = plan_file_names([BASE, *overlays])
     comparison = output_dir / f"{COMPARISON}.xlsx"
     check_outputs(
-        [comparison, *(output_dir / file for file in files.values())],
+        [
+            comparison,
+            *(path for file in files.values() for path in plan_outputs(output_dir / file)),
+        ],
         [base_path, *([overlay_path] if overlay_path else [])],
     )
     provenance = InputProvenance.of(base, warnings=base.warnings)

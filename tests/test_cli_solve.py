@@ -61,11 +61,15 @@ def test_whatif_with_a_command_line_closure_writes_plans_and_comparison(tmp_path
         ],
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "base.xlsx",
-        "command-line.xlsx",
-        "comparison.xlsx",
-    ]
+    drawings = (".map.png", ".map.svg", ".timeline.png", ".geojson", ".kml")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [
+            "base.xlsx",
+            "command-line.xlsx",
+            "comparison.xlsx",
+            *(f"{plan}{suffix}" for plan in ("base", "command-line") for suffix in drawings),
+        ]
+    )
     assert "done    command-line" in result.output
 
 

@@ -145,11 +145,18 @@ def test_a_scenario_named_comparison_keeps_its_plan(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["whatif", str(source), "-o", str(out), "--workers", "1"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == [
-        "base.xlsx",
-        "comparison-2.xlsx",
-        "comparison.xlsx",
-    ]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [
+            "base.xlsx",
+            "comparison-2.xlsx",
+            "comparison.xlsx",
+            *(
+                f"{plan}{suffix}"
+                for plan in ("base", "comparison-2")
+                for suffix in (".map.png", ".map.svg", ".timeline.png", ".geojson", ".kml")
+            ),
+        ]
+    )
     assert "Comparison" in openpyxl.load_workbook(out / "comparison.xlsx").sheetnames
     assert "Summary" in openpyxl.load_workbook(out / "comparison-2.xlsx").sheetnames
 
@@ -356,7 +363,18 @@ def test_bad_scenario_names_fail_alone_and_the_others_solve(tmp_path: Path) -> N
         "Base (Scenarios!A6)",
     ):
         assert f"failed {failed}" in text
-    assert sorted(p.name for p in out.iterdir()) == ["base.xlsx", "close-a.xlsx", "comparison.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [
+            "base.xlsx",
+            "close-a.xlsx",
+            "comparison.xlsx",
+            *(
+                f"{plan}{suffix}"
+                for plan in ("base", "close-a")
+                for suffix in (".map.png", ".map.svg", ".timeline.png", ".geojson", ".kml")
+            ),
+        ]
+    )
     assert "Traceback" not in result.output
 
 

@@ -144,7 +144,12 @@ def test_an_interrupted_batch_still_compares_what_was_solved(
     monkeypatch.setattr(whatif, "job_runner", runner)
     with pytest.raises(Interrupted):
         whatif.run_whatif(TINY, None, tmp_path, shortcuts=["close-route HUB-A:2-3"])
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["base.xlsx", "comparison.xlsx"]
+    drawings = [
+        f"base{suffix}" for suffix in (".map.png", ".map.svg", ".timeline.png", ".geojson", ".kml")
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["base.xlsx", "comparison.xlsx", *drawings]
+    )
     workbook = openpyxl.load_workbook(tmp_path / "comparison.xlsx")
     text = " ".join(
         str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row

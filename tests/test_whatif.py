@@ -68,13 +68,13 @@ def _kpis(path: Path) -> dict[str, object]:
 
 def test_a_plan_per_scenario_and_a_comparison(batch: Path) -> None:
     names = sorted(p.name for p in batch.iterdir())
-    assert names == [
-        "base.xlsx",
-        "comparison.xlsx",
-        "no-escort.xlsx",
-        "road-closed.xlsx",
-        "threat-5.xlsx",
+    plans = ("base", "no-escort", "road-closed", "threat-5")
+    drawings = [
+        f"{plan}{suffix}"
+        for plan in plans
+        for suffix in (".map.png", ".map.svg", ".timeline.png", ".geojson", ".kml")
     ]
+    assert names == sorted([*(f"{plan}.xlsx" for plan in plans), "comparison.xlsx", *drawings])
 
 
 def test_comparison_deltas_are_the_differences_of_the_plan_workbooks(batch: Path) -> None:
@@ -158,11 +158,18 @@ def test_a_bad_scenario_fails_alone(mission: tuple[Path, Path], tmp_path: Path) 
     result = run_whatif(base, scenarios, tmp_path / "out", workers=1)
     assert result.failed == ("bad",)
     assert "Scenarios!C3" in (next(s for s in result.summaries if s.name == "bad").error or "")
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "base.xlsx",
-        "comparison.xlsx",
-        "good.xlsx",
-    ]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        [
+            "base.xlsx",
+            "comparison.xlsx",
+            "good.xlsx",
+            *(
+                f"{plan}{suffix}"
+                for plan in ("base", "good")
+                for suffix in (".map.png", ".map.svg", ".timeline.png", ".geojson", ".kml")
+            ),
+        ]
+    )
 
 
 def test_a_dask_cluster_gives_the_same_results_as_the_local_pool(

@@ -42,6 +42,7 @@ RUN_FILES = frozenset(
         "solution.pickle",
         "plan.geojson",
         "plan.kml",
+        "outlines.geojson",
         "map.svg",
         "timeline.svg",
     }

@@ -25,6 +25,7 @@ DOWNLOADS = {
     "plan.xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "plan"),
     "plan.geojson": ("application/geo+json", "plan"),
     "plan.kml": ("application/vnd.google-earth.kml+xml", "plan"),
+    "outlines.geojson": ("application/geo+json", "outlines"),
     "map.svg": ("image/svg+xml", "map"),
     "timeline.svg": ("image/svg+xml", "timeline"),
 }

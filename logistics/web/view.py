@@ -62,7 +62,37 @@ def plan_files(run: PlanRun, summary: ScenarioSummary) -> tuple[dict[str, bytes]
         "termination": run.plan.termination,
         **{k["kpi"]: k["value"] for k in view["kpis"] if k["kpi"] in HEADLINE_KPIS},
     }
-    return {"view.json": json.dumps(view).encode()}, figures
+    return {"view.json": json.dumps(view).encode(), **drawings(run)}, figures
+
+
+def drawings(run: PlanRun) -> dict[str, bytes]:
+    """The plan's map and timeline (SVG), GeoJSON and KML, drawn by ``logistics.drawing``, and
+    the Natural Earth outlines around the plan for the page's interactive map."""
+    from logistics import drawing
+    from logistics.drawing.geo import outlines_within
+
+    view = drawing.plan_view(run.scenario, run.plan)
+    outlines = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": name},
+                "geometry": {
+                    "type": "MultiPolygon",
+                    "coordinates": [[ring.round(3).tolist()] for ring in rings],
+                },
+            }
+            for name, rings in outlines_within(drawing.map_extent(view))
+        ],
+    }
+    return {
+        "plan.geojson": drawing.geojson_text(view).encode(),
+        "plan.kml": drawing.plan_kml(view).encode(),
+        "map.svg": drawing.svg_text(drawing.plan_map(view, drawing.PAGE)).encode(),
+        "timeline.svg": drawing.svg_text(drawing.convoy_timeline(view, drawing.PAGE)).encode(),
+        "outlines.geojson": json.dumps(outlines).encode(),
+    }
 
 
 def plan_view(run: PlanRun, summary: ScenarioSummary) -> dict[str, Any]:

@@ -40,24 +40,11 @@
     details.appendChild(table(["convoy", "departs", "returns", "vehicles", "escort", "cargo t"], route.convoys.map(function (c) { return [c.convoy_id, c.depart_day, c.return_day, c.vehicles_by_type || c.vehicles, c.escort_troops, fmt(c.cargo_t)]; })));
   }
 
-  function featuresFromView(view) {
-    var features = [];
-    Object.keys(view.routes).forEach(function (id) {
-      var r = view.routes[id], a = view.bases[r.from_base_id], b = view.bases[r.to_base_id];
-      if (a && b) { features.push({ type: "Feature", properties: { kind: "route", route_id: id, used: (r.convoys || []).length > 0 }, geometry: { type: "LineString", coordinates: [[a.longitude_deg, a.latitude_deg], [b.longitude_deg, b.latitude_deg]] } }); }
-    });
-    Object.keys(view.bases).forEach(function (id) {
-      var b = view.bases[id];
-      features.push({ type: "Feature", properties: { kind: "base", base_id: id, name: b.name }, geometry: { type: "Point", coordinates: [b.longitude_deg, b.latitude_deg] } });
-    });
-    return { type: "FeatureCollection", features: features };
-  }
-
   function idOf(props, key) { return props[key] || props.id; }
 
   function kindOf(feature) {
     var p = feature.properties || {};
-    if (p.kind) { return p.kind; }
+    if (p.feature) { return p.feature === "threat_area" ? "threat" : p.feature; }
     if (p.base_id) { return "base"; }
     if (p.route_id) { return "route"; }
     if (p.threat_id) { return "threat"; }
@@ -68,9 +55,8 @@
     var layer = L.geoJSON(plan, {
       style: function (feature) {
         var kind = kindOf(feature), p = feature.properties || {};
-        if (kind === "threat") { return { color: "#b3261e", weight: 1, fillOpacity: 0.15 }; }
-        var used = p.used !== false && (p.convoys === undefined || p.convoys > 0);
-        return { color: used ? "#1f5fa8" : "#8a94a3", weight: used ? 4 : 2, dashArray: used ? null : "4 4" };
+        if (kind === "threat") { return { color: "#b3261e", weight: 1, fillColor: p.fill || "#b3261e", fillOpacity: 0.25 }; }
+        return { color: "#1f5fa8", weight: 4 };
       },
       pointToLayer: function (feature, latlng) {
         if (kindOf(feature) === "threat") { return L.circle(latlng, { radius: 1000 * ((feature.properties || {}).radius_km || 20), color: "#b3261e", weight: 1, fillOpacity: 0.15 }); }
@@ -98,7 +84,8 @@
     var outlines = found[0], view = found[1], plan = found[2];
     if (outlines) { L.geoJSON(outlines, { interactive: false, style: { color: "#7d8794", weight: 1, fillColor: "#f3efe6", fillOpacity: 1 } }).addTo(map); }
     if (!view) { return; }
-    draw(plan || featuresFromView(view), view);
+
+    if (plan) { draw(plan, view); }
     if (bounds.isValid()) { map.fitBounds(bounds.pad(0.15)); } else { map.setView([0, 0], 2); }
     element.setAttribute("data-ready", "yes");
   });
