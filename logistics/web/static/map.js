@@ -60,7 +60,7 @@
       },
       pointToLayer: function (feature, latlng) {
         if (kindOf(feature) === "threat") { return L.circle(latlng, { radius: 1000 * ((feature.properties || {}).radius_km || 20), color: "#b3261e", weight: 1, fillOpacity: 0.15 }); }
-        return L.circleMarker(latlng, { radius: 7, color: "#17324d", weight: 2, fillColor: "#f2b01e", fillOpacity: 1 });
+        return L.circleMarker(latlng, { pane: "markerPane", radius: 7, color: "#17324d", weight: 2, fillColor: "#f2b01e", fillOpacity: 1 });
       },
       onEachFeature: function (feature, item) {
         var kind = kindOf(feature), p = feature.properties || {};
