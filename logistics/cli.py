@@ -481,3 +481,33 @@ class _BatchTally:
                 f"done    {summary.name}: {summary.termination}; demand met {_shown(met)} %"
                 f"  ({self.done} done, {self.failed} failed)"
             )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+    data_dir: Annotated[
+        Path, typer.Option("--data-dir", help="Folder for the history, uploads and plans.")
+    ] = Path("outputs/server"),
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Solves at the same time (worker processes).")
+    ] = 1,
+    queue: Annotated[
+        int, typer.Option("--queue", min=0, help="Solves that may wait beyond those solving.")
+    ] = 4,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Solve on this Dask cluster, e.g. tcp://10.0.0.5:8786."),
+    ] = None,
+) -> None:
+    """Start the planning web application (history in SQLite under --data-dir)."""
+    import uvicorn
+
+    from logistics.web.app import WebConfig, create_app
+
+    config = WebConfig(data_dir=data_dir, workers=workers, queue_limit=queue, scheduler=scheduler)
+    with user_errors(str(data_dir)):
+        application = create_app(config)
+        console.print(f"Serving on http://{host}:{port}/ (data in {data_dir})")
+        uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -1,0 +1,231 @@
+"""What a worker process runs: one solve of an uploaded workbook (with its what-if changes),
+reporting progress and heeding the Stop button; everything it produces comes back as bytes, so
+the same function runs in a local process or on a Dask worker of another machine.
+
+The what-if changes are the command line's shortcut texts (``close-route R:5-12``…), read and
+applied by ``logistics.overlays`` exactly as ``logistics whatif`` does.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import tempfile
+import time
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from logistics.errors import InputError
+from models.results import SolveProgress
+
+PROGRESS_FILE = "progress.json"
+STOP_FILE = "stop"
+STOP_CHECK_INTERVAL_S = 0.5
+
+
+class Channel(Protocol):
+    """How a worker tells the server its progress and learns that Stop was pressed."""
+
+    def report(self, progress: Mapping[str, Any]) -> None:
+        """Publish the latest progress snapshot."""
+        ...
+
+    def stop_requested(self) -> bool:
+        """Whether the planner asked to stop (and keep the best plan found)."""
+        ...
+
+
+@dataclass(frozen=True)
+class FileChannel:
+    """Progress and stop through files of the run's folder (workers on this machine)."""
+
+    folder: Path
+
+    def report(self, progress: Mapping[str, Any]) -> None:
+        """Write the snapshot to ``progress.json`` (replaced whole, never half-written)."""
+        temporary = self.folder / f".{PROGRESS_FILE}.tmp"
+        temporary.write_text(json.dumps(progress), encoding="utf-8")
+        temporary.replace(self.folder / PROGRESS_FILE)
+
+    def stop_requested(self) -> bool:
+        """Whether the server left a ``stop`` file in the run's folder."""
+        return (self.folder / STOP_FILE).exists()
+
+
+@dataclass(frozen=True)
+class DaskChannel:
+    """Progress and stop through a Dask variable and event named after the run."""
+
+    run_id: str
+
+    def report(self, progress: Mapping[str, Any]) -> None:
+        """Set the run's progress variable on the scheduler."""
+        from distributed import Variable
+
+        Variable(f"progress-{self.run_id}").set(dict(progress))  # type: ignore[no-untyped-call]
+
+    def stop_requested(self) -> bool:
+        """Whether the run's stop event is set."""
+        from distributed import Event
+
+        return bool(Event(f"stop-{self.run_id}").is_set())  # type: ignore[no-untyped-call]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One solve: the workbook's bytes, the what-if changes and the solver limits."""
+
+    run_id: str
+    name: str
+    input_name: str
+    input_bytes: bytes
+    changes: tuple[str, ...] = ()
+    time_limit_s: float | None = None
+    mip_gap_pct: float | None = None
+    warm_start: Mapping[str, float] | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker sends back: how it ended, the plan's figures and files."""
+
+    status: str
+    """``done``, ``stopped`` (with the best plan found) or ``failed``."""
+    message: str
+    figures: Mapping[str, Any] = field(default_factory=dict)
+    files: Mapping[str, bytes] = field(default_factory=dict)
+
+
+class StopClock:
+    """The clock the solver's search reads for its deadline, moved past every deadline once
+    Stop is pressed: the search then ends as at its time limit, keeping the best plan found."""
+
+    def __init__(self) -> None:
+        self.offset_s = 0.0
+
+    def perf_counter(self) -> float:
+        """Real time, or far in the future after Stop."""
+        return time.perf_counter() + self.offset_s
+
+    def stop(self) -> None:
+        """Make every deadline pass now."""
+        self.offset_s = 1e9
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+
+def _install_stop_clock() -> StopClock:
+    """Give the solver's search (``models.race``) a clock that Stop can move on."""
+    import models.race
+
+    clock = StopClock()
+    models.race.time = clock  # type: ignore[attr-defined, assignment]
+    return clock
+
+
+class _Watcher:
+    """Receives stages and solver snapshots; reports them and checks for Stop."""
+
+    def __init__(self, channel: Channel, clock: StopClock) -> None:
+        self._channel = channel
+        self._clock = clock
+        self._started = time.perf_counter()
+        self._checked = 0.0
+        self.stopped = False
+        self._state: dict[str, Any] = {"stage": "starting", "elapsed_s": 0.0}
+
+    def stage(self, name: str) -> None:
+        """A stage of the run starts."""
+        from logistics.progress import STAGE_WORDS
+
+        self._state = {**self._state, "stage": STAGE_WORDS.get(name, name)}
+        self._publish()
+
+    def solver(self, progress: SolveProgress) -> None:
+        """A snapshot of the running solver."""
+        self._state = {
+            **self._state,
+            "stage": f"solving: {progress.stage}",
+            "incumbent": progress.incumbent,
+            "best_bound": progress.best_bound,
+            "gap_pct": progress.gap_pct,
+        }
+        self._publish()
+        now = time.perf_counter()
+        if not self.stopped and now - self._checked >= STOP_CHECK_INTERVAL_S:
+            self._checked = now
+            if self._channel.stop_requested():
+                self.stopped = True
+                self._clock.stop()
+
+    def _publish(self) -> None:
+        self._state["elapsed_s"] = round(time.perf_counter() - self._started, 1)
+        self._state["stopping"] = self.stopped
+        self._channel.report(self._state)
+
+
+def execute(task: Task, channel: Channel) -> Outcome:
+    """Solve the task's workbook (with its changes) and return the plan's files and figures.
+
+    Problems are reported in the outcome, never raised: a worker must answer, not die.
+    """
+    clock = _install_stop_clock()
+    watcher = _Watcher(channel, clock)
+    watcher.stage("read")
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            return _solve(task, Path(folder), watcher)
+    except InputError as error:
+        return Outcome("failed", error.render())
+    except Exception as error:  # reported to the planner in words; the trace goes to the log
+        traceback.print_exc()
+        return Outcome("failed", f"the solve failed: {type(error).__name__}: {error}")
+
+
+def _solve(task: Task, folder: Path, watcher: _Watcher) -> Outcome:
+    """Read, apply the changes, solve and write; everything inside ``folder``."""
+    from logistics.api import InputProvenance, solve_and_write, solve_options
+    from logistics.comparison import summarise
+    from logistics.overlays import InputDifference, apply_overlay, shortcut_overlay
+    from logistics.reader import load
+    from logistics.web.view import plan_files
+
+    source = folder / "input.xlsx"
+    source.write_bytes(task.input_bytes)
+    base = load(source)
+    loaded = base
+    differences: tuple[InputDifference, ...] = ()
+    overrides: tuple[str, ...] = ()
+    if task.changes:
+        overlay = shortcut_overlay(task.name, task.changes)
+        loaded = apply_overlay(base, overlay)
+        differences, overrides = overlay.differences(base), overlay.describe()
+    provenance = InputProvenance.of(loaded, overrides, loaded.warnings)
+    provenance = InputProvenance(task.input_name, provenance.sha256, overrides, provenance.warnings)
+    options = solve_options(
+        loaded.scenario.settings,
+        time_limit_s=task.time_limit_s,
+        mip_gap_pct=task.mip_gap_pct,
+        progress=watcher.solver,
+        warm_start=task.warm_start,
+    )
+    output = folder / "plan.xlsx"
+    run = solve_and_write(loaded.scenario, options, output, provenance, on_stage=watcher.stage)
+    description = "; ".join(overrides) if overrides else "the workbook as it is"
+    summary = summarise(
+        task.name, description, run.scenario, run.plan, run.run, differences, "plan.xlsx"
+    )
+    files, figures = plan_files(run, summary)
+    files = {
+        **files,
+        "plan.xlsx": output.read_bytes(),
+        "summary.pickle": pickle.dumps(summary),
+        "solution.pickle": pickle.dumps(dict(run.plan.solution)),
+    }
+    status = "stopped" if watcher.stopped else "done"
+    words = "stopped by the planner; the best plan found is kept" if watcher.stopped else ""
+    return Outcome(status, words or run.plan.termination, figures, files)

@@ -1,0 +1,168 @@
+"""The pages in a real browser (Playwright driving Debian's Chromium, no browser download):
+broken workbook → its problems → annotated copy → fixed workbook → solve with progress → plan
+with its map → what-if → comparison → downloads, with keyboard-only upload and no request
+leaving the server. Screenshots of each page are saved in pytest's temporary folder."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.web.conftest import TINY
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"
+)
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """The application served by uvicorn on a free local port, in a thread."""
+    import uvicorn
+
+    from logistics.web.app import WebConfig, create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = create_app(WebConfig(data_dir=tmp_path / "server"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(server: str) -> Iterator[object]:
+    """A Chromium page that refuses (and records) every request outside the server."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(
+            accept_downloads=True, viewport={"width": 1280, "height": 900}
+        )
+        outside: list[str] = []
+
+        def guard(route: object) -> None:
+            url = route.request.url  # type: ignore[attr-defined]
+            if url.startswith(server) or url.startswith(("data:", "blob:")):
+                route.continue_()  # type: ignore[attr-defined]
+            else:
+                outside.append(url)
+                route.abort()  # type: ignore[attr-defined]
+
+        context.route("**/*", guard)
+        tab = context.new_page()
+        tab.outside = outside  # type: ignore[attr-defined]
+        yield tab
+        context.close()
+        browser.close()
+        assert outside == [], f"the pages asked for outside resources: {outside}"
+
+
+def broken_copy(tmp_path: Path) -> Path:
+    """The tiny mission with a route's distance typed as text."""
+    workbook = openpyxl.load_workbook(TINY)
+    workbook["Routes"]["E2"] = "far"
+    path = tmp_path / "broken.xlsx"
+    workbook.save(path)
+    return path
+
+
+def test_a_planner_goes_from_a_broken_workbook_to_a_compared_what_if(
+    page: object, server: str, tmp_path: Path
+) -> None:
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    p = page  # a playwright Page
+
+    # Upload the broken workbook with the keyboard only.
+    p.goto(server + "/")  # type: ignore[attr-defined]
+    p.screenshot(path=shots / "1-upload.png")  # type: ignore[attr-defined]
+    assert p.get_by_label("Mission workbook (.xlsx)").count() == 1  # type: ignore[attr-defined]
+    p.keyboard.press("Tab")  # type: ignore[attr-defined]
+    for _ in range(10):
+        if p.evaluate("document.activeElement.id") == "workbook":  # type: ignore[attr-defined]
+            break
+        p.keyboard.press("Tab")  # type: ignore[attr-defined]
+    assert p.evaluate("document.activeElement.id") == "workbook"  # type: ignore[attr-defined]
+    p.set_input_files("#workbook", str(broken_copy(tmp_path)))  # type: ignore[attr-defined]
+    p.keyboard.press("Tab")  # type: ignore[attr-defined]
+    p.keyboard.press("Enter")  # type: ignore[attr-defined]
+    p.wait_for_url("**/uploads/*")  # type: ignore[attr-defined]
+    p.screenshot(path=shots / "2-problems.png", full_page=True)  # type: ignore[attr-defined]
+    assert "1 problem" in p.inner_text("[role=alert]")  # type: ignore[attr-defined]
+    row = p.locator("table.issues tr", has_text="Routes!E2")  # type: ignore[attr-defined]
+    assert "distance_km" in row.inner_text() and "'far'" in row.inner_text()
+
+    # Download the annotated copy and find the comment on the cell.
+    with p.expect_download() as download:  # type: ignore[attr-defined]
+        p.get_by_text("Download your workbook with the problems marked").click()  # type: ignore[attr-defined]
+    annotated = tmp_path / "annotated.xlsx"
+    download.value.save_as(annotated)
+    assert "number of km" in openpyxl.load_workbook(annotated)["Routes"]["E2"].comment.text
+
+    # Upload the fixed workbook and solve it, watching the progress.
+    p.goto(server + "/")  # type: ignore[attr-defined]
+    p.set_input_files("#workbook", str(TINY))  # type: ignore[attr-defined]
+    p.get_by_role("button", name="Upload and check").click()  # type: ignore[attr-defined]
+    p.wait_for_url("**/uploads/*")  # type: ignore[attr-defined]
+    assert "The workbook is valid" in p.inner_text("main")  # type: ignore[attr-defined]
+    p.get_by_label("Time limit (seconds, blank: the workbook's)").fill("20")  # type: ignore[attr-defined]
+    p.get_by_role("button", name="Solve", exact=True).click()  # type: ignore[attr-defined]
+    p.wait_for_url("**/runs/*")  # type: ignore[attr-defined]
+    p.screenshot(path=shots / "3-progress.png")  # type: ignore[attr-defined]
+    p.wait_for_selector("#status-words", timeout=120_000)  # type: ignore[attr-defined]
+
+    # The plan page: status, figures, the map with its bases and routes, the timeline.
+    p.wait_for_selector("#map[data-ready=yes]", timeout=20_000)  # type: ignore[attr-defined]
+    p.screenshot(path=shots / "4-plan.png", full_page=True)  # type: ignore[attr-defined]
+    assert "proven the best" in p.inner_text("#status-words")  # type: ignore[attr-defined]
+    assert p.locator(".leaflet-tooltip", has_text="Logistics hub").count() == 1  # type: ignore[attr-defined]
+    assert p.locator("path.leaflet-interactive").count() >= 3  # type: ignore[attr-defined]
+    p.locator('path.leaflet-interactive[fill="#f2b01e"]').first.click()  # type: ignore[attr-defined]
+    assert "Garrison" in p.inner_text("#map-details")  # type: ignore[attr-defined]
+    p.locator('path.leaflet-interactive[stroke="#1f5fa8"]').first.click(force=True)  # type: ignore[attr-defined]
+    assert "convoys listed" in p.inner_text("#map-details")  # type: ignore[attr-defined]
+    assert p.locator("img.timeline").evaluate("i => i.naturalWidth") > 0  # type: ignore[attr-defined]
+    with p.expect_download() as plan_download:  # type: ignore[attr-defined]
+        p.get_by_text("Plan workbook (.xlsx)").click()  # type: ignore[attr-defined]
+    plan_path = tmp_path / "plan.xlsx"
+    plan_download.value.save_as(plan_path)
+    assert "Summary" in openpyxl.load_workbook(plan_path).sheetnames
+
+    # A what-if, filled with labelled controls, then its comparison.
+    p.get_by_text("Ask a what-if of this plan").click()  # type: ignore[attr-defined]
+    p.get_by_label("Name").first.fill("road cut")  # type: ignore[attr-defined]
+    p.get_by_label("Close route").first.select_option("HUB-A")  # type: ignore[attr-defined]
+    p.screenshot(path=shots / "5-whatif.png", full_page=True)  # type: ignore[attr-defined]
+    p.get_by_role("button", name="Solve the what-ifs").click()  # type: ignore[attr-defined]
+    p.wait_for_url("**/batches/*")  # type: ignore[attr-defined]
+    p.wait_for_selector("table.compare th:has-text('road cut')", timeout=120_000)  # type: ignore[attr-defined]
+    p.screenshot(path=shots / "6-comparison.png", full_page=True)  # type: ignore[attr-defined]
+    header = p.inner_text("table.compare thead")  # type: ignore[attr-defined]
+    assert "base" in header and "road cut" in header
+    assert p.locator("figure.chart").count() >= 1  # type: ignore[attr-defined]
+    with p.expect_download() as comparison:  # type: ignore[attr-defined]
+        p.get_by_text("Download the comparison workbook").click()  # type: ignore[attr-defined]
+    assert comparison.value.suggested_filename == "comparison.xlsx"
+    assert len(list(shots.iterdir())) == 6
