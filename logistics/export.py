@@ -710,6 +710,15 @@ TERM_WORDS: dict[str, str] = {
     "cost": "cost",
 }
 """Each objective term in plain words."""
+TERM_PRIORITY: dict[str, int] = {
+    "shortfall": 0,
+    "garrison": 1,
+    "safety_stock": 2,
+    "end_stock": 2,
+    "exposure": 3,
+    "cost": 4,
+}
+"""Rank of each objective term in the objective's priorities (0 first); exposure before cost."""
 OBJECTIVE_TERM_COLUMNS: tuple[str, ...] = (
     "Objective term",
     "Weighted points",
