@@ -61,13 +61,12 @@ from logistics.export import (
 )
 from logistics.numbers import decimals_for, rounded
 from logistics.overlays import BASE_SCENARIO, InputDifference
-from logistics.printing import PrintContext, fit_row_heights, set_page
+from logistics.printing import PrintContext, fit_row_heights, set_page, wrap_long_text
 from logistics.xlsx import (
     FMT_INTEGER,
     FMT_ONE_DECIMAL,
     FMT_PERCENT,
     FMT_SECONDS,
-    FMT_TWO_DECIMALS,
     FMT_USD,
     FONT_NAME,
     TableRange,
@@ -200,7 +199,7 @@ _VERDICT_STYLE: dict[str, tuple[PatternFill, Font]] = {
 _BASE_COLOUR = "A5A5A5"
 _SCENARIO_COLOUR = "4472C4"
 _CHART_COLUMNS = 6
-_CHART_ROWS = 14
+_CHART_ROWS = 12
 """Each chart spans ``_CHART_COLUMNS`` - 1 columns and ``_CHART_ROWS`` - 1 rows, leaving one
 blank column and row between charts. Anchoring to cells rather than giving a size in cm keeps the
 grid and its gaps the same in Excel and LibreOffice, whose default column widths differ."""
@@ -497,8 +496,10 @@ def build_comparison_workbook(
         scenarios, scenarios_frame(summaries, base_name), "Scenarios", {"solve_s": FMT_SECONDS}
     )
     _flag_failed(scenarios, table.data_range("status"))
+    wrap_long_text(scenarios, table, scenarios_frame(summaries, base_name))
     run_sheet = add_sheet(wb, "Run")
-    write_table(run_sheet, comparison_run_frame(summaries, base_name, run, written_at), "Run")
+    run_frame = comparison_run_frame(summaries, base_name, run, written_at)
+    wrap_long_text(run_sheet, write_table(run_sheet, run_frame, "Run"), run_frame)
     context = PrintContext(
         title=_title(run),
         dated=f"Compared {written_at:%Y-%m-%d %H:%M} UTC",
@@ -598,7 +599,7 @@ def _write_kpi_table(ws: Any, frame: pd.DataFrame, n_scenarios: int) -> TableRan
     last_column = len(frame.columns)
     for offset, (kpi, unit) in enumerate(zip(frame["kpi"], frame["unit"], strict=True)):
         row = table.first_row + offset
-        value_format = UNIT_FORMATS.get(str(unit), FMT_TWO_DECIMALS)
+        value_format = UNIT_FORMATS.get(str(unit)) or DECIMAL_FORMATS[decimals_for(str(unit))]
         for column in range(first_value, last_column + 1):
             cell = ws.cell(row=row, column=column)
             if _number(cell.value) is not None:

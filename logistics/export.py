@@ -51,9 +51,10 @@ from logistics.numbers import (
 from logistics.printing import (
     PrintContext,
     exclude_from_print,
-    fit_row_heights,
+    narrow_columns,
     set_page,
     set_print_area,
+    wrap_long_text,
 )
 from logistics.schemas import Route, Scenario
 from logistics.xlsx import (
@@ -881,34 +882,7 @@ EMPTY_SHEET_NOTES: dict[str, str] = {
     "Routes": "none: the scenario has no routes",
 }
 """What an empty result sheet says under its header row."""
-WRAP_WIDTH = 22.0
-"""Text columns wider than this wrap, so a printed page stays readable at 8 pt or more."""
 _WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def narrow_columns(ws: Any, table: TableRange, widths: Mapping[str, float]) -> None:
-    """Set the columns of ``table`` named in ``widths`` to those widths and wrap their cells."""
-    for header, width in widths.items():
-        ws.column_dimensions[table.column_letter(header)].width = width
-        column = table.columns[header]
-        for row in range(table.header_row, table.last_row + 1):
-            ws.cell(row=row, column=column).alignment = _WRAP
-    columns = [table.columns[header] for header in widths]
-    fit_row_heights(ws, table.header_row, table.last_row, columns)
-
-
-def _wrap_long_text(
-    ws: Any, table: TableRange, frame: pd.DataFrame, printed: int | None = None
-) -> None:
-    """Narrow the text columns wider than ``WRAP_WIDTH`` among the first ``printed`` (all by
-    default) and wrap their cells; columns that do not print keep their width and one line."""
-    wide = {
-        header: WRAP_WIDTH
-        for header in list(table.columns)[:printed]
-        if (ws.column_dimensions[table.column_letter(header)].width or 0.0) > WRAP_WIDTH
-        and not pd.api.types.is_numeric_dtype(frame[header])
-    }
-    narrow_columns(ws, table, wide)
 
 
 PRINTED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -981,7 +955,7 @@ def _write_result_sheet(ws: Any, name: str, frame: pd.DataFrame) -> None:
     formats that help reading it."""
     frame, printed = printed_first(name, frame)
     table = write_table(ws, frame, name, _formats_for(frame))
-    _wrap_long_text(ws, table, frame, printed)
+    wrap_long_text(ws, table, frame, printed)
     if table.n_rows == 0:
         note = write_cell(ws, table.last_row + 2, 1, EMPTY_SHEET_NOTES.get(name, "none"))
         note.font = _NOTE_FONT
@@ -1124,7 +1098,7 @@ def _write_run_sheet(
 ) -> None:
     """The ``Run`` sheet: one provenance table."""
     frame = run_frame(scenario, plan, run, timings_s)
-    _wrap_long_text(ws, write_table(ws, frame, "Run"), frame)
+    wrap_long_text(ws, write_table(ws, frame, "Run"), frame)
 
 
 def _set_properties(wb: Any, scenario: Scenario, plan: Plan, run: RunInfo) -> None:

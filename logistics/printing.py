@@ -13,13 +13,15 @@ wants them on paper clears the print area.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from logistics.xlsx import plain_text
+from logistics.xlsx import TableRange, plain_text
 
 HEADER_FOOTER_PT = 11
 """Size of the header and footer text, as of the cells: both shrink with the page's scale, which
@@ -108,3 +110,33 @@ def fit_row_heights(ws: Any, first_row: int, last_row: int, columns: Iterable[in
         current = ws.row_dimensions[row].height or LINE_HEIGHT_PT
         if LINE_HEIGHT_PT * lines > current:
             ws.row_dimensions[row].height = LINE_HEIGHT_PT * lines
+
+
+WRAP_WIDTH = 22.0
+"""Text columns wider than this wrap, so a printed page stays readable at 8 pt or more."""
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def narrow_columns(ws: Any, table: TableRange, widths: Mapping[str, float]) -> None:
+    """Set the columns of ``table`` named in ``widths`` to those widths and wrap their cells."""
+    for header, width in widths.items():
+        ws.column_dimensions[table.column_letter(header)].width = width
+        column = table.columns[header]
+        for row in range(table.header_row, table.last_row + 1):
+            ws.cell(row=row, column=column).alignment = _WRAP
+    columns = [table.columns[header] for header in widths]
+    fit_row_heights(ws, table.header_row, table.last_row, columns)
+
+
+def wrap_long_text(
+    ws: Any, table: TableRange, frame: pd.DataFrame, printed: int | None = None
+) -> None:
+    """Narrow the text columns wider than ``WRAP_WIDTH`` among the first ``printed`` (all by
+    default) and wrap their cells; columns that do not print keep their width and one line."""
+    wide = {
+        header: WRAP_WIDTH
+        for header in list(table.columns)[:printed]
+        if (ws.column_dimensions[table.column_letter(header)].width or 0.0) > WRAP_WIDTH
+        and not pd.api.types.is_numeric_dtype(frame[header])
+    }
+    narrow_columns(ws, table, wide)
