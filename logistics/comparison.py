@@ -6,9 +6,11 @@ Summaries are small and picklable, so worker processes and Dask workers send the
 plans. ``write_comparison_workbook`` lays them out:
 
 * ``Comparison``: one row per KPI and objective term, one column per scenario (base first), a
-  ``delta_<scenario>`` column per other scenario (scenario minus base, numeric rows only, red where
-  worse and green where better when the direction is known), one small bar chart per headline KPI,
-  and the table of the inputs that differ, one row per ``InputDifference``;
+  ``delta_<scenario>`` column per other scenario (scenario minus base as both are shown, numeric
+  rows only, so a difference within the rounding of its unit is 0), coloured red where worse and
+  green where better as the objective's priorities judge them (``judge``), never on the solver's
+  own figures; one small bar chart per headline KPI under the table; and the table of the inputs
+  that differ, one row per ``InputDifference``;
 * ``Scenarios``: name, description, status, termination, plan file, solve time and error of each;
 * ``Run``: tool version, base input file and when the comparison was written.
 
@@ -42,32 +44,35 @@ from openpyxl.drawing.text import (
     RegularTextRun,
 )
 from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from logistics import __version__
 from logistics.export import (
+    DECIMAL_FORMATS,
+    TERM_PRIORITY,
     TOOL_NAME,
+    WEIGHTED_UNIT,
     Kpi,
     RunInfo,
     compute_kpis,
     finish_chart,
     plan_frames,
 )
+from logistics.numbers import decimals_for, rounded
 from logistics.overlays import BASE_SCENARIO, InputDifference
+from logistics.printing import PrintContext, fit_row_heights, set_page, wrap_long_text
 from logistics.xlsx import (
     FMT_INTEGER,
     FMT_ONE_DECIMAL,
     FMT_PERCENT,
     FMT_SECONDS,
-    FMT_TWO_DECIMALS,
     FMT_USD,
     FONT_NAME,
     TableRange,
     add_sheet,
     plain_text,
     save_atomically,
-    set_print_layout,
     write_cell,
     write_table,
 )
@@ -84,7 +89,7 @@ FAILED = "failed"
 DELTA_PREFIX = "delta_"
 TERM_PREFIX = "objective_"
 """KPI-table rows of the weighted objective terms are named ``objective_<term>``."""
-TERM_UNIT = "score"
+TERM_UNIT = WEIGHTED_UNIT
 KPI_COLUMNS: tuple[str, str] = ("kpi", "unit")
 """The columns before the scenario columns of the ``Comparison`` KPI table."""
 DIFFERENCE_COLUMNS: tuple[str, ...] = (
@@ -109,22 +114,49 @@ SCENARIO_COLUMNS: tuple[str, ...] = (
     "error",
 )
 
+WORSE = "worse"
+BETTER = "better"
 LOWER_IS_BETTER = "lower"
 HIGHER_IS_BETTER = "higher"
 BETTER_WHEN: dict[str, str] = {
     "demand_met_pct": HIGHER_IS_BETTER,
     "shortfall_total": LOWER_IS_BETTER,
     "garrison_shortfall": LOWER_IS_BETTER,
+    "stock_points_below_safety": LOWER_IS_BETTER,
+    "stock_point_days_below_safety": LOWER_IS_BETTER,
+    "worst_days_of_supply": HIGHER_IS_BETTER,
+    "end_stock_misses": LOWER_IS_BETTER,
+    "end_stock_deficit": LOWER_IS_BETTER,
     "exposure": LOWER_IS_BETTER,
     "cost_usd": LOWER_IS_BETTER,
     "transport_cost_usd": LOWER_IS_BETTER,
     "relocation_cost_usd": LOWER_IS_BETTER,
     "objective": LOWER_IS_BETTER,
-    "mip_gap_pct": LOWER_IS_BETTER,
 }
 """Which way a KPI improves; ``shortfall_<SUPPLY>`` and ``objective_<term>`` rows improve when
-lower. KPIs not listed (convoys, vehicle-km, troops…) have no better direction: more convoys may
-be the price of more supply delivered, so their deltas stay uncoloured."""
+lower, ``days_of_supply_…`` rows when higher. KPIs not listed (convoys, vehicle-km, troops…) have
+no better direction: more convoys may be the price of more supply delivered. The solver's own
+figures (gap, bound, time) are not the plan's and are never coloured."""
+
+PRIORITY_OF: dict[str, int] = {
+    "demand_met_pct": 0,
+    "shortfall_total": 0,
+    "garrison_shortfall": 1,
+    "stock_points_below_safety": 2,
+    "stock_point_days_below_safety": 2,
+    "worst_days_of_supply": 2,
+    "end_stock_misses": 2,
+    "end_stock_deficit": 2,
+    "exposure": 3,
+    "cost_usd": 4,
+    "transport_cost_usd": 4,
+    "relocation_cost_usd": 4,
+    **{f"{TERM_PREFIX}{term}": rank for term, rank in TERM_PRIORITY.items()},
+}
+"""The objective's priority each directional row belongs to (0 first): unmet demand, garrison,
+stock below targets, exposure, then cost. Exposure comes before cost: a plan that saves money by
+sending convoys into more danger is not better."""
+PRIORITY_PREFIXES: dict[str, int] = {"shortfall_": 0, "days_of_supply_": 2}
 
 CHART_KPIS: dict[str, str] = {
     "demand_met_pct": "Demand met (%)",
@@ -152,8 +184,6 @@ UNIT_FORMATS: dict[str, str] = {
 
 _PLAIN_HEADER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.()\-]{0,59}$")
 """Scenario names that can head a table column as they are (others get ``scenario_<n>``)."""
-_DELTA_TOLERANCE = 1e-6
-"""Deltas smaller than this are rounding noise and stay uncoloured."""
 
 _TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True, color="FF1F3864")
 _HEADING_FONT = Font(name=FONT_NAME, size=12, bold=True, color="FF1F3864")
@@ -162,10 +192,14 @@ _WORSE_FILL = PatternFill(start_color="FFFFC7CE", end_color="FFFFC7CE", fill_typ
 _WORSE_FONT = Font(color="FF9C0006")
 _BETTER_FILL = PatternFill(start_color="FFC6EFCE", end_color="FFC6EFCE", fill_type="solid")
 _BETTER_FONT = Font(color="FF006100")
+_VERDICT_STYLE: dict[str, tuple[PatternFill, Font]] = {
+    WORSE: (_WORSE_FILL, Font(name=FONT_NAME, color="FF9C0006")),
+    BETTER: (_BETTER_FILL, Font(name=FONT_NAME, color="FF006100")),
+}
 _BASE_COLOUR = "A5A5A5"
 _SCENARIO_COLOUR = "4472C4"
 _CHART_COLUMNS = 6
-_CHART_ROWS = 14
+_CHART_ROWS = 12
 """Each chart spans ``_CHART_COLUMNS`` - 1 columns and ``_CHART_ROWS`` - 1 rows, leaving one
 blank column and row between charts. Anchoring to cells rather than giving a size in cm keeps the
 grid and its gaps the same in Excel and LibreOffice, whose default column widths differ."""
@@ -203,6 +237,8 @@ class ScenarioSummary:
     solve_s: float | None = None
     starting_plan: str | None = None
     """Which start HiGHS got (``Plan.start``), or why the previous plan was not used."""
+    classification: str = "UNCLASSIFIED"
+    """The scenario's security marking (``Settings.classification``), printed on every page."""
 
     def value(self, kpi: str) -> object:
         """The value of a KPI-table row (a KPI or ``objective_<term>``); None when it has none."""
@@ -236,11 +272,15 @@ def summarise(
         status=plan.status.value,
         termination=plan.termination,
         kpis=tuple(kpis),
-        objective_terms={term: float(value) for term, value in plan.objective_terms.items()},
+        objective_terms={
+            term: rounded(float(value), decimals_for(TERM_UNIT))
+            for term, value in plan.objective_terms.items()
+        },
         differences=tuple(differences),
         plan_file=plan_file,
         solve_s=None if solve_s is None else float(solve_s),
         starting_plan=plan.start,
+        classification=scenario.settings.classification,
     )
 
 
@@ -320,7 +360,8 @@ def comparison_frame(
 ) -> pd.DataFrame:
     """The KPI table: ``kpi``, ``unit``, one column per scenario (base first), then
     ``delta_<scenario>`` = scenario − base for every other scenario, blank where either is not a
-    number (text rows, failed scenarios)."""
+    number (text rows, failed scenarios). Values are as each plan workbook shows them, and a delta
+    is the difference of the shown values to the precision of its unit, so solver noise is 0."""
     ordered = ordered_summaries(summaries, base_name)
     columns = scenario_columns(ordered)
     records = []
@@ -330,7 +371,7 @@ def comparison_frame(
         deltas = [
             None
             if base_value is None or (number := _number(value)) is None
-            else number - base_value
+            else rounded(number - base_value, decimals_for(str(unit)))
             for value in values[1:]
         ]
         records.append((kpi, unit, *values, *deltas))
@@ -438,35 +479,56 @@ def build_comparison_workbook(
 ) -> Any:
     """Compose the comparison workbook in memory (see the module docstring for its sheets)."""
     written_at = dt.datetime.now(dt.UTC)
+    ordered = ordered_summaries(summaries, base_name)
     wb = Workbook()
     wb.remove(wb.active)
-    _write_comparison_sheet(add_sheet(wb, "Comparison"), summaries, base_name, run)
+    comparison = add_sheet(wb, "Comparison")
+    kpis = _write_comparison_sheet(comparison, ordered, base_name, run)
+    _write_charts(
+        add_sheet(wb, "Charts"),
+        comparison,
+        kpis,
+        comparison_frame(ordered, base_name),
+        len(ordered),
+    )
     scenarios = add_sheet(wb, "Scenarios")
     table = write_table(
         scenarios, scenarios_frame(summaries, base_name), "Scenarios", {"solve_s": FMT_SECONDS}
     )
     _flag_failed(scenarios, table.data_range("status"))
-    set_print_layout(scenarios)
+    wrap_long_text(scenarios, table, scenarios_frame(summaries, base_name))
     run_sheet = add_sheet(wb, "Run")
-    write_table(run_sheet, comparison_run_frame(summaries, base_name, run, written_at), "Run")
-    set_print_layout(run_sheet, landscape=False)
+    run_frame = comparison_run_frame(summaries, base_name, run, written_at)
+    wrap_long_text(run_sheet, write_table(run_sheet, run_frame, "Run"), run_frame)
+    context = PrintContext(
+        title=_title(run),
+        dated=f"Compared {written_at:%Y-%m-%d %H:%M} UTC",
+        classification=ordered[0].classification,
+    )
+    for ws in wb.worksheets:
+        wide = pages_across(ws, kpis.columns[list(kpis.columns)[-1]]) if ws is comparison else 1
+        set_page(ws, context, one_page=ws.title == "Charts", pages_wide=wide)
     wb.active = 0
     _set_properties(wb, run)
     return wb
 
 
+def _title(run: RunInfo | None) -> str:
+    """The comparison's title: what was compared."""
+    return f"Scenario comparison: {run.input_name}" if run is not None else "Scenario comparison"
+
+
 def _write_comparison_sheet(
     ws: Any, summaries: Sequence[ScenarioSummary], base_name: str, run: RunInfo | None
-) -> None:
-    """Title, KPI table with coloured deltas, charts beside it, inputs that differ below."""
+) -> TableRange:
+    """Title, KPI table with coloured deltas, inputs that differ below; returns the KPI table."""
     ordered = ordered_summaries(summaries, base_name)
     _write_title(ws, ordered, run)
     frame = comparison_frame(ordered, base_name)
     kpis = _write_kpi_table(ws, frame, len(ordered))
-    charts_bottom = _write_charts(ws, kpis, frame, len(ordered))
-    heading_row = max(kpis.last_row, charts_bottom) + 2
+    heading_row = kpis.last_row + 2
     write_cell(ws, heading_row, 1, "Inputs that differ from the base case").font = _HEADING_FONT
-    write_table(
+    differences = write_table(
         ws,
         differences_frame(ordered),
         "InputDifferences",
@@ -474,21 +536,57 @@ def _write_comparison_sheet(
         top_row=heading_row + 1,
         freeze_header=False,
     )
-    # Keep the KPI names and the table header in view while scrolling across scenarios.
+    if differences.n_rows == 0:
+        write_cell(ws, differences.last_row + 1, 1, "none").font = _NOTE_FONT
+    _narrow_table(ws, kpis)
+    # Keep the KPI names and the table header in view while scrolling across scenarios, and on
+    # every printed page.
     ws.freeze_panes = ws.cell(row=kpis.first_row, column=len(KPI_COLUMNS) + 1).coordinate
-    set_print_layout(ws)
+    ws.print_title_rows = f"{kpis.header_row}:{kpis.header_row}"
+    ws.print_title_cols = f"A:{get_column_letter(len(KPI_COLUMNS))}"
     ws.sheet_properties.tabColor = "1F3864"
+    return kpis
+
+
+KPI_COLUMN_WIDTH = 26.0
+VALUE_COLUMN_WIDTH = 13.0
+PRINTED_CHARS_PER_PAGE = 125.0
+"""Column width a landscape page holds at a scale that keeps 11 pt text at 8 pt or more."""
+
+
+def _narrow_table(ws: Any, table: TableRange) -> None:
+    """Narrow the KPI table's columns, wrapping long names and headers, so it prints legibly."""
+    widths = {
+        header: KPI_COLUMN_WIDTH if index < len(KPI_COLUMNS) else VALUE_COLUMN_WIDTH
+        for index, header in enumerate(table.columns)
+    }
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for header, width in widths.items():
+        letter = table.column_letter(header)
+        ws.column_dimensions[letter].width = min(ws.column_dimensions[letter].width or width, width)
+        for row in range(table.header_row, table.last_row + 1):
+            cell = ws.cell(row=row, column=table.columns[header])
+            cell.alignment = wrap
+    fit_row_heights(ws, table.header_row, table.last_row, table.columns.values())
+
+
+def pages_across(ws: Any, columns: int) -> int:
+    """Pages across the first ``columns`` columns of ``ws`` print on."""
+    total = sum(
+        ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, columns + 1)
+    )
+    return max(1, math.ceil(total / PRINTED_CHARS_PER_PAGE))
 
 
 def _write_title(ws: Any, ordered: Sequence[ScenarioSummary], run: RunInfo | None) -> None:
     """Title and a line on how to read the deltas."""
-    source = f": {run.input_name}" if run is not None else ""
-    write_cell(ws, 1, 1, f"Scenario comparison{source}").font = _TITLE_FONT
+    write_cell(ws, 1, 1, _title(run)).font = _TITLE_FONT
     failed = sum(s.status == FAILED for s in ordered)
     note = (
         f"{len(ordered)} scenarios, base case first ({failed} failed). "
-        "delta_ columns are scenario minus base: red = worse, green = better, "
-        "uncoloured where neither is clear."
+        "delta_ columns are scenario minus base: red = worse, green = better as the "
+        "objective's priorities judge it (unmet demand, garrison, stock targets, exposure, "
+        "cost, in that order); uncoloured where neither is clear."
     )
     write_cell(ws, 2, 1, note).font = _NOTE_FONT
 
@@ -501,15 +599,20 @@ def _write_kpi_table(ws: Any, frame: pd.DataFrame, n_scenarios: int) -> TableRan
     last_column = len(frame.columns)
     for offset, (kpi, unit) in enumerate(zip(frame["kpi"], frame["unit"], strict=True)):
         row = table.first_row + offset
-        value_format = UNIT_FORMATS.get(str(unit), FMT_TWO_DECIMALS)
+        value_format = UNIT_FORMATS.get(str(unit)) or DECIMAL_FORMATS[decimals_for(str(unit))]
         for column in range(first_value, last_column + 1):
             cell = ws.cell(row=row, column=column)
             if _number(cell.value) is not None:
                 cell.number_format = value_format if column < first_delta else _signed(value_format)
         if kpi == "status":
             _flag_failed(ws, _row_range(row, first_value, first_delta - 1))
-        if first_delta <= last_column:
-            _colour_deltas(ws, str(kpi), _row_range(row, first_delta, last_column))
+    for column in range(first_delta, last_column + 1):
+        verdicts = judge(frame, str(frame.columns[column - 1]))
+        for offset, kpi in enumerate(frame["kpi"]):
+            verdict = verdicts.get(str(kpi))
+            if verdict is not None:
+                cell = ws.cell(row=table.first_row + offset, column=column)
+                cell.fill, cell.font = _VERDICT_STYLE[verdict]
     return table
 
 
@@ -532,26 +635,51 @@ def better_when(kpi: str) -> str | None:
     """``lower`` or ``higher`` when the KPI-table row ``kpi`` has a better direction, else None."""
     if kpi.startswith(("shortfall_", TERM_PREFIX)):
         return LOWER_IS_BETTER
+    if kpi.startswith("days_of_supply_"):
+        return HIGHER_IS_BETTER
     return BETTER_WHEN.get(kpi)
 
 
-def _colour_deltas(ws: Any, kpi: str, cells: str) -> None:
-    """Red where the delta makes ``kpi`` worse, green where better (if its direction is known)."""
-    direction = better_when(kpi)
-    if direction is None:
-        return
-    up, down = ("greaterThan", "lessThan")
-    worse, better = (up, down) if direction == LOWER_IS_BETTER else (down, up)
-    bound = {"greaterThan": str(_DELTA_TOLERANCE), "lessThan": str(-_DELTA_TOLERANCE)}
-    rules = ws.conditional_formatting
-    rules.add(
-        cells,
-        CellIsRule(operator=worse, formula=[bound[worse]], fill=_WORSE_FILL, font=_WORSE_FONT),
-    )
-    rules.add(
-        cells,
-        CellIsRule(operator=better, formula=[bound[better]], fill=_BETTER_FILL, font=_BETTER_FONT),
-    )
+def priority_of(kpi: str) -> int | None:
+    """The objective's priority (0 first) the row ``kpi`` belongs to, or None."""
+    if kpi in PRIORITY_OF:
+        return PRIORITY_OF[kpi]
+    return next((rank for p, rank in PRIORITY_PREFIXES.items() if kpi.startswith(p)), None)
+
+
+def _direction(kpi: str, delta: object) -> str | None:
+    """``worse``, ``better`` or None (no direction, no change, no number) for one delta."""
+    direction, number = better_when(kpi), _number(delta)
+    if direction is None or number is None or number == 0:
+        return None
+    return BETTER if (number < 0) == (direction == LOWER_IS_BETTER) else WORSE
+
+
+def judge(frame: pd.DataFrame, delta_column: str) -> dict[str, str]:
+    """How each row of one scenario's deltas reads against the base, by the objective's
+    priorities: ``worse``, ``better``, or absent (neither is clear).
+
+    A row is worse when its delta goes the wrong way. It is better only when no higher priority
+    got worse: a plan that saves cost by leaving demand unmet or running more exposure is not
+    better on cost. The ``objective`` row takes the verdict of the first priority that changed.
+    """
+    moves = {
+        str(kpi): (_direction(str(kpi), delta), priority_of(str(kpi)))
+        for kpi, delta in zip(frame["kpi"], frame[delta_column], strict=True)
+    }
+    ranked = [(rank, move) for move, rank in moves.values() if move and rank is not None]
+    first_worse = min((rank for rank, move in ranked if move == WORSE), default=None)
+    first_change = min(ranked, default=None, key=lambda item: item[0])
+    verdict: dict[str, str] = {}
+    for kpi, (move, rank) in moves.items():
+        if kpi == "objective":
+            if first_change is not None:
+                verdict[kpi] = WORSE if first_worse == first_change[0] else BETTER
+        elif move == WORSE or (
+            move == BETTER and (first_worse is None or rank is None or rank <= first_worse)
+        ):
+            verdict[kpi] = move
+    return verdict
 
 
 def _flag_failed(ws: Any, cells: str) -> None:
@@ -560,29 +688,37 @@ def _flag_failed(ws: Any, cells: str) -> None:
     ws.conditional_formatting.add(cells, rule)
 
 
-def _write_charts(ws: Any, table: TableRange, frame: pd.DataFrame, n_scenarios: int) -> int:
-    """One small bar chart per headline KPI, scenarios as bars (base in grey), right of the KPI
-    table; returns the last row the charts cover."""
+def _write_charts(
+    ws: Any, source: Any, table: TableRange, frame: pd.DataFrame, n_scenarios: int
+) -> None:
+    """One small bar chart per headline KPI on ``ws``, scenarios as bars (base in grey), plotting
+    the KPI's row of the table on ``source``."""
     rows = {str(kpi): table.first_row + i for i, kpi in enumerate(frame["kpi"])}
+    units = dict(zip(frame["kpi"], frame["unit"], strict=True))
     charted = [kpi for kpi in CHART_KPIS if kpi in rows]
-    left = len(frame.columns) + 2
     first_value = len(KPI_COLUMNS) + 1
-    names = Reference(
-        ws,
-        min_col=first_value,
-        max_col=first_value + n_scenarios - 1,
-        min_row=table.header_row,
-    )
+    last_value = first_value + n_scenarios - 1
+    names = Reference(source, min_col=first_value, max_col=last_value, min_row=table.header_row)
+    write_cell(ws, 1, 1, "Headline figures by scenario (base case in grey)").font = _HEADING_FONT
     for index, kpi in enumerate(charted):
-        values = Reference(
-            ws, min_col=first_value, max_col=first_value + n_scenarios - 1, min_row=rows[kpi]
-        )
-        chart = _kpi_chart(CHART_KPIS[kpi], values, names)
-        row = table.header_row + (index // _CHARTS_PER_ROW) * _CHART_ROWS
-        column = left + (index % _CHARTS_PER_ROW) * _CHART_COLUMNS
+        values = Reference(source, min_col=first_value, max_col=last_value, min_row=rows[kpi])
+        numbers = [_number(v) for v in frame.loc[frame["kpi"] == kpi].iloc[0, 2 : 2 + n_scenarios]]
+        chart = _kpi_chart(CHART_KPIS[kpi], values, names, _label_format(str(units[kpi]), numbers))
+        row = 2 + (index // _CHARTS_PER_ROW) * _CHART_ROWS
+        column = 1 + (index % _CHARTS_PER_ROW) * _CHART_COLUMNS
         ws.add_chart(chart, _cell_span(row, column, _CHART_ROWS - 1, _CHART_COLUMNS - 1))
-    chart_rows = -(-len(charted) // _CHARTS_PER_ROW) * _CHART_ROWS
-    return table.header_row + chart_rows - 1
+
+
+def _label_format(unit: str, values: Sequence[float | None]) -> str:
+    """Number format of a chart's value labels: the unit's decimals, thousands as ``k`` when the
+    largest value would otherwise make labels wider than their bars."""
+    largest = max((abs(v) for v in values if v is not None), default=0.0)
+    if largest >= LABEL_THOUSANDS:
+        return '#,##0,"k"'
+    return DECIMAL_FORMATS[decimals_for(unit)]
+
+
+LABEL_THOUSANDS = 100_000
 
 
 def _cell_span(row: int, column: int, rows: int, columns: int) -> TwoCellAnchor:
@@ -593,11 +729,11 @@ def _cell_span(row: int, column: int, rows: int, columns: int) -> TwoCellAnchor:
     )
 
 
-def _kpi_chart(title: str, values: Reference, names: Reference) -> BarChart:
-    """Column chart of one KPI row (``values``) across the scenarios (``names``), values on the
-    bars."""
+def _kpi_chart(title: str, values: Reference, names: Reference, label_format: str) -> BarChart:
+    """Bar chart of one KPI row (``values``) across the scenarios (``names``), one bar a line
+    with its value at its end, so neither names nor values overlap however many scenarios."""
     chart = BarChart()
-    chart.type = "col"
+    chart.type = "bar"
     chart.title = _chart_title(title)
     chart.legend = None
     chart.add_data(values, from_rows=True)
@@ -608,8 +744,15 @@ def _kpi_chart(title: str, values: Reference, names: Reference) -> BarChart:
     # Scenario names are text: a string reference, so no application reads them as numbers.
     series.cat = AxDataSource(strRef=StrRef(f=str(names)))
     chart.dataLabels = DataLabelList(
-        showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False
+        numFmt=label_format,
+        dLblPos="outEnd",
+        showVal=True,
+        showSerName=False,
+        showCatName=False,
+        showLegendKey=False,
+        showPercent=False,
     )
+    chart.x_axis.scaling.orientation = "maxMin"  # base case on top, scenarios in table order
     chart.y_axis.majorGridlines = None
     chart.y_axis.scaling.min = 0  # bars from zero, so their heights compare honestly
     finish_chart(chart, _CHART_WIDTH_CM, _CHART_HEIGHT_CM)
@@ -632,6 +775,5 @@ def _set_properties(wb: Any, run: RunInfo | None) -> None:
     props = wb.properties
     props.creator = author
     props.lastModifiedBy = author
-    source = f": {run.input_name}" if run is not None else ""
-    props.title = plain_text(f"Scenario comparison{source}")
+    props.title = plain_text(_title(run))
     props.subject = "Peacekeeping mission logistics: what-if scenarios compared"

@@ -13,6 +13,7 @@ The frames behind each sheet (``plan_frames``), the KPIs (``compute_kpis``) and 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,12 +26,36 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, DataBarRule, FormulaRule
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from logistics import registry
+from logistics.brief import PlanImages, write_brief
 from logistics.fields import display_value
+from logistics.glossary import write_glossary
+from logistics.grids import DAY_GRIDS, pages_wide, write_days_of_supply, write_timeline
+from logistics.numbers import (
+    MONEY_DECIMALS,
+    QUANTITY_DECIMALS,
+    decimals_for,
+    gap_up,
+    percent_met,
+    round_frame,
+    rounded,
+    rounded_value,
+)
+from logistics.printing import (
+    PrintContext,
+    exclude_from_print,
+    narrow_columns,
+    set_page,
+    set_print_area,
+    wrap_long_text,
+)
 from logistics.schemas import Route, Scenario
 from logistics.xlsx import (
     FMT_DAYS,
@@ -45,7 +70,6 @@ from logistics.xlsx import (
     add_sheet,
     plain_text,
     save_atomically,
-    set_print_layout,
     write_cell,
     write_table,
 )
@@ -106,37 +130,89 @@ class Kpi:
 # --------------------------------------------------------------------------------------------------
 
 
-def write_plan_workbook(path: Path, scenario: Scenario, plan: Plan, run: RunInfo) -> None:
+NOT_PRINTED: tuple[str, ...] = ("ConvoyVehicles", "Cargo", "Stock", "EndStock", "Run")
+"""Sheets left out of the printed pack (the input echo ``In_`` sheets are too): the Brief, the
+DaysOfSupply heat map and the Convoys sheet say on a few pages what the detail sheets hold, and
+the page headers carry the plan's date; every one stays in the workbook."""
+
+
+def write_plan_workbook(
+    path: Path, scenario: Scenario, plan: Plan, run: RunInfo, images: PlanImages | None = None
+) -> None:
     """Write the plan workbook for ``plan`` (solved from ``scenario``) to ``path`` atomically."""
-    save_atomically(build_plan_workbook(scenario, plan, run), path)
+    save_atomically(build_plan_workbook(scenario, plan, run, images), path)
 
 
-def build_plan_workbook(scenario: Scenario, plan: Plan, run: RunInfo) -> Any:
-    """Compose the plan workbook in memory (see the module docstring for its sheets)."""
+def build_plan_workbook(
+    scenario: Scenario, plan: Plan, run: RunInfo, images: PlanImages | None = None
+) -> Any:
+    """Compose the plan workbook in memory (see the module docstring for its sheets).
+
+    ``images`` holds the pictures drawn elsewhere (a map for the Brief, a convoy timeline); the
+    workbook is complete without them.
+    """
     started = time.perf_counter()
+    pictures = images or PlanImages()
     wb = Workbook()
     wb.remove(wb.active)
     frames = plan_frames(scenario, plan)
+    brief, summary = add_sheet(wb, "Brief"), add_sheet(wb, "Summary")
+    write_days_of_supply(add_sheet(wb, "DaysOfSupply"), scenario, frames)
+    write_timeline(add_sheet(wb, "Timeline"), scenario, frames, pictures.timeline_png)
     for sheet_name, frame in frames.items():
         _write_result_sheet(add_sheet(wb, sheet_name), sheet_name, frame)
+    write_glossary(add_sheet(wb, "Glossary"), objective_term_meanings())
+    run_sheet = add_sheet(wb, "Run")
     add_input_sheets(wb, scenario)
 
     timings = dict(run.timings_s)
     timings.setdefault("write", time.perf_counter() - started)
     kpis = compute_kpis(scenario, plan, frames, sum(timings.values()))
-    _write_run_sheet(_insert_sheet(wb, "Run", len(frames)), scenario, plan, run, timings)
-    _write_summary(_insert_sheet(wb, "Summary", 0), scenario, plan, run, kpis, frames)
+    _write_run_sheet(run_sheet, scenario, plan, run, timings)
+    _write_summary(summary, scenario, plan, run, kpis, frames)
+    write_brief(brief, scenario, plan, frames, headline(kpis), pictures)
+    _set_pages(wb, scenario, run)
     wb.active = 0
     wb.active.sheet_view.tabSelected = True
     _set_properties(wb, scenario, plan, run)
     return wb
 
 
-def _insert_sheet(wb: Any, title: str, index: int) -> Any:
-    """Create a checked sheet and move it to position ``index``."""
-    ws = add_sheet(wb, title)
-    wb.move_sheet(ws, offset=index - wb.index(ws))
-    return ws
+def print_context(scenario: Scenario, run: RunInfo) -> PrintContext:
+    """What every printed page of the plan says: scenario, plan date and classification."""
+    settings = scenario.settings
+    return PrintContext(
+        title=settings.scenario_name,
+        dated=f"Plan of {run.started_at:%Y-%m-%d %H:%M}",
+        classification=settings.classification,
+    )
+
+
+def _set_pages(wb: Any, scenario: Scenario, run: RunInfo) -> None:
+    """Page set-up of every sheet; the Brief on one page, the detail sheets not printed."""
+    context = print_context(scenario, run)
+    for ws in wb.worksheets:
+        wide = pages_wide(scenario.settings.horizon_days) if ws.title in DAY_GRIDS else 1
+        set_page(ws, context, one_page=ws.title == "Brief", pages_wide=wide)
+        if ws.title in NOT_PRINTED or ws.title.startswith(registry.INPUT_ECHO_PREFIX):
+            exclude_from_print(ws)
+
+
+def headline(kpis: Sequence[Kpi]) -> list[str]:
+    """The Brief's line of headline figures, in words."""
+    value = {k.kpi: k.value for k in kpis}
+    parts: list[str] = []
+    if value.get("demand_met_pct") is not None:
+        parts.append(f"Demand met {value['demand_met_pct']:.1f} %")
+    if value.get("shortfall_total"):
+        parts.append(f"short {value['shortfall_total']:,.1f} t + kL")
+    if value.get("convoys") is not None:
+        parts.append(f"{value['convoys']:,.0f} convoys and sorties")
+    if value.get("garrison_shortfall"):
+        parts.append(f"garrisons short {value['garrison_shortfall']:,.0f} troops")
+    if value.get("mip_gap_pct") is not None:
+        parts.append(f"at most {value['mip_gap_pct']:.1f} % from the best possible plan")
+    return parts
 
 
 # --------------------------------------------------------------------------------------------------
@@ -198,8 +274,51 @@ class _Lookups:
         )
 
 
+DATE_COLUMNS: dict[str, str] = {
+    "day": "date",
+    "depart_day": "depart_date",
+    "return_day": "return_date",
+    "arrival_day": "arrival_date",
+    "move_day": "move_date",
+}
+"""The calendar date column written beside each day column when the scenario has a start date."""
+
+
+def day_date(start: dt.date, day: object) -> dt.date | None:
+    """The calendar date of plan day ``day`` (day 1 is ``start``); None for a blank day."""
+    number = pd.to_numeric(pd.Series([day]), errors="coerce").iloc[0]
+    if pd.isna(number):
+        return None
+    return start + dt.timedelta(days=int(number) - 1)
+
+
+def _with_dates(frame: pd.DataFrame, start: dt.date | None) -> pd.DataFrame:
+    """``frame`` with a date column right after each of its day columns (none without a start)."""
+    if start is None:
+        return frame
+    out = frame
+    for day_column, date_column in DATE_COLUMNS.items():
+        if day_column in out.columns:
+            dates = [day_date(start, day) for day in out[day_column].tolist()]
+            out = _insert_after(out, day_column, {date_column: dates})
+    return out
+
+
+def _as_read(frame: pd.DataFrame, start: dt.date | None) -> pd.DataFrame:
+    """A result frame as people read it: values rounded to their unit, dates beside days."""
+    return _with_dates(round_frame(frame, COLUMN_DECIMALS), start)
+
+
 def plan_frames(scenario: Scenario, plan: Plan) -> dict[str, pd.DataFrame]:
-    """The result sheets, in workbook order, as DataFrames: contract columns plus joined names."""
+    """The result sheets, in workbook order, as DataFrames: contract columns plus joined names,
+    values rounded to the precision of their unit and, with a start date, a date beside each day.
+    """
+    start = scenario.settings.start_date
+    return {name: _as_read(frame, start) for name, frame in _joined_frames(scenario, plan).items()}
+
+
+def _joined_frames(scenario: Scenario, plan: Plan) -> dict[str, pd.DataFrame]:
+    """The result tables with the planner's names joined onto their ids."""
     look = _Lookups.of(scenario)
     allocation = plan_table(plan, "allocation")
     convoys = plan_table(plan, "convoys")
@@ -375,12 +494,24 @@ def _routes_frame(scenario: Scenario, routes: pd.DataFrame, convoys: pd.DataFram
 # --------------------------------------------------------------------------------------------------
 
 
+WEIGHTED_UNIT = "weighted points"
+"""Unit of the objective and its weighted terms: the weights of ``Settings`` make them comparable."""
+EXPOSURE_UNIT = "risk-weighted vehicle-km"
+"""Unit of threat exposure: vehicles × km × the risk weight of the route's threat level."""
+
 _RUN_KPIS: dict[str, tuple[str, str]] = {
     "status": ("", "Solve status."),
     "termination": ("", "Why the solver stopped."),
-    "mip_gap_pct": ("%", "Proven distance of the plan from the optimum."),
-    "objective": ("score", "Weighted objective (lower is better)."),
-    "best_bound": ("score", "Best bound proven by the solver."),
+    "mip_gap_pct": (
+        "%",
+        "Distance from the best possible plan: how much better a plan could at most be "
+        "(rounded up).",
+    ),
+    "objective": (
+        WEIGHTED_UNIT,
+        "Objective: the weighted sum of the plan's terms (lower is better).",
+    ),
+    "best_bound": (WEIGHTED_UNIT, "Best possible objective (bound) the search proved."),
     "total_wall_s": ("s", "Wall time of all stages of the run."),
 }
 _PLAN_KPIS: dict[str, tuple[str, str]] = {
@@ -388,13 +519,17 @@ _PLAN_KPIS: dict[str, tuple[str, str]] = {
     "troops_allocated": ("troops", "Σ troops allocated to bases."),
     "garrison_shortfall": ("troops", "Σ garrison shortfall over bases."),
     "units_moved": ("units", "Units allocated away from their current base."),
-    "demand_met_pct": ("%", "Σ met / Σ demand over all bases, classes and days."),
+    "demand_met_pct": (
+        "%",
+        "Σ met / Σ demand over all bases, classes and days (below 100 % whenever anything is "
+        "short).",
+    ),
     "shortfall_total": ("t + kL", "Σ unmet demand over all classes (each in its own unit)."),
     "convoys": ("convoys", "Convoys and air sorties in the plan."),
     "air_sorties": ("aircraft round trips", "Σ aircraft over air convoys."),
     "vehicle_km": ("km", "Σ vehicles × round-trip km over convoys."),
     "cargo_t": ("t", "Σ cargo carried by convoys."),
-    "exposure": ("vehicle-km × risk", "Σ threat exposure over convoys."),
+    "exposure": (EXPOSURE_UNIT, "Σ threat exposure over convoys."),
     "routes_used": ("routes", "Routes at least one convoy uses."),
     "transport_cost_usd": ("USD", "Σ cost over convoys."),
     "relocation_cost_usd": ("USD", "Σ cost of moving units."),
@@ -450,7 +585,17 @@ def compute_kpis(
     kpis += _days_of_supply_by_class(scenario, frames["Stock"])
     if plan_table(plan, "stock").empty:
         kpis = [k if k.kpi in _RUN_KPIS else Kpi(k.kpi, None, k.unit, k.description) for k in kpis]
-    return kpis
+    return [_kpi_as_read(k) for k in kpis]
+
+
+def _kpi_as_read(kpi: Kpi) -> Kpi:
+    """``kpi`` with its value rounded to its unit (the gap rounded up, demand met already cut)."""
+    value = kpi.value
+    if isinstance(value, float) and kpi.kpi == "mip_gap_pct":
+        value = gap_up(value)
+    elif isinstance(value, float) and kpi.kpi != "demand_met_pct" and math.isfinite(value):
+        value = rounded(value, decimals_for(kpi.unit))
+    return Kpi(kpi.kpi, value, kpi.unit, kpi.description)
 
 
 def _plan_kpi_values(plan: Plan, frames: Mapping[str, pd.DataFrame]) -> dict[str, float | None]:
@@ -464,7 +609,7 @@ def _plan_kpi_values(plan: Plan, frames: Mapping[str, pd.DataFrame]) -> dict[str
         "troops_allocated": _total(garrison, "allocated_troops"),
         "garrison_shortfall": _total(garrison, "shortfall_troops"),
         "units_moved": float((allocation["from_base_id"] != allocation["to_base_id"]).sum()),
-        "demand_met_pct": _total(stock, "met") / demand * 100.0 if demand > 0 else None,
+        "demand_met_pct": percent_met(_total(stock, "met"), demand, _total(stock, "shortfall")),
         "shortfall_total": _total(stock, "shortfall"),
         "convoys": float(len(convoys)),
         "air_sorties": _total(convoys[convoys["mode"] == "air"], "vehicles"),
@@ -551,30 +696,68 @@ _TERM_RAW: dict[str, tuple[str, str, str]] = {
         "t + kL",
         "Stock below the end-of-horizon target on the last day.",
     ),
-    "exposure": ("exposure", "vehicle-km × risk", "Threat exposure of convoys and unit moves."),
+    "exposure": ("exposure", EXPOSURE_UNIT, "Threat exposure of convoys and unit moves."),
     "cost": ("cost_usd", "USD", "Transport, supply and relocation cost."),
 }
 """For each objective term: its raw total in ``Plan.raw_terms``, that total's unit, a description."""
 
 
+TERM_WORDS: dict[str, str] = {
+    "shortfall": "unmet demand",
+    "garrison": "garrison shortfall",
+    "safety_stock": "stock below safety target",
+    "end_stock": "stock below end-of-horizon target",
+    "exposure": "threat exposure",
+    "cost": "cost",
+}
+"""Each objective term in plain words."""
+TERM_PRIORITY: dict[str, int] = {
+    "shortfall": 0,
+    "garrison": 1,
+    "safety_stock": 2,
+    "end_stock": 2,
+    "exposure": 3,
+    "cost": 4,
+}
+"""Rank of each objective term in the objective's priorities (0 first); exposure before cost."""
+OBJECTIVE_TERM_COLUMNS: tuple[str, ...] = (
+    "Objective term",
+    "Weighted points",
+    "Amount",
+    "Unit",
+    "Share of objective, %",
+)
+"""Columns of the Summary's objective terms table; the Glossary says what each term counts."""
+
+
+def objective_term_meanings() -> dict[str, str]:
+    """Each objective term in plain words with what it counts, for the Glossary."""
+    return {TERM_WORDS[term]: _TERM_RAW[term][2] for term in OBJECTIVE_TERMS}
+
+
 def objective_terms_frame(plan: Plan) -> pd.DataFrame:
-    """One row per objective term: weighted value, raw value and unit, share of the objective."""
+    """One row per objective term in plain words: weighted points, amount and unit, share of the
+    objective, each rounded to its unit."""
     weighted_total = sum(abs(plan.objective_terms.get(term, 0.0)) for term in OBJECTIVE_TERMS)
     rows = []
     for term in OBJECTIVE_TERMS:
-        raw_key, raw_unit, description = _TERM_RAW[term]
+        raw_key, raw_unit, _ = _TERM_RAW[term]
         weighted = plan.objective_terms.get(term)
         share = (
             abs(weighted) / weighted_total * 100.0
             if weighted is not None and weighted_total > 0
             else None
         )
-        rows.append((term, weighted, plan.raw_terms.get(raw_key), raw_unit, share, description))
-    return pd.DataFrame(
-        rows,
-        columns=["term", "weighted_value", "raw_value", "raw_unit", "share_pct", "description"],
-        dtype=object,
-    )
+        rows.append(
+            (
+                TERM_WORDS[term],
+                rounded_value(weighted, decimals_for(WEIGHTED_UNIT)),
+                rounded_value(plan.raw_terms.get(raw_key), decimals_for(raw_unit)),
+                raw_unit,
+                rounded_value(share, decimals_for("%")),
+            )
+        )
+    return pd.DataFrame(rows, columns=list(OBJECTIVE_TERM_COLUMNS), dtype=object)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -636,7 +819,7 @@ COLUMN_FORMATS: dict[str, str] = {
             "target",
             "deficit",
         ),
-        FMT_TWO_DECIMALS,
+        FMT_ONE_DECIMAL,
     ),
     "relocation_cost_usd": FMT_USD,
     "cost_usd": FMT_USD,
@@ -645,6 +828,17 @@ COLUMN_FORMATS: dict[str, str] = {
     "days_of_supply_end": FMT_DAYS,
 }
 """Number format of every numeric result column, by header (units are in the header or format)."""
+
+_FORMAT_DECIMALS: dict[str, int] = {
+    FMT_INTEGER: 0,
+    FMT_ONE_DECIMAL: QUANTITY_DECIMALS,
+    FMT_DAYS: QUANTITY_DECIMALS,
+    FMT_USD: MONEY_DECIMALS,
+}
+COLUMN_DECIMALS: dict[str, int] = {
+    column: _FORMAT_DECIMALS[fmt] for column, fmt in COLUMN_FORMATS.items()
+}
+"""Decimals every numeric result column is rounded to, as its number format shows it."""
 
 _RED_FILL = PatternFill(start_color="FFF4CCCC", end_color="FFF4CCCC", fill_type="solid")
 _AMBER_FILL = PatternFill(start_color="FFFFE699", end_color="FFFFE699", fill_type="solid")
@@ -676,12 +870,98 @@ def _threat_scale() -> ColorScaleRule:
     )  # fmt: skip
 
 
+EMPTY_SHEET_NOTES: dict[str, str] = {
+    "Allocation": "none: the scenario has no units",
+    "Garrison": "none: no base has a garrison",
+    "Convoys": "none: the plan sends no convoy",
+    "ConvoyVehicles": "none: the plan sends no convoy",
+    "Cargo": "none: no convoy carries cargo",
+    "Stock": "none: no stock point",
+    "Shortfalls": "none: every demand is met on every day",
+    "EndStock": "none: no stock point has an end-of-horizon target",
+    "Routes": "none: the scenario has no routes",
+}
+"""What an empty result sheet says under its header row."""
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+PRINTED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Allocation": (
+        "unit_id",
+        "unit_name",
+        "country",
+        "strength",
+        "from_base_id",
+        "to_base_id",
+        "moved_km",
+        "move_day",
+        "arrival_day",
+        "move_exposure",
+    ),
+    "Convoys": (
+        "convoy_id",
+        "path",
+        "depart_day",
+        "return_day",
+        "vehicles",
+        "escort_troops",
+        "max_threat_level",
+        "exposure",
+    ),
+    "Garrison": (
+        "base_id",
+        "base_name",
+        "sector",
+        "required_troops",
+        "allocated_troops",
+        "shortfall_troops",
+        "max_threat_level",
+        "accommodation_troops",
+    ),
+    "Routes": (
+        "route_id",
+        "from_base_id",
+        "to_base_id",
+        "distance_km",
+        "days_closed",
+        "closed_days",
+        "max_threat_level",
+        "convoys",
+        "vehicles",
+        "exposure",
+        "cost_usd",
+    ),
+}
+"""The columns a printed page of a wide result sheet shows, in order: they come first on the
+sheet and the print area ends after them; the other columns follow on screen. A day column
+prints as its date when the scenario has a start date."""
+
+
+def printed_first(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """``frame`` with the printed columns of sheet ``name`` first, and how many there are (all
+    columns for a sheet that prints whole)."""
+    wanted = PRINTED_COLUMNS.get(name)
+    if wanted is None:
+        return frame, len(frame.columns)
+    printed = [
+        DATE_COLUMNS.get(c, c) if DATE_COLUMNS.get(c) in frame.columns else c for c in wanted
+    ]
+    rest = [c for c in frame.columns if c not in printed]
+    return frame[[*printed, *rest]], len(printed)
+
+
 def _write_result_sheet(ws: Any, name: str, frame: pd.DataFrame) -> None:
-    """Write one result sheet as a table and add the conditional formats that help reading it."""
+    """Write one result sheet as a table, its printed columns first, and add the conditional
+    formats that help reading it."""
+    frame, printed = printed_first(name, frame)
     table = write_table(ws, frame, name, _formats_for(frame))
-    set_print_layout(ws)
+    wrap_long_text(ws, table, frame, printed)
     if table.n_rows == 0:
+        note = write_cell(ws, table.last_row + 2, 1, EMPTY_SHEET_NOTES.get(name, "none"))
+        note.font = _NOTE_FONT
+        set_print_area(ws, table.last_row + 2, printed)
         return
+    set_print_area(ws, table.last_row, printed)
     rules = ws.conditional_formatting
     for column in _FLAG_POSITIVE.get(name, ()):
         red = CellIsRule(operator="greaterThan", formula=["0"], fill=_RED_FILL, font=_RED_FONT)
@@ -736,7 +1016,6 @@ def add_input_sheets(wb: Any, scenario: Scenario, prefix: str = registry.INPUT_E
         name = f"{prefix}{spec.name}"
         ws = add_sheet(wb, name)
         write_table(ws, scenario_sheet_frame(spec, scenario), name)
-        set_print_layout(ws)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -767,6 +1046,10 @@ def _search_rows(plan: Plan) -> list[tuple[str, str, object, str]]:
     ]
 
 
+RUN_DECIMALS = 2
+"""Decimals of the Run sheet's figures (seconds, weighted values, solver options)."""
+
+
 def run_frame(
     scenario: Scenario, plan: Plan, run: RunInfo, timings_s: Mapping[str, float]
 ) -> pd.DataFrame:
@@ -776,41 +1059,46 @@ def run_frame(
         ("tool", "version", run.tool_version, ""),
         ("input", "file", run.input_name, ""),
         ("input", "sha256", run.input_sha256, ""),
-        ("input", "scenario_name", scenario.settings.scenario_name, ""),
-        ("run", "started_at", run.started_at.isoformat(timespec="seconds"), "ISO 8601"),
+        ("input", "scenario name", scenario.settings.scenario_name, ""),
+        ("input", "classification", scenario.settings.classification, ""),
+        ("run", "started at", run.started_at.isoformat(timespec="seconds"), "ISO 8601"),
         ("solver", "name", run.solver, ""),
         ("solver", "version", run.solver_version, ""),
         ("solver", "status", plan.status.value, ""),
         ("solver", "termination", plan.termination, ""),
     ]
-    rows += [("solver_option", key, value, "") for key, value in sorted(run.solver_options.items())]
+    rows += [("solver option", key, value, "") for key, value in sorted(run.solver_options.items())]
     for position, tier in enumerate(plan.tiers, start=1):
         name = f"{position} {tier.name}"
         rows += [
             ("priority", f"{name}: status", tier.status.value, ""),
             ("priority", f"{name}: termination", tier.termination, ""),
-            ("priority", f"{name}: value", tier.value, "score"),
-            ("priority", f"{name}: gap", tier.gap_pct, "%"),
+            ("priority", f"{name}: value", tier.value, WEIGHTED_UNIT),
+            ("priority", f"{name}: distance from best possible", gap_up(tier.gap_pct), "%"),
             ("priority", f"{name}: time", tier.seconds, "s"),
         ]
     rows += _search_rows(plan)
     stages = [*STAGES, *sorted(set(timings_s) - set(STAGES))]
     rows += [("timing", stage, timings_s.get(stage), "s") for stage in stages]
     rows.append(("timing", "total", sum(timings_s.values()), "s"))
-    rows += [("model_size", key, value, "") for key, value in plan.model_size.items()]
+    rows += [("model size", key, value, "") for key, value in plan.model_size.items()]
     overrides = run.overrides or ("none",)
     rows += [("override", str(i), text, "") for i, text in enumerate(overrides, start=1)]
     warnings = run.warnings or ("none",)
     rows += [("warning", str(i), text, "") for i, text in enumerate(warnings, start=1)]
-    return pd.DataFrame(rows, columns=["section", "item", "value", "unit"], dtype=object)
+    shown = [
+        (section, item, rounded_value(value, RUN_DECIMALS), unit)
+        for section, item, value, unit in rows
+    ]
+    return pd.DataFrame(shown, columns=["section", "item", "value", "unit"], dtype=object)
 
 
 def _write_run_sheet(
     ws: Any, scenario: Scenario, plan: Plan, run: RunInfo, timings_s: Mapping[str, float]
 ) -> None:
     """The ``Run`` sheet: one provenance table."""
-    write_table(ws, run_frame(scenario, plan, run, timings_s), "Run")
-    set_print_layout(ws, landscape=False)
+    frame = run_frame(scenario, plan, run, timings_s)
+    wrap_long_text(ws, write_table(ws, frame, "Run"), frame)
 
 
 def _set_properties(wb: Any, scenario: Scenario, plan: Plan, run: RunInfo) -> None:
@@ -840,8 +1128,10 @@ def _set_properties(wb: Any, scenario: Scenario, plan: Plan, run: RunInfo) -> No
 # --------------------------------------------------------------------------------------------------
 
 STATUS_WORDS: dict[SolveStatus, str] = {
-    SolveStatus.optimal: "Optimal plan: proven best within the requested MIP gap.",
-    SolveStatus.feasible: "Feasible plan: the solver stopped at a limit before proving it optimal.",
+    SolveStatus.optimal: "Optimal plan: proven the best possible, within the precision asked for.",
+    SolveStatus.feasible: (
+        "Feasible plan: the time ran out before the plan was proven the best possible."
+    ),
     SolveStatus.no_solution: (
         "No plan found within the time limit: the workbook shows what the mission would look "
         "like with no deliveries."
@@ -853,11 +1143,19 @@ STATUS_WORDS: dict[SolveStatus, str] = {
 _TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True, color="FF1F3864")
 _HEADING_FONT = Font(name=FONT_NAME, size=12, bold=True, color="FF1F3864")
 _LABEL_FONT = Font(name=FONT_NAME, bold=True)
+_NOTE_FONT = Font(name=FONT_NAME, italic=True, color="FF595959")
 _WARNING_FONT = Font(name=FONT_NAME, size=12, bold=True, color="FF9C0006")
-_KPI_COLUMNS = 4
-_SIDE_COLUMN = _KPI_COLUMNS + 2
-"""Objective terms and charts sit right of the KPI table, after a spacer column."""
-_CHART_ROWS = 20
+_CHART_ROWS = 18
+_KPI_WIDTHS: dict[str, float] = {"kpi": 24, "value": 12, "unit": 12, "description": 64}
+_TERM_WIDTHS: dict[str, float] = {
+    "Objective term": 24,
+    "Share of objective, %": 10,
+}
+"""Widths of the Summary's columns (text wraps), so its pages print at 75 % or more."""
+_SECOND_CHART_COLUMN = 4
+"""The two charts sit side by side under the tables: columns A-C and D-E."""
+"""Widths of the Summary's tables (text wraps), so the page prints at 80 % or more."""
+"""Columns the objective terms take; the charts (20 cm) fit over them."""
 _COST_COLOUR = "C0504D"
 
 
@@ -869,32 +1167,51 @@ def _write_summary(
     kpis: Sequence[Kpi],
     frames: Mapping[str, pd.DataFrame],
 ) -> None:
-    """Title block, KPI table, objective terms and charts (with the data they plot)."""
+    """Title block, KPI table, objective terms and charts (with the data they plot), one under
+    the other so the printed page stays narrow enough to read."""
     row = _write_title_block(ws, scenario, plan, run, kpis)
     write_cell(ws, row, 1, "Key figures").font = _HEADING_FONT
-    write_cell(ws, row, _SIDE_COLUMN, "Objective terms").font = _HEADING_FONT
     kpi_table = write_table(ws, kpi_frame(kpis), "KPIs", top_row=row + 1, freeze_header=False)
     _format_kpi_values(ws, kpi_table, kpis)
+    write_cell(ws, kpi_table.last_row + 2, 1, "Objective terms").font = _HEADING_FONT
     terms = write_table(
         ws,
         objective_terms_frame(plan),
         "ObjectiveTerms",
         {
-            "weighted_value": FMT_TWO_DECIMALS,
-            "raw_value": FMT_TWO_DECIMALS,
-            "share_pct": FMT_PERCENT,
+            "Weighted points": FMT_TWO_DECIMALS,
+            "Amount": FMT_ONE_DECIMAL,
+            "Share of objective, %": FMT_PERCENT,
         },
-        top_row=row + 1,
-        left_column=_SIDE_COLUMN,
+        top_row=kpi_table.last_row + 3,
         freeze_header=False,
     )
+    narrow_columns(ws, terms, _TERM_WIDTHS)
+    narrow_columns(ws, kpi_table, _KPI_WIDTHS)
     chart_row = terms.last_row + 2
-    data_row = kpi_table.last_row + 3
+    printed_rows = chart_row + _CHART_ROWS - 1 if plan.status.has_plan else terms.last_row
+    set_print_area(ws, printed_rows, len(OBJECTIVE_TERM_COLUMNS))
+    # The charts' data sits under everything printed, so the printed pages hold only what a
+    # reader looks at.
+    data_row = printed_rows + 3
     if plan.status.has_plan:
-        data_row = _stock_chart(ws, frames, chart_row, data_row)
-        _route_chart(ws, frames["Routes"], chart_row + _CHART_ROWS, data_row)
-    set_print_layout(ws)
+        left = _columns_cm(ws, 1, _SECOND_CHART_COLUMN - 1)
+        right = _columns_cm(ws, _SECOND_CHART_COLUMN, len(OBJECTIVE_TERM_COLUMNS))
+        data_row = _stock_chart(ws, frames, (chart_row, 1, left), data_row)
+        _route_chart(ws, frames["Routes"], (chart_row, _SECOND_CHART_COLUMN, right), data_row)
     ws.sheet_properties.tabColor = "1F3864"
+
+
+ChartPlace = tuple[int, int, float]
+"""Where a chart goes: top row, left column, width in cm."""
+
+
+def _columns_cm(ws: Any, first: int, last: int) -> float:
+    """Width in cm of columns ``first`` to ``last`` (7 pixels per unit of width, 96 per inch)."""
+    units = sum(
+        ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(first, last + 1)
+    )
+    return units * 7 / 96 * 2.54
 
 
 def _write_title_block(
@@ -913,10 +1230,11 @@ def _write_title_block(
         ),
         ("Horizon", settings.horizon_days, '0" days"'),
         ("Status", STATUS_WORDS[plan.status], None),
-        ("Termination", plan.termination, None),
-        ("Objective", plan.objective, FMT_TWO_DECIMALS),
-        ("MIP gap", plan.mip_gap_pct, FMT_PERCENT),
-        ("Wall time", by_name["total_wall_s"], FMT_SECONDS),
+        ("Why the search stopped", plan.termination, None),
+        ("Objective (weighted)", by_name["objective"], FMT_TWO_DECIMALS),
+        ("Best possible (bound)", by_name["best_bound"], FMT_TWO_DECIMALS),
+        ("From best possible plan", by_name["mip_gap_pct"], FMT_PERCENT),
+        ("Time taken", by_name["total_wall_s"], FMT_SECONDS),
         ("Input file", run.input_name, None),
         (
             "Solved with",
@@ -926,7 +1244,8 @@ def _write_title_block(
     ]
     row = 3
     for label, value, number_format in lines:
-        write_cell(ws, row, 1, label).font = _LABEL_FONT
+        label_cell = write_cell(ws, row, 1, label)
+        label_cell.font, label_cell.alignment = _LABEL_FONT, _WRAP
         cell = write_cell(ws, row, 2, value, number_format)
         cell.alignment = Alignment(horizontal="left")
         row += 1
@@ -943,12 +1262,16 @@ def _write_title_block(
     return row + 1
 
 
+DECIMAL_FORMATS: dict[int, str] = {0: FMT_INTEGER, 1: FMT_ONE_DECIMAL, 2: FMT_TWO_DECIMALS}
+"""Number format of a value rounded to that many decimals."""
+
+
 def _format_kpi_values(ws: Any, table: TableRange, kpis: Sequence[Kpi]) -> None:
-    """Thousands separators, and two decimals where a value has a fraction (the unit is beside it)."""
+    """Thousands separators and the decimals of each value's unit (the unit is beside it)."""
     column = table.columns["value"]
     for offset, kpi in enumerate(kpis):
         if isinstance(kpi.value, int | float) and not isinstance(kpi.value, bool):
-            fmt = FMT_INTEGER if float(kpi.value).is_integer() else FMT_TWO_DECIMALS
+            fmt = DECIMAL_FORMATS[decimals_for(kpi.unit)]
             ws.cell(row=table.first_row + offset, column=column).number_format = fmt
 
 
@@ -998,11 +1321,13 @@ def stock_chart_frame(frames: Mapping[str, pd.DataFrame], bases: Sequence[str]) 
     return wide
 
 
-def _stock_chart(ws: Any, frames: Mapping[str, pd.DataFrame], chart_row: int, data_row: int) -> int:
+def _stock_chart(
+    ws: Any, frames: Mapping[str, pd.DataFrame], place: ChartPlace, data_row: int
+) -> int:
     """Line chart of days of supply at the most threatened bases; returns the next free data row."""
     bases = threatened_bases(frames)
     if not bases:
-        write_cell(ws, chart_row, _SIDE_COLUMN, "No stock with a daily demand to chart.")
+        write_cell(ws, place[0], place[1], "No stock with a daily demand to chart.")
         return data_row
     write_cell(
         ws, data_row, 1, "Chart data: days of supply of the scarcest class"
@@ -1026,8 +1351,7 @@ def _stock_chart(ws: Any, frames: Mapping[str, pd.DataFrame], chart_row: int, da
     chart.set_categories(Reference(ws, min_col=1, min_row=data.first_row, max_row=data.last_row))
     for series in chart.series:
         series.smooth = False  # a smoothed line would dip below zero stock between days
-    finish_chart(chart)
-    ws.add_chart(chart, ws.cell(row=chart_row, column=_SIDE_COLUMN).coordinate)
+    _add_chart(ws, chart, place)
     return data.last_row + 3
 
 
@@ -1040,11 +1364,11 @@ def route_chart_frame(routes: pd.DataFrame, limit: int = ROUTE_CHART_ROUTES) -> 
     return top[["route_id", "exposure", "cost_usd"]].head(limit).reset_index(drop=True)
 
 
-def _route_chart(ws: Any, routes: pd.DataFrame, chart_row: int, data_row: int) -> None:
+def _route_chart(ws: Any, routes: pd.DataFrame, place: ChartPlace, data_row: int) -> None:
     """Bars of exposure with markers of cost (second axis) for the routes convoys use."""
     frame = route_chart_frame(routes)
     if frame.empty:
-        write_cell(ws, chart_row, _SIDE_COLUMN, "No convoy uses any route.")
+        write_cell(ws, place[0], place[1], "No convoy uses any route.")
         return
     write_cell(ws, data_row, 1, "Chart data: exposure and cost by route").font = _HEADING_FONT
     data = write_table(
@@ -1083,8 +1407,24 @@ def _route_chart(ws: Any, routes: pd.DataFrame, chart_row: int, data_row: int) -
     cost.y_axis.crosses = "max"
     cost.y_axis.delete = False
     bars += cost
-    finish_chart(bars)
-    ws.add_chart(bars, ws.cell(row=chart_row, column=_SIDE_COLUMN).coordinate)
+    _add_chart(ws, bars, place)
+
+
+def _add_chart(ws: Any, chart: Any, place: ChartPlace) -> None:
+    """Size ``chart`` to its place's width and the chart rows' height and anchor it there."""
+    row, column, width_cm = place
+    finish_chart(chart, width_cm, _CHART_ROWS * 15 / 72 * 2.54)
+    ws.add_chart(chart, ws.cell(row=row, column=column).coordinate)
+
+
+CHART_TEXT_PT = 10
+"""Axis labels of the charts: set, since applications pick smaller ones of their own."""
+
+
+def _chart_text(points: float) -> RichText:
+    """Text properties of a chart element at ``points`` pt."""
+    font = CharacterProperties(sz=int(points * 100))
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=font), endParaRPr=font)])
 
 
 def finish_chart(chart: Any, width_cm: float = 20.0, height_cm: float = 9.5) -> None:
@@ -1096,3 +1436,4 @@ def finish_chart(chart: Any, width_cm: float = 20.0, height_cm: float = 9.5) -> 
     chart.height = height_cm
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    chart.x_axis.txPr = chart.y_axis.txPr = _chart_text(CHART_TEXT_PT)

@@ -23,11 +23,14 @@ from logistics.comparison import (
     SCENARIO_COLUMNS,
     ScenarioSummary,
     build_comparison_workbook,
+    comparison_frame,
     failed_summary,
+    judge,
     summarise,
     write_comparison_workbook,
 )
 from logistics.export import RunInfo, build_plan_workbook
+from logistics.numbers import percent_met
 from logistics.overlays import InputDifference
 from models.results import OBJECTIVE_TERMS, TABLE_COLUMNS, Plan, SolveStatus
 from tests.libreoffice import convert_to_pdf
@@ -317,7 +320,7 @@ def _number(value: object) -> float | None:
 
 def test_sheets_and_exact_columns(workbook: Path) -> None:
     wb = openpyxl.load_workbook(workbook)
-    assert wb.sheetnames == ["Comparison", "Scenarios", "Run"]
+    assert wb.sheetnames == ["Comparison", "Charts", "Scenarios", "Run"]
     kpis = _table_frame(wb["Comparison"], "Comparison")
     assert list(kpis.columns) == [
         "kpi",
@@ -471,49 +474,102 @@ def test_base_comes_first_and_must_be_present(summaries: list[ScenarioSummary]) 
 # --------------------------------------------------------------------------------------------------
 
 
-def _delta_rules(ws: Any, row: int) -> dict[str, str]:
-    """Operator of each delta rule on ``row`` -> ``worse`` (red) or ``better`` (green)."""
+def _verdicts(path: Path, scenario: str) -> dict[str, str]:
+    """``worse`` (red) or ``better`` (green) of each coloured delta of ``scenario``, by KPI."""
+    ws = openpyxl.load_workbook(path)["Comparison"]
+    header_row = _header_row(ws, "Comparison")
+    header = [c.value for c in ws[header_row]]
+    column = header.index(f"delta_{scenario}") + 1
     found = {}
-    for cf in ws.conditional_formatting:
-        if any(r.min_row == row and r.max_row == row for r in cf.sqref.ranges):
-            for rule in cf.rules:
-                if rule.operator in ("greaterThan", "lessThan"):
-                    colour = rule.dxf.fill.fgColor.rgb
-                    found[rule.operator] = "worse" if colour.endswith("FFC7CE") else "better"
+    for row in range(header_row + 1, ws.max_row + 1):
+        kpi, fill = ws.cell(row=row, column=1).value, ws.cell(row=row, column=column).fill
+        if kpi and fill.fill_type == "solid":
+            found[kpi] = "worse" if fill.fgColor.rgb.endswith("FFC7CE") else "better"
     return found
 
 
-def test_deltas_are_red_when_worse_and_green_when_better(workbook: Path) -> None:
-    ws = openpyxl.load_workbook(workbook)["Comparison"]
-    header_row = _header_row(ws, "Comparison")
-    rows = {ws.cell(row=r, column=1).value: r for r in range(header_row + 1, ws.max_row + 1)}
-    worse_when_up = {"greaterThan": "worse", "lessThan": "better"}
-    for kpi in ("shortfall_total", "shortfall_WATER", "exposure", "cost_usd", "objective_cost"):
-        assert _delta_rules(ws, rows[kpi]) == worse_when_up, kpi
-    assert _delta_rules(ws, rows["demand_met_pct"]) == {
-        "greaterThan": "better",
-        "lessThan": "worse",
-    }
-    assert _delta_rules(ws, rows["convoys"]) == {}
-    assert _delta_rules(ws, rows["vehicle_km"]) == {}
+def test_deltas_are_judged_by_the_objectives_priorities(workbook: Path) -> None:
+    """R2 closed: 66 kL unmet (the first priority) is worse, so the lower exposure of flying is
+    not called better, and the objective is worse. Threat up: 50 troops of garrison short and
+    more exposure are worse. The solver's own figures are never coloured."""
+    closed = _verdicts(workbook, "R2 closed")
+    for kpi in ("shortfall_total", "shortfall_WATER", "demand_met_pct", "objective"):
+        assert closed[kpi] == "worse", kpi
+    table = _kpi_table(workbook)
+    assert table.loc["exposure", "delta_R2 closed"] < 0
+    assert "exposure" not in closed
+    threat = _verdicts(workbook, "threat up")
+    for kpi in ("garrison_shortfall", "exposure", "objective", "objective_exposure"):
+        assert threat[kpi] == "worse", kpi
+    for verdicts in (closed, threat):
+        assert not {"mip_gap_pct", "best_bound", "total_wall_s", "convoys"} & set(verdicts)
+
+
+def test_a_plan_meeting_more_demand_is_better_even_when_it_costs_more(
+    summaries: list[ScenarioSummary],
+) -> None:
+    """Against R2 closed as the base, the base plan meets all demand with more exposure: demand
+    and the objective are better, exposure worse."""
+    closed, base = summaries[1], summaries[0]
+    frame = comparison_frame([replace(closed, name="base"), replace(base, name="open")])
+    verdict = judge(frame, "delta_open")
+    assert verdict["shortfall_total"] == verdict["demand_met_pct"] == "better"
+    assert verdict["objective"] == "better"
+    assert verdict["exposure"] == "worse"
+
+
+def test_solver_noise_is_a_zero_delta_without_colour(summaries: list[ScenarioSummary]) -> None:
+    """The same plan with its cost 4e-7 USD and exposure 1e-9 off: deltas 0, nothing coloured."""
+    base = summaries[0]
+    noisy = tuple(
+        replace(k, value=float(k.value) + 4e-7)
+        if k.kpi in ("cost_usd", "exposure") and isinstance(k.value, float)
+        else k
+        for k in base.kpis
+    )
+    frame = comparison_frame([base, replace(base, name="noisy", kpis=noisy)])
+    deltas = frame.set_index("kpi")["delta_noisy"]
+    assert deltas["cost_usd"] == 0 and deltas["exposure"] == 0
+    assert str(deltas["cost_usd"]) == "0.0"  # never -0.0
+    assert judge(frame, "delta_noisy") == {}
+
+
+def test_a_scenario_with_any_shortfall_never_shows_100_pct_met(
+    mission: s.Scenario, plans: dict[str, Plan]
+) -> None:
+    """5 kL short of 240,000 kL is 99.998 % met: shown 99.9 %, its delta -0.1, coloured worse."""
+    base = summarise("base", "", mission, plans["base"], _run("base"), (), None)
+    short = tuple(replace(k, value=99.9) if k.kpi == "demand_met_pct" else k for k in base.kpis)
+    assert percent_met(240_000 - 5, 240_000, 5) == 99.9
+    assert percent_met(240_000 - 0.04, 240_000, 0.04) == 100.0  # rounds to no shortfall
+    frame = comparison_frame([base, replace(base, name="short", kpis=short)]).set_index("kpi")
+    assert frame.loc["demand_met_pct", "base"] == 100.0
+    assert frame.loc["demand_met_pct", "short"] == 99.9
+    assert frame.loc["demand_met_pct", "delta_short"] == -0.1
 
 
 def test_one_chart_per_headline_kpi_over_its_row(workbook: Path) -> None:
-    ws = openpyxl.load_workbook(workbook)["Comparison"]
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["Comparison"]
     header_row = _header_row(ws, "Comparison")
     rows = {ws.cell(row=r, column=1).value: r for r in range(header_row + 1, ws.max_row + 1)}
-    charts = ws._charts
+    charts = wb["Charts"]._charts
     assert len(charts) == len(CHART_KPIS)
     for chart, kpi in zip(charts, CHART_KPIS, strict=True):
         (series,) = chart.series
-        # Scenario columns C:F (base first) of the KPI's own row.
+        # Scenario columns C:F (base first) of the KPI's own row, as horizontal bars labelled
+        # at their ends.
         assert series.val.numRef.f == f"'Comparison'!$C${rows[kpi]}:$F${rows[kpi]}"
         assert series.cat.strRef.f == f"'Comparison'!$C${header_row}:$F${header_row}"
-    differences_header = _header_row(ws, "InputDifferences")
-    # Charts sit right of the KPI table and end above the table of inputs that differ.
-    _, _, last_kpi_column, _ = range_boundaries(ws.tables["Comparison"].ref)
-    assert min(chart.anchor._from.col + 1 for chart in charts) > last_kpi_column
-    assert max(chart.anchor.to.row + 1 for chart in charts) < differences_header
+        assert chart.type == "bar"
+        assert chart.dataLabels.dLblPos == "outEnd"
+    # Charts do not overlap each other.
+    corners = [
+        (c.anchor._from.row, c.anchor._from.col, c.anchor.to.row, c.anchor.to.col) for c in charts
+    ]
+    for i, a in enumerate(corners):
+        for b in corners[i + 1 :]:
+            assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -15,12 +15,14 @@ import openpyxl
 import pytest
 
 from logistics.api import PlanRun, plan_workbook
+from logistics.brief import PlanImages
 from logistics.errors import InputError
-from logistics.export import compute_kpis, plan_frames
+from logistics.export import compute_kpis, plan_frames, write_plan_workbook
 from logistics.reader import load_scenario
 from models import TABLE_COLUMNS
 from tests.libreoffice import convert_to_pdf
 from tests.models.plan_checker import check_plan
+from tests.pdf_pages import LONG_DECIMALS, MIN_PRINTED_PT, PrintedPage, png, read_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTATIONS = ROOT / "tests" / "expectations" / "mali.json"
@@ -172,6 +174,39 @@ def test_mali_plan_workbook_holds_the_contract_and_no_formulas(mali: PlanRun) ->
 def test_mali_plan_workbook_opens_in_libreoffice(mali: PlanRun, tmp_path: Path) -> None:
     assert mali.output is not None
     assert convert_to_pdf(mali.output, tmp_path).stat().st_size > 10_000
+
+
+MALI_MAX_PAGES = 22
+"""Pages the printed Mali plan may take. Measured 21 (22 with a timeline picture) on a 150 s
+plan of 211 convoys with LibreOffice's fallback font for Calibri; 97 before the Brief, the heat
+map and the print layout. Most are the Convoys sheet (about 38 convoys a page)."""
+
+
+def check_printed_plan(run: PlanRun, folder: Path) -> list[PrintedPage]:
+    """Print ``run``'s plan with a map to PDF and check it reads as a briefing pack: at most
+    ``MALI_MAX_PAGES`` pages, the Brief with its map first, nothing below 8 pt, every page marked
+    and numbered with the scenario and plan date, no number with more than two decimals.
+    Call it by hand on a short solve: ``check_printed_plan(plan_workbook(mali, None,
+    time_limit_s=150), Path("/tmp/mali"))``."""
+    path = folder / "mali-plan.xlsx"
+    write_plan_workbook(path, run.scenario, run.plan, run.run, PlanImages(map_png=png(900, 700)))
+    pages = read_pages(convert_to_pdf(path, folder))
+    assert len(pages) <= MALI_MAX_PAGES
+    assert "Logistics plan: MINUSMA" in pages[0].text and "Map of the mission" in pages[0].text
+    assert pages[0].images == 1
+    assert min(page.smallest_pt for page in pages) >= MIN_PRINTED_PT
+    dated = f"Plan of {run.run.started_at:%Y-%m-%d %H:%M}"
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in page.text
+        assert page.text.count(run.scenario.settings.classification) >= 2
+        assert dated in page.text
+        assert LONG_DECIMALS.findall(page.text) == [], number
+    return pages
+
+
+@pytest.mark.slow
+def test_mali_plan_prints_as_a_briefing_pack(mali: PlanRun, tmp_path: Path) -> None:
+    check_printed_plan(mali, tmp_path)
 
 
 def test_a_solve_stopped_before_any_plan_falls_back_to_the_plan_without_convoys(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -487,8 +488,17 @@ def _cells(wb: Any) -> Iterator[Any]:
 def test_sheets_in_order_summary_first(workbook_path: Path) -> None:
     wb = _load(workbook_path)
     inputs = [f"{registry.INPUT_ECHO_PREFIX}{spec.name}" for spec in registry.SHEETS]
-    assert wb.sheetnames == ["Summary", *CONTRACT_SHEETS, "Run", *inputs]
-    assert wb.active.title == "Summary"
+    assert wb.sheetnames == [
+        "Brief",
+        "Summary",
+        "DaysOfSupply",
+        "Timeline",
+        *CONTRACT_SHEETS,
+        "Glossary",
+        "Run",
+        *inputs,
+    ]
+    assert wb.active.title == "Brief"
     assert all(len(name) <= 31 for name in wb.sheetnames)
 
 
@@ -591,11 +601,11 @@ def test_kpis_equal_sums_over_the_plan_tables(workbook_path: Path, plan: Plan) -
     stock, convoys = plan.tables["stock"], plan.tables["convoys"]
     garrison = plan.tables["garrison"]
     assert kpis["status"] == "optimal"
-    assert kpis["mip_gap_pct"] == 0.37
-    assert kpis["objective"] == 12345.678
+    assert kpis["mip_gap_pct"] == 0.4  # 0.37 rounded up: a plan is never said to be closer
+    assert kpis["objective"] == 12345.68
     assert kpis["total_wall_s"] == pytest.approx(sum(TIMINGS.values()))
-    assert kpis["demand_met_pct"] == pytest.approx(stock["met"].sum() / stock["demand"].sum() * 100)
-    assert kpis["demand_met_pct"] < 100
+    met_pct = stock["met"].sum() / stock["demand"].sum() * 100  # 95.238 %, cut to 0.1
+    assert kpis["demand_met_pct"] == math.floor(met_pct * 10) / 10 == 95.2
     assert kpis["shortfall_total"] == pytest.approx(stock["shortfall"].sum())
     assert kpis["shortfall_WATER"] == pytest.approx(stock["shortfall"].sum())
     assert kpis["shortfall_RATIONS"] == 0
@@ -624,25 +634,27 @@ def test_sustainment_kpis_count_stock_below_targets(workbook_path: Path) -> None
     assert kpis["worst_days_of_supply"] == 0
     assert kpis["end_stock_misses"] == 2
     assert kpis["end_stock_deficit"] == pytest.approx(80.0)
-    assert kpis["days_of_supply_start_WATER"] == pytest.approx(150 / 70)
-    assert kpis["days_of_supply_end_WATER"] == pytest.approx(70 / 70)
+    assert kpis["days_of_supply_start_WATER"] == 2.1  # 150 / 70 to 0.1
+    assert kpis["days_of_supply_end_WATER"] == 1.0
 
 
 def test_objective_terms_table_shows_weighted_raw_and_share(workbook_path: Path) -> None:
-    terms = _table_frame(_load(workbook_path)["Summary"], "ObjectiveTerms").set_index("term")
+    terms = _table_frame(_load(workbook_path)["Summary"], "ObjectiveTerms")
+    terms = terms.set_index("Objective term")
     assert list(terms.index) == [
-        "shortfall",
-        "garrison",
-        "safety_stock",
-        "end_stock",
-        "exposure",
+        "unmet demand",
+        "garrison shortfall",
+        "stock below safety target",
+        "stock below end-of-horizon target",
+        "threat exposure",
         "cost",
     ]
-    assert terms.loc["garrison", "weighted_value"] == 2000.0
-    assert terms.loc["garrison", "raw_value"] == 450.0
-    assert terms.loc["garrison", "raw_unit"] == "troop-days"
-    assert terms["share_pct"].sum() == pytest.approx(100.0)
-    assert terms.loc["shortfall", "share_pct"] == pytest.approx(10000 / 12345.678 * 100)
+    assert terms.loc["garrison shortfall", "Weighted points"] == 2000.0
+    assert terms.loc["garrison shortfall", "Amount"] == 450.0
+    assert terms.loc["garrison shortfall", "Unit"] == "troop-days"
+    assert terms.loc["cost", "Weighted points"] == 40.68
+    assert terms["Share of objective, %"].sum() == pytest.approx(100.0, abs=0.2)
+    assert terms.loc["unmet demand", "Share of objective, %"] == 81.0  # 10000 / 12345.678
 
 
 def test_summary_has_two_charts_over_the_chart_data(workbook_path: Path) -> None:
@@ -651,7 +663,7 @@ def test_summary_has_two_charts_over_the_chart_data(workbook_path: Path) -> None
     days = _table_frame(ws, "ChartDaysOfSupply")
     # TES (threat 4) before KID (threat 3); GAO has no stock to chart.
     assert list(days.columns) == ["plan day", "TES", "KID"]
-    assert days["TES"].tolist() == pytest.approx([20 / 30, 0.0, 10 / 30])
+    assert days["TES"].tolist() == [0.7, 0.0, 0.3]  # 20 / 30, 0, 10 / 30 to 0.1
     routes = _table_frame(ws, "ChartRoutes")
     assert routes["route_id"].tolist() == ["R1", "R2", "A1"]
 
@@ -733,14 +745,16 @@ def test_run_sheet_records_provenance(workbook_path: Path) -> None:
     assert value[("input", "sha256")] == "ab" * 32
     assert value[("solver", "name")] == "HiGHS"
     assert value[("solver", "version")] == "1.15.1"
-    assert value[("solver_option", "mip_rel_gap")] == 0.01
-    assert value[("run", "started_at")] == "2024-01-01T08:30:00+00:00"
+    assert value[("solver option", "mip_rel_gap")] == 0.01
+    assert value[("run", "started at")] == "2024-01-01T08:30:00+00:00"
+    assert value[("input", "classification")] == "UNCLASSIFIED"
     assert [value[("timing", stage)] for stage in STAGES] == [TIMINGS[s] for s in STAGES]
-    assert value[("model_size", "nonzeros")] == 5000
+    assert value[("model size", "nonzeros")] == 5000
     assert value[("override", "1")] == "Routes R2 threat_level = 5 (days 2-3)"
     assert value[("override", "2")] == "'=remove unit U9"
     assert value[("priority", "1 shortfall: status")] == "optimal"
-    assert value[("priority", "2 exposure + cost: gap")] == 0.37
+    assert value[("priority", "2 exposure + cost: distance from best possible")] == 0.4
+    assert value[("priority", "2 exposure + cost: value")] == 340.68
     assert value[("priority", "2 exposure + cost: time")] == 2.5
 
 
@@ -775,7 +789,7 @@ def test_document_properties_name_the_tool_and_no_paths(
 
 def test_no_plan_still_gives_a_workbook_that_says_so(no_plan_path: Path) -> None:
     wb = _load(no_plan_path)
-    assert wb.sheetnames[0] == "Summary"
+    assert wb.sheetnames[:2] == ["Brief", "Summary"]
     summary_text = " ".join(str(c.value) for row in wb["Summary"].iter_rows() for c in row)
     assert "No plan found" in summary_text
     assert "No plan was found (time limit reached before any plan was found)" in summary_text
