@@ -259,12 +259,6 @@ class Settings(Row):
     scenario_name: str = Field(
         "Unnamed mission", max_length=120, description="Name shown on every output."
     )
-    classification: str = Field(
-        "UNCLASSIFIED",
-        min_length=1,
-        max_length=60,
-        description="Security classification marked on every printed page of the plan (e.g. UNCLASSIFIED, MISSION RESTRICTED).",
-    )
     start_date: dt.date | None = Field(None, description="Calendar date of day 1 (optional).")
     horizon_days: int = Field(28, ge=1, le=366, description="Number of planned days, 1..H.")
     route_closure_threat_level: int = Field(
@@ -345,6 +339,12 @@ class Settings(Row):
     language: Language = Field(
         Language.en,
         description="Language of the messages and of the plan workbook: en (English) or fr (French).",
+    )
+    classification: str = Field(
+        "UNCLASSIFIED",
+        min_length=1,
+        max_length=60,
+        description="Security classification marked on every printed page of the plan (e.g. UNCLASSIFIED, MISSION RESTRICTED).",
     )
 
 
