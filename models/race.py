@@ -79,6 +79,8 @@ class RaceSpec:
     start: Vector | None
     racers: int = 2
     seed: int = 0
+    stop: Callable[[], bool] | None = None
+    """Asked at every tick: True ends the race as its deadline would (see ``SolveOptions.stop``)."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ class _Board:
         self.racers = [_Racer(i) for i in range(spec.racers)]
         self.stop_tick: float = math.inf
         self.stopped_by_time = False
+        self.stopped_on_request = False
         self.trace: list[RaceSnapshot] = []
         self.decided: set[int] = set()
 
@@ -159,6 +162,9 @@ class _Board:
             self.lock.wait(timeout=0.05)
         if time.perf_counter() > self.deadline:
             self.stopped_by_time = True
+            return True
+        if self.spec.stop is not None and self.spec.stop():
+            self.stopped_by_time = self.stopped_on_request = True
             return True
         self._decide(tick, racer)
         racer.snapshots = {t: s for t, s in racer.snapshots.items() if t >= tick}
@@ -253,6 +259,8 @@ def _result(board: _Board) -> RaceResult:
     statuses = [r.status for r in racers if r.status is not None]
     if proven or highspy.HighsModelStatus.kOptimal in statuses:
         status = highspy.HighsModelStatus.kOptimal
+    elif board.stopped_on_request:
+        status = highspy.HighsModelStatus.kInterrupt
     elif board.stopped_by_time or not statuses:
         status = highspy.HighsModelStatus.kTimeLimit
     else:

@@ -166,6 +166,9 @@ class SolveOptions:
     progress: ProgressCallback | None = None
     warm_start: Mapping[str, float] | None = None
     """Optional starting plan: variable name -> value, e.g. from ``Plan.solution`` of a previous solve."""
+    stop: Callable[[], bool] | None = None
+    """Asked at every tick of the search (keep it cheap): once it returns True, the search ends
+    as at its time limit, keeping the best plan found, and the termination says it was stopped."""
 
 
 @dataclass(frozen=True)

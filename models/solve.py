@@ -174,13 +174,11 @@ def solve(data: ModelData, options: SolveOptions | None = None) -> Plan:
         warm_up=Tier(WEIGHTED, view.cost, view.cost_offset) if len(tiers) > 1 else None,
         fallback=trivial,
     )
+    found = trivial if search.values is None else search.values
+    values = _polish(view, tiers, options, _settle_end_choices(m, data, index, view, found))
     if search.values is None:
         outcome = _no_plan_found(view, search, trivial)
-        values = _polish(view, tiers, options, trivial)
     else:
-        values = _polish(
-            view, tiers, options, _settle_end_choices(m, data, index, view, search.values)
-        )
         outcome = _combined_outcome(view, tiers, search, options, values)
     clock.end("solve")
 
@@ -244,6 +242,12 @@ def _lexicographic(
             )
             record.by_time = True
             continue
+        if values is not None and options.stop is not None and options.stop():
+            outcomes.append(
+                TierOutcome(tier.name, SolveStatus.feasible, "not optimised: stopped on request")
+            )
+            record.by_time = True
+            continue
         if values is None and tier is not warm_up and warm_up is not None:
             values, from_fallback = fallback, fallback is not None
         stage = _stage_name(tier, len(tiers))
@@ -252,7 +256,7 @@ def _lexicographic(
         proven = [t.gap_pct or 0.0 for t in outcomes]
         on_tick = record.watcher(clock, stage, proven, last=tier is stages[-1])
         outcome, found = _search(lp, tier, locks, gap, budget, values, options, on_tick, is_mip)
-        record.by_time |= outcome.termination.startswith("time limit") or (
+        record.by_time |= outcome.termination.startswith(("time limit", "stopped")) or (
             outcome.status is not SolveStatus.optimal and outcome.status.has_plan
         )
         if tier is not warm_up:
@@ -306,6 +310,7 @@ def _search(
         start=start,
         racers=max(1, options.threads) if is_mip else 1,
         seed=options.random_seed,
+        stop=options.stop,
     )
     started = time.perf_counter()
     result = race(spec, started + budget_s, on_tick)
@@ -519,7 +524,7 @@ def _gap_words(tier: TierOutcome, options: SolveOptions) -> str:
     if tier.status is not SolveStatus.feasible or tier.gap_pct is None:
         return tier.termination
     return (
-        f"{tier.termination.split(' reached')[0]} reached: this plan may be up to "
+        f"{tier.termination.split(' with a plan')[0]}: this plan may be up to "
         f"{tier.gap_pct:.1f} % from the best possible (asked for {options.mip_gap * 100:g} %)"
     )
 
@@ -677,6 +682,12 @@ NO_PLAN_WORDS = (
     "last); raise the time limit for a real plan"
 )
 
+STOPPED_NO_PLAN_WORDS = (
+    "stopped on request before a plan was found: the workbook shows what the mission would look "
+    "like with no deliveries (every unit stays, demand is met from stock and local sources while "
+    "they last); let the solve run longer for a real plan"
+)
+
 
 def _no_plan_found(view: MatrixView, search: TierSearch, trivial: np.ndarray) -> SolveOutcome:
     """When the search found no plan (a limit stopped it, or the solver failed), say so; the
@@ -685,7 +696,11 @@ def _no_plan_found(view: MatrixView, search: TierSearch, trivial: np.ndarray) ->
     first = search.tiers[0] if search.tiers else None
     if first is not None and first.status in (SolveStatus.infeasible, SolveStatus.error):
         return SolveOutcome(first.status, first.termination)
-    return SolveOutcome(SolveStatus.no_solution, NO_PLAN_WORDS, _objective(view, trivial))
+    stopped = any(
+        t.termination.startswith(("stopped", "not optimised: stopped")) for t in search.tiers
+    )
+    words = STOPPED_NO_PLAN_WORDS if stopped else NO_PLAN_WORDS
+    return SolveOutcome(SolveStatus.no_solution, words, _objective(view, trivial))
 
 
 def _solve_lp(
@@ -747,15 +762,15 @@ def _outcome(result: RaceResult, requested_gap: float, *, is_mip: bool) -> Solve
     if has_plan:
         return SolveOutcome(
             SolveStatus.feasible,
-            f"{limit} reached with a plan {gap:.2f} % from the best bound"
+            f"{limit} with a plan {gap:.2f} % from the best bound"
             if gap is not None
-            else f"{limit} reached with a plan, before any bound was proven",
+            else f"{limit} with a plan, before any bound was proven",
             objective,
             bound,
             gap,
         )
     return SolveOutcome(
-        SolveStatus.no_solution, f"{limit} reached before any plan was found", best_bound=bound
+        SolveStatus.no_solution, f"{limit} before any plan was found", best_bound=bound
     )
 
 
@@ -767,10 +782,10 @@ def _race_gap_pct(value: float | None, bound: float | None) -> float | None:
 
 
 _LIMIT_WORDS = {
-    highspy.HighsModelStatus.kTimeLimit: "time limit",
-    highspy.HighsModelStatus.kInterrupt: "time limit",
-    highspy.HighsModelStatus.kIterationLimit: "iteration limit",
-    highspy.HighsModelStatus.kSolutionLimit: "solution limit",
+    highspy.HighsModelStatus.kTimeLimit: "time limit reached",
+    highspy.HighsModelStatus.kInterrupt: "stopped on request",
+    highspy.HighsModelStatus.kIterationLimit: "iteration limit reached",
+    highspy.HighsModelStatus.kSolutionLimit: "solution limit reached",
 }
 
 

@@ -85,6 +85,39 @@ def test_a_race_stopped_by_its_deadline_says_so() -> None:
     assert result.status == highspy.HighsModelStatus.kTimeLimit
 
 
+def test_a_race_asked_to_stop_ends_at_that_tick_with_its_plan() -> None:
+    """``stop`` is asked at every tick: the race ends at the tick it first says yes (not at its
+    deadline, 30 s away), keeps the plan it has and says it was stopped, not timed out."""
+    asked = []
+
+    def stop() -> bool:
+        asked.append(time.perf_counter())
+        return len(asked) >= 3
+
+    spec = knapsack_spec(knapsack_lp(400, dimensions=5), racers=1)
+    spec = RaceSpec(**{**spec.__dict__, "stop": stop})
+    started = time.perf_counter()
+    result = race(spec, started + 30)
+
+    assert len(asked) == 3
+    assert result.status == highspy.HighsModelStatus.kInterrupt
+    assert time.perf_counter() - started < 10
+
+
+def test_a_solve_asked_to_stop_keeps_its_best_plan_and_says_so() -> None:
+    """Stopped at its first tick, before any plan: every priority is left as it stands, the
+    plan with no deliveries is shown (every figure of it true, end stock included) and the
+    termination says it was stopped, not timed out."""
+    data = compile_scenario(synthetic_mission(8, horizon_days=10, seed=2))
+    plan = solve(data, SolveOptions(time_limit_s=120, mip_gap=0.0, stop=lambda: True))
+
+    check_plan(data, plan)
+    assert plan.status.value == "no_solution"
+    assert plan.termination.startswith("stopped on request before a plan was found")
+    assert any(t.termination == "not optimised: stopped on request" for t in plan.tiers)
+    assert not plan.search.reproducible
+
+
 def test_racing_gives_the_same_plan_every_time() -> None:
     """Two racers in lock-step on their work clock: the plan does not depend on which thread the
     machine ran first, so three solves of one mission give one plan."""
