@@ -24,7 +24,7 @@ from pathlib import Path
 from logistics import __version__
 from logistics.atomic import check_writable
 from logistics.compile import compile_scenario
-from logistics.drawing import companion_paths, write_plan_companions
+from logistics.drawing import companion_paths, plan_images, write_plan_companions
 from logistics.errors import Issue, OutputError, PlanNotWrittenError
 from logistics.export import RunInfo, write_plan_workbook
 from logistics.reader import LoadedScenario, load, load_scenario
@@ -82,10 +82,12 @@ def solve_options(
     random_seed: int = 0,
     progress: ProgressCallback | None = None,
     warm_start: Mapping[str, float] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> SolveOptions:
     """Solver options from the workbook's settings, with command-line style overrides.
 
-    ``warm_start`` is a previous plan's ``Plan.solution`` to start from (see ``models.solve``).
+    ``warm_start`` is a previous plan's ``Plan.solution`` to start from (see ``models.solve``);
+    ``stop``, asked at every tick of the search, ends it early keeping the best plan found.
     """
     return SolveOptions(
         time_limit_s=settings.time_limit_s if time_limit_s is None else time_limit_s,
@@ -94,6 +96,7 @@ def solve_options(
         random_seed=random_seed,
         progress=progress,
         warm_start=warm_start,
+        stop=stop,
     )
 
 
@@ -293,7 +296,7 @@ def solve_and_write(
         return done
     try:
         with stage("write"):
-            write_plan_workbook(output, scenario, plan, run)
+            write_plan_workbook(output, scenario, plan, run, plan_images(scenario, plan))
     # A finished solve must never be lost to a failing export: whatever the export raises, the
     # caller gets the plan with the reason it could not be written.
     except Exception as error:

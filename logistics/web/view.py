@@ -4,6 +4,7 @@ their reasons, each base's stock and garrison and each route's convoys (for the 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import math
@@ -41,7 +42,10 @@ STATUS_WORDS = {
 
 
 def plain(value: Any) -> Any:
-    """A value JSON can hold: NaN and infinities become None, numpy scalars Python numbers."""
+    """A value JSON can hold: NaN and infinities become None, numpy scalars Python numbers,
+    dates ISO text."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):

@@ -99,40 +99,11 @@ class Outcome:
     files: Mapping[str, bytes] = field(default_factory=dict)
 
 
-class StopClock:
-    """The clock the solver's search reads for its deadline, moved past every deadline once
-    Stop is pressed: the search then ends as at its time limit, keeping the best plan found."""
-
-    def __init__(self) -> None:
-        self.offset_s = 0.0
-
-    def perf_counter(self) -> float:
-        """Real time, or far in the future after Stop."""
-        return time.perf_counter() + self.offset_s
-
-    def stop(self) -> None:
-        """Make every deadline pass now."""
-        self.offset_s = 1e9
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(time, name)
-
-
-def _install_stop_clock() -> StopClock:
-    """Give the solver's search (``models.race``) a clock that Stop can move on."""
-    import models.race
-
-    clock = StopClock()
-    models.race.time = clock  # type: ignore[attr-defined, assignment]
-    return clock
-
-
 class _Watcher:
     """Receives stages and solver snapshots; reports them and checks for Stop."""
 
-    def __init__(self, channel: Channel, clock: StopClock) -> None:
+    def __init__(self, channel: Channel) -> None:
         self._channel = channel
-        self._clock = clock
         self._started = time.perf_counter()
         self._checked = 0.0
         self.stopped = False
@@ -155,12 +126,17 @@ class _Watcher:
             "gap_pct": progress.gap_pct,
         }
         self._publish()
+
+    def should_stop(self) -> bool:
+        """Whether the planner pressed Stop (asked of the channel at most every
+        ``STOP_CHECK_INTERVAL_S``); the solver's search asks it at every tick."""
         now = time.perf_counter()
         if not self.stopped and now - self._checked >= STOP_CHECK_INTERVAL_S:
             self._checked = now
-            if self._channel.stop_requested():
-                self.stopped = True
-                self._clock.stop()
+            self.stopped = self._channel.stop_requested()
+            if self.stopped:
+                self._publish()
+        return self.stopped
 
     def _publish(self) -> None:
         self._state["elapsed_s"] = round(time.perf_counter() - self._started, 1)
@@ -173,8 +149,7 @@ def execute(task: Task, channel: Channel) -> Outcome:
 
     Problems are reported in the outcome, never raised: a worker must answer, not die.
     """
-    clock = _install_stop_clock()
-    watcher = _Watcher(channel, clock)
+    watcher = _Watcher(channel)
     watcher.stage("read")
     try:
         with tempfile.TemporaryDirectory() as folder:
@@ -212,6 +187,7 @@ def _solve(task: Task, folder: Path, watcher: _Watcher) -> Outcome:
         mip_gap_pct=task.mip_gap_pct,
         progress=watcher.solver,
         warm_start=task.warm_start,
+        stop=watcher.should_stop,
     )
     output = folder / "plan.xlsx"
     run = solve_and_write(loaded.scenario, options, output, provenance, on_stage=watcher.stage)
