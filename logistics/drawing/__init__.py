@@ -10,6 +10,7 @@ web page, take the PNG bytes and show them at ``EMBEDDED.display_px`` pixels (12
 
 from __future__ import annotations
 
+from logistics.brief import PlanImages
 from logistics.drawing.companions import (
     COMPANION_SUFFIXES,
     companion_paths,
@@ -35,6 +36,7 @@ __all__ = [
     "geojson_text",
     "map_extent",
     "plan_geojson",
+    "plan_images",
     "plan_kml",
     "plan_map",
     "plan_map_png",
@@ -45,6 +47,16 @@ __all__ = [
     "timeline_canvas",
     "write_plan_companions",
 ]
+
+
+def plan_images(scenario: Scenario, plan: Plan) -> PlanImages:
+    """The map and the convoy timeline of ``plan`` at the size they take in the plan workbook
+    (the map 12 × 8 cm on the Brief, the timeline as tall as its convoy lines need)."""
+    view = plan_view(scenario, plan)
+    return PlanImages(
+        map_png=png_bytes(plan_map(view, EMBEDDED)),
+        timeline_png=png_bytes(convoy_timeline(view, EMBEDDED)),
+    )
 
 
 def plan_map_png(scenario: Scenario, plan: Plan, canvas: Canvas = EMBEDDED) -> bytes:
