@@ -9,6 +9,7 @@ worker answers; a worker that dies is reported as a failed run, and the pool is 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import threading
@@ -21,7 +22,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from logistics.web.files import DataFolder
+from logistics.web.files import DataFolder, Validation, validate_workbook
 from logistics.web.store import RunStatus, Store, now
 from logistics.web.worker import (
     PROGRESS_FILE,
@@ -32,6 +33,8 @@ from logistics.web.worker import (
     Outcome,
     Task,
     execute,
+    solver_started,
+    worker_started,
 )
 
 RUN_FILES = frozenset(
@@ -91,6 +94,7 @@ class JobManager:
         self._lock = threading.Lock()
         self._stack = ExitStack()
         self._pool: ProcessPoolExecutor | None = None
+        self._checker: ProcessPoolExecutor | None = None
         self._client: Any = None
         self._stopping = threading.Event()
         self._monitor = threading.Thread(target=self._follow, name="run-monitor", daemon=True)
@@ -109,10 +113,11 @@ class JobManager:
         """Stop the workers (their runs stay queued/running in the history: at the next start
         they are marked interrupted) and disconnect."""
         self._stopping.set()
-        if self._pool is not None:
-            from logistics.whatif import _end_workers
+        from logistics.whatif import _end_workers
 
-            _end_workers(self._pool)
+        for pool in (self._pool, self._checker):
+            if pool is not None:
+                _end_workers(pool)
         self._stack.close()
 
     # ------------------------------------------------------------------------------- submit
@@ -149,18 +154,34 @@ class JobManager:
                 execute, task, channel, pure=False, key=f"solve-{task.run_id}"
             )
         if self._pool is None:
-            from logistics.whatif import _worker_started
-
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=get_context("spawn"),
-                initializer=_worker_started,
+                initializer=solver_started,
             )
         try:
             return self._pool.submit(execute, task, FileChannel(self.folder.run(task.run_id)))
         except BrokenProcessPool:
             self._pool = None
             return self._submit(task)
+
+    async def check(self, path: Path, display_name: str) -> Validation:
+        """Validate a stored workbook in the checking process, not in the server's: reading a
+        workbook is seconds of Python that would hold up every page meanwhile."""
+        with self._lock:
+            if self._checker is None:
+                self._checker = ProcessPoolExecutor(
+                    max_workers=1, mp_context=get_context("spawn"), initializer=worker_started
+                )
+            checker = self._checker
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                checker, validate_workbook, path, display_name
+            )
+        except BrokenProcessPool:
+            with self._lock:
+                self._checker = None
+            raise
 
     # --------------------------------------------------------------------------------- stop
 

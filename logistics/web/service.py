@@ -25,7 +25,6 @@ from logistics.web.files import (
     issue_dict,
     save_upload,
     shown_file_name,
-    validate_workbook,
 )
 from logistics.web.jobs import JobManager, read_pickle
 from logistics.web.store import Run, RunStatus, Store, Upload, new_id, now
@@ -91,9 +90,7 @@ class Service:
             ) from None
         finally:
             await file.close()
-        from starlette.concurrency import run_in_threadpool
-
-        checked = await run_in_threadpool(validate_workbook, self.folder.upload(stored), display)
+        checked = await self.jobs.check(self.folder.upload(stored), display)
         upload = Upload(
             id=new_id(),
             created_at=now(),

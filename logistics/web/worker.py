@@ -8,9 +8,13 @@ applied by ``logistics.overlays`` exactly as ``logistics whatif`` does.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import pickle
+import signal
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Mapping
@@ -142,6 +146,46 @@ class _Watcher:
         self._state["elapsed_s"] = round(time.perf_counter() - self._started, 1)
         self._state["stopping"] = self.stopped
         self._channel.report(self._state)
+
+
+SOLVER_NICENESS = 10
+"""How much lower than the server the solver processes run (Unix ``nice``): a solve uses every
+cycle it gets, and on a small machine the pages must still answer at once; the solves take
+only the cycles the pages leave."""
+
+
+PARENT_CHECK_INTERVAL_S = 1.0
+"""How often a worker looks whether the server that started it is still there."""
+
+
+def worker_started(niceness: int = 0) -> None:
+    """Set up a worker process of the server: it ends with the server, and runs ``niceness``
+    lower than it.
+
+    The kernel's parent-death signal cannot be used: it fires when the *thread* that started
+    the process ends, and the server starts workers from request threads that come and go. A
+    watcher thread instead ends the worker (as ``SIGTERM`` would: temporary files removed) once
+    its parent is gone.
+    """
+    from logistics.atomic import exit_on_signals
+
+    exit_on_signals()
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(niceness)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_INTERVAL_S)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def solver_started() -> None:
+    """Set up a local solver process (see ``worker_started``), ``SOLVER_NICENESS`` below the
+    server."""
+    worker_started(SOLVER_NICENESS)
 
 
 def execute(task: Task, channel: Channel) -> Outcome:
