@@ -391,9 +391,9 @@ def _convoys_frame(
     look: _Lookups,
 ) -> pd.DataFrame:
     """Convoys with origin name, vehicles by type, escort units, round-trip km and vehicle-km."""
-    legs = _leg_index(scenario)
+    legs = leg_index(scenario)
     round_trip_km = [
-        2.0 * sum(route.distance_km for route in _path_routes(str(path), str(mode), legs))
+        2.0 * sum(route.distance_km for route in path_routes(str(path), str(mode), legs))
         for path, mode in zip(convoys["path"], convoys["mode"], strict=True)
     ]
     by_type = {
@@ -433,7 +433,7 @@ def _escort_units_by_base(allocation: pd.DataFrame, look: _Lookups) -> dict[str,
     }
 
 
-def _leg_index(scenario: Scenario) -> dict[tuple[str, str, str], Route]:
+def leg_index(scenario: Scenario) -> dict[tuple[str, str, str], Route]:
     """The shortest route for every (from base, to base, mode) it can be travelled in."""
     index: dict[tuple[str, str, str], Route] = {}
     for route in scenario.routes:
@@ -447,7 +447,7 @@ def _leg_index(scenario: Scenario) -> dict[tuple[str, str, str], Route]:
     return index
 
 
-def _path_routes(path: str, mode: str, legs: Mapping[tuple[str, str, str], Route]) -> list[Route]:
+def path_routes(path: str, mode: str, legs: Mapping[tuple[str, str, str], Route]) -> list[Route]:
     """The routes along a convoy path ``"A > B > C"`` travelled in ``mode``."""
     bases = path.split(PATH_SEPARATOR)
     routes = []
@@ -467,13 +467,13 @@ def _routes_frame(scenario: Scenario, routes: pd.DataFrame, convoys: pd.DataFram
     A convoy's cost is shared among the routes of its path in proportion to their length.
     """
     cost: dict[str, float] = {}
-    legs = _leg_index(scenario)
+    legs = leg_index(scenario)
     for path, mode, convoy_cost in zip(
         convoys["path"], convoys["mode"], convoys["cost_usd"], strict=True
     ):
-        path_routes = _path_routes(str(path), str(mode), legs)
-        total_km = sum(route.distance_km for route in path_routes)
-        for route in path_routes:
+        along = path_routes(str(path), str(mode), legs)
+        total_km = sum(route.distance_km for route in along)
+        for route in along:
             share = float(convoy_cost) * route.distance_km / total_km if total_km else 0.0
             cost[route.route_id] = cost.get(route.route_id, 0.0) + share
     ends = {r.route_id: (r.from_base_id, r.to_base_id) for r in scenario.routes}
