@@ -21,7 +21,8 @@ from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from logistics.numbers import QUANTITY_DECIMALS, rounded
+from logistics.i18n import N_, _, sheet_name
+from logistics.numbers import QUANTITY_DECIMALS, in_words, rounded
 from logistics.printing import fit_row_heights
 from logistics.schemas import Scenario
 from logistics.xlsx import (
@@ -120,7 +121,7 @@ def write_brief(
         left_row = _write_block(ws, left_row, LEFT_COLUMN, block)
     right_row = row
     if images.map_png is not None:
-        write_cell(ws, right_row, RIGHT_COLUMN, "Map of the mission").font = _HEADING_FONT
+        write_cell(ws, right_row, RIGHT_COLUMN, _("Map of the mission")).font = _HEADING_FONT
         place_image(ws, images.map_png, right_row + 1, RIGHT_COLUMN, MAP_ROWS - 1, BLOCK_COLUMNS)
         right_row += MAP_ROWS + 1
     for block in right:
@@ -133,7 +134,7 @@ def _write_heading(ws: Any, scenario: Scenario, plan: Plan, headline: Sequence[s
     """Title, the planned days, the status in plain words and the headline figures; returns the
     first row of the blocks."""
     settings = scenario.settings
-    write_cell(ws, 1, 1, f"Logistics plan: {settings.scenario_name}").font = _TITLE_FONT
+    write_cell(ws, 1, 1, plan_title(scenario)).font = _TITLE_FONT
     write_cell(ws, 2, 1, planned_days(settings.start_date, settings.horizon_days)).font = _BODY_FONT
     status = write_cell(ws, 3, 1, status_words(plan))
     status.font = _STATUS_FONT
@@ -146,32 +147,44 @@ def _write_heading(ws: Any, scenario: Scenario, plan: Plan, headline: Sequence[s
     return 6
 
 
+def plan_title(scenario: Scenario) -> str:
+    """The plan's title, in the message language."""
+    return _("Logistics plan: {scenario}").format(scenario=scenario.settings.scenario_name)
+
+
 def planned_days(start: dt.date | None, horizon_days: int) -> str:
-    """The planned period in words: dates when the start is known, else day numbers."""
+    """The planned period in words: dates (ISO) when the start is known, else day numbers."""
     if start is None:
-        return f"Days 1 to {horizon_days} ({horizon_days} days; no start date set)"
+        text = _("Days 1 to {last} ({days} days; no start date set)")
+        return text.format(last=horizon_days, days=horizon_days)
     last = start + dt.timedelta(days=horizon_days - 1)
-    return f"{start.isoformat()} to {last.isoformat()} ({horizon_days} days)"
+    return _("{first} to {last} ({days} days)").format(
+        first=start.isoformat(), last=last.isoformat(), days=horizon_days
+    )
 
 
 STATUS_SENTENCES: dict[SolveStatus, str] = {
-    SolveStatus.optimal: "The plan is as good as it can be (within the precision asked for).",
-    SolveStatus.feasible: (
+    SolveStatus.optimal: N_("The plan is as good as it can be (within the precision asked for)."),
+    SolveStatus.feasible: N_(
         "The plan is usable, but the search ran out of time: a better plan may exist "
         "(at most {gap} better)."
     ),
-    SolveStatus.no_solution: (
+    SolveStatus.no_solution: N_(
         "No plan was found in the time allowed: the figures show the mission with no deliveries."
     ),
-    SolveStatus.infeasible: "No plan can keep to the rules the workbook sets.",
-    SolveStatus.error: "No plan: the solver failed.",
+    SolveStatus.infeasible: N_("No plan can keep to the rules the workbook sets."),
+    SolveStatus.error: N_("No plan: the solver failed."),
 }
+"""Each status as a sentence (English; ``status_words`` gives it in the message language)."""
 
 
 def status_words(plan: Plan) -> str:
-    """The plan's status as a sentence a commander reads without knowing what a solver is."""
-    gap = "an unknown amount" if plan.mip_gap_pct is None else f"{plan.mip_gap_pct:.1f} %"
-    return STATUS_SENTENCES[plan.status].format(gap=gap)
+    """The plan's status as a sentence a commander reads without knowing what a solver is, in
+    the message language."""
+    gap = (
+        _("an unknown amount") if plan.mip_gap_pct is None else f"{in_words(plan.mip_gap_pct, 1)} %"
+    )
+    return _(STATUS_SENTENCES[plan.status]).format(gap=gap)
 
 
 def _write_block(ws: Any, row: int, column: int, block: Block) -> int:
@@ -235,8 +248,12 @@ def _day_format(start: dt.date | None) -> str | None:
 
 
 def _more(shown: int, total: int, sheet: str) -> str:
-    """The "and N more" line of a list cut at ``shown`` rows."""
-    return f"… and {total - shown} more on the {sheet} sheet" if total > shown else ""
+    """The "and N more" line of a list cut at ``shown`` rows (``sheet`` its English name)."""
+    if total <= shown:
+        return ""
+    return _("… and {count} more on the {sheet} sheet").format(
+        count=total - shown, sheet=sheet_name(sheet)
+    )
 
 
 def sector_days_of_supply(stock: pd.DataFrame, day: int, column: str) -> pd.DataFrame:
@@ -286,11 +303,18 @@ def sustainment_block(scenario: Scenario, frames: Mapping[str, pd.DataFrame]) ->
             )
         )
     return Block(
-        heading="Days of supply by sector (scarcest class)",
-        headers=("Sector", "Bases", "Day 1", f"Day {last}", "Scarcest", "Below safety target"),
+        heading=_("Days of supply by sector (scarcest class)"),
+        headers=(
+            _("Sector"),
+            _("Bases"),
+            _("Day {day}").format(day=1),
+            _("Day {day}").format(day=last),
+            _("Scarcest"),
+            _("Below safety target"),
+        ),
         rows=rows,
         formats=(None, FMT_INTEGER, FMT_DAYS, FMT_DAYS, None, FMT_INTEGER),
-        empty="none: no stock with a daily demand",
+        empty=_("none: no stock with a daily demand"),
     )
 
 
@@ -327,11 +351,11 @@ def shortfall_block(frames: Mapping[str, pd.DataFrame], start: dt.date | None) -
     ]
     day_format = _day_format(start)
     return Block(
-        heading="What cannot be met, and why",
-        headers=("Base", "Class", "From", "To", "Short", "Why"),
+        heading=_("What cannot be met, and why"),
+        headers=(_("Base"), _("Class"), _("From"), _("To"), _("Short"), _("Why")),
         rows=rows,
         formats=(None, None, day_format, day_format, FMT_ONE_DECIMAL, None),
-        empty="none: every demand is met",
+        empty=_("none: every demand is met"),
         more=_more(len(rows), len(grouped), "Shortfalls"),
     )
 
@@ -354,11 +378,11 @@ def moves_block(frames: Mapping[str, pd.DataFrame], start: dt.date | None) -> Bl
     ]
     day_format = _day_format(start)
     return Block(
-        heading="Units moved",
-        headers=("Unit", "Troops", "From", "To", "Leaves", "Arrives"),
+        heading=_("Units moved"),
+        headers=(_("Unit"), _("Troops"), _("From"), _("To"), _("Leaves"), _("Arrives")),
         rows=rows,
         formats=(None, FMT_INTEGER, None, None, day_format, day_format),
-        empty="none: every unit stays where it is",
+        empty=_("none: every unit stays where it is"),
         more=_more(len(rows), len(moved), "Allocation"),
     )
 
@@ -400,14 +424,14 @@ def peak_block(
         rows.append(_peak_row(vehicle.name or vehicle.vehicle_type_id, available, busy, start))
     escorts = sum(u.strength for u in scenario.units if u.escort_capable)
     escort_busy = busy_by_day(convoys, _numbers(convoys, "escort_troops"))
-    rows.append(_peak_row("Escort troops", escorts, escort_busy, start))
+    rows.append(_peak_row(_("Escort troops"), escorts, escort_busy, start))
     rows = sorted((r for r in rows if r[2]), key=lambda r: -float(str(r[4] or 0)))[:TOP_ROWS]
     return Block(
-        heading="Fleet and escorts at their busiest",
-        headers=("Resource", "Available", "Most used", "On", "Share, %"),
+        heading=_("Fleet and escorts at their busiest"),
+        headers=(_("Resource"), _("Available"), _("Most used"), _("On"), _("Share, %")),
         rows=rows,
         formats=(None, FMT_INTEGER, FMT_INTEGER, _day_format(start), FMT_PERCENT),
-        empty="none: no fleet or escort troops",
+        empty=_("none: no fleet or escort troops"),
     )
 
 
@@ -440,11 +464,11 @@ def exposed_convoys_block(frames: Mapping[str, pd.DataFrame], start: dt.date | N
         for r in ranked.head(TOP_ROWS).itertuples()
     ]
     return Block(
-        heading="Most exposed convoys",
-        headers=("Convoy", "Path", "Leaves", "Vehicles", "Threat", "Exposure"),
+        heading=_("Most exposed convoys"),
+        headers=(_("Convoy"), _("Path"), _("Leaves"), _("Vehicles"), _("Threat"), _("Exposure")),
         rows=rows,
         formats=(None, None, _day_format(start), FMT_INTEGER, FMT_INTEGER, FMT_ONE_DECIMAL),
-        empty="none: no convoy meets a threat",
+        empty=_("none: no convoy meets a threat"),
         more=_more(len(rows), len(ranked), "Convoys"),
     )
 
@@ -468,10 +492,10 @@ def exposed_routes_block(frames: Mapping[str, pd.DataFrame]) -> Block:
         for r in ranked.head(TOP_ROWS).itertuples()
     ]
     return Block(
-        heading="Most exposed routes",
-        headers=("Route", "Between", "Convoys", "Vehicles", "Threat", "Exposure"),
+        heading=_("Most exposed routes"),
+        headers=(_("Route"), _("Between"), _("Convoys"), _("Vehicles"), _("Threat"), _("Exposure")),
         rows=rows,
         formats=(None, None, FMT_INTEGER, FMT_INTEGER, FMT_INTEGER, FMT_ONE_DECIMAL),
-        empty="none: no route carries a convoy under threat",
+        empty=_("none: no route carries a convoy under threat"),
         more=_more(len(rows), len(ranked), "Routes"),
     )

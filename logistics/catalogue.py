@@ -3,7 +3,7 @@
 Sheet names, column headers, settings keys, units, kinds of cell and field descriptions are not
 literals in the code: they are the registry's and the schemas'. The plan workbook's sheet names
 and table headers are those ``logistics.export`` writes, taken from a plan of the bundled tiny
-mission. ``extract`` is a Babel extraction method (see ``babel.cfg``) that adds all of them to
+mission; the comparison workbook's are its module's constants. ``extract`` is a Babel extraction method (see ``babel.cfg``) that adds all of them to
 the messages Babel finds in the code, so that ``pybabel extract`` gives the whole catalogue and
 a test can tell when a name or a text has no translation.
 
@@ -100,9 +100,28 @@ def _ids(scenario: Any) -> set[str]:
     }
 
 
+def comparison_messages() -> list[Message]:
+    """The sheet names and table headers of the comparison workbook (its scenario and
+    ``delta_`` columns are named after the scenarios)."""
+    from logistics.comparison import (
+        COMPARISON_SHEETS,
+        DIFFERENCE_COLUMNS,
+        KPI_COLUMNS,
+        RUN_COLUMNS,
+        SCENARIO_COLUMNS,
+    )
+
+    headers = [*KPI_COLUMNS, *DIFFERENCE_COLUMNS, *SCENARIO_COLUMNS, *RUN_COLUMNS]
+    return [
+        *((SHEET_CONTEXT, name) for name in COMPARISON_SHEETS),
+        *((COLUMN_CONTEXT, name) for name in headers),
+    ]
+
+
 def workbook_messages() -> list[Message]:
-    """Every name and text of the input and plan workbooks, each once, in a stable order."""
-    return list(dict.fromkeys([*input_messages(), *plan_messages()]))
+    """Every name and text of the input, plan and comparison workbooks, each once, in a stable
+    order."""
+    return list(dict.fromkeys([*input_messages(), *plan_messages(), *comparison_messages()]))
 
 
 def extract(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[Any]:

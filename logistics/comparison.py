@@ -15,6 +15,10 @@ plans. ``write_comparison_workbook`` lays them out:
 * ``Run``: tool version, base input file and when the comparison was written.
 
 A scenario that could not be solved (``failed_summary``) keeps its column, blank but for its status.
+
+The workbook is in the language chosen with ``i18n.use_language`` (the command line's), else the
+base case's Settings ``language``: sheet names, headers, units and words; KPI names, statuses,
+ids, scenario names and values stay as they are.
 """
 
 from __future__ import annotations
@@ -55,12 +59,24 @@ from logistics.export import (
     WEIGHTED_UNIT,
     Kpi,
     RunInfo,
+    add_named_sheet,
     compute_kpis,
     finish_chart,
     plan_frames,
+    plan_language,
+)
+from logistics.i18n import (
+    DEFAULT_LANGUAGE,
+    N_,
+    _,
+    chosen_language,
+    column_name,
+    column_names,
+    sheet_name,
+    use_language,
 )
 from logistics.numbers import decimals_for, rounded
-from logistics.overlays import BASE_SCENARIO, InputDifference
+from logistics.overlays import BASE_SCENARIO, WHOLE_RECORD, InputDifference
 from logistics.printing import PrintContext, fit_row_heights, set_page, wrap_long_text
 from logistics.xlsx import (
     FMT_INTEGER,
@@ -70,7 +86,6 @@ from logistics.xlsx import (
     FMT_USD,
     FONT_NAME,
     TableRange,
-    add_sheet,
     plain_text,
     save_atomically,
     write_cell,
@@ -102,6 +117,9 @@ DIFFERENCE_COLUMNS: tuple[str, ...] = (
     "first_day",
     "last_day",
 )
+COMPARISON_SHEETS: tuple[str, ...] = ("Comparison", "Charts", "Scenarios", "Run")
+"""The comparison workbook's sheets (English names), in order."""
+RUN_COLUMNS: tuple[str, ...] = ("section", "item", "value", "unit")
 SCENARIO_COLUMNS: tuple[str, ...] = (
     "scenario",
     "comparison_column",
@@ -159,12 +177,12 @@ sending convoys into more danger is not better."""
 PRIORITY_PREFIXES: dict[str, int] = {"shortfall_": 0, "days_of_supply_": 2}
 
 CHART_KPIS: dict[str, str] = {
-    "demand_met_pct": "Demand met (%)",
-    "shortfall_total": "Shortfall (t + kL)",
-    "garrison_shortfall": "Garrison shortfall (troops)",
-    "convoys": "Convoys and sorties",
-    "exposure": "Exposure (vehicle-km × risk)",
-    "cost_usd": "Cost (USD)",
+    "demand_met_pct": N_("Demand met (%)"),
+    "shortfall_total": N_("Shortfall (t + kL)"),
+    "garrison_shortfall": N_("Garrison shortfall (troops)"),
+    "convoys": N_("Convoys and sorties"),
+    "exposure": N_("Exposure (vehicle-km × risk)"),
+    "cost_usd": N_("Cost (USD)"),
 }
 """The headline KPIs charted on the ``Comparison`` sheet, one small chart each, with their titles."""
 
@@ -239,6 +257,9 @@ class ScenarioSummary:
     """Which start HiGHS got (``Plan.start``), or why the previous plan was not used."""
     classification: str = "UNCLASSIFIED"
     """The scenario's security marking (``Settings.classification``), printed on every page."""
+    language: str = DEFAULT_LANGUAGE
+    """The language of the scenario's plan (``export.plan_language``); the base case's is the
+    comparison's."""
 
     def value(self, kpi: str) -> object:
         """The value of a KPI-table row (a KPI or ``objective_<term>``); None when it has none."""
@@ -281,6 +302,7 @@ def summarise(
         solve_s=None if solve_s is None else float(solve_s),
         starting_plan=plan.start,
         classification=scenario.settings.classification,
+        language=plan_language(scenario),
     )
 
 
@@ -402,6 +424,20 @@ def differences_frame(summaries: Sequence[ScenarioSummary]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(DIFFERENCE_COLUMNS), dtype=object)
 
 
+def shown_differences(frame: pd.DataFrame) -> pd.DataFrame:
+    """``differences_frame`` as the workbook shows it: sheets, fields and setting keys named in
+    the names language, a record's ``present``/``added``/``removed`` in the message language."""
+    out = frame.copy()
+    settings = out["sheet"] == "Settings"
+    whole = out["field"] == WHOLE_RECORD
+    out.loc[settings, "id"] = out.loc[settings, "id"].map(column_name)
+    out.loc[~whole, "field"] = out.loc[~whole, "field"].map(column_name)
+    for column in ("base_value", "new_value"):
+        out.loc[whole, column] = out.loc[whole, column].map(_)
+    out["sheet"] = out["sheet"].map(sheet_name)
+    return out
+
+
 def scenarios_frame(
     summaries: Sequence[ScenarioSummary], base_name: str = BASE_SCENARIO
 ) -> pd.DataFrame:
@@ -431,25 +467,27 @@ def comparison_run_frame(
     run: RunInfo | None,
     written_at: dt.datetime,
 ) -> pd.DataFrame:
-    """Provenance rows (``section``, ``item``, ``value``, ``unit``) for the ``Run`` sheet."""
+    """Provenance rows (``section``, ``item``, ``value``, ``unit``) for the ``Run`` sheet, in the
+    message language (statuses stay as they are)."""
+    tool, source, scenarios = _("tool"), _("input"), _("scenarios")
     rows: list[tuple[str, str, object, str]] = [
-        ("tool", "name", TOOL_NAME, ""),
-        ("tool", "version", run.tool_version if run else __version__, ""),
-        ("input", "file", run.input_name if run else None, ""),
-        ("input", "sha256", run.input_sha256 if run else None, ""),
-        ("input", "base_scenario", base_name, ""),
+        (tool, _("name"), TOOL_NAME, ""),
+        (tool, _("version"), run.tool_version if run else __version__, ""),
+        (source, _("file"), run.input_name if run else None, ""),
+        (source, "sha256", run.input_sha256 if run else None, ""),
+        (source, _("base_scenario"), base_name, ""),
     ]
     if run is not None:
         rows += [
-            ("solver", "name", run.solver, ""),
-            ("solver", "version", run.solver_version, ""),
-            ("run", "started_at", run.started_at.isoformat(timespec="seconds"), "ISO 8601"),
+            (_("solver"), _("name"), run.solver, ""),
+            (_("solver"), _("version"), run.solver_version, ""),
+            (_("run"), _("started_at"), run.started_at.isoformat(timespec="seconds"), "ISO 8601"),
         ]
-    rows.append(("run", "written_at", written_at.isoformat(timespec="seconds"), "ISO 8601"))
-    rows.append(("scenarios", "total", len(summaries), "scenarios"))
+    rows.append((_("run"), _("written_at"), written_at.isoformat(timespec="seconds"), "ISO 8601"))
+    rows.append((scenarios, _("total"), len(summaries), scenarios))
     statuses = Counter(s.status for s in summaries)
-    rows += [("scenarios", status, count, "scenarios") for status, count in statuses.items()]
-    return pd.DataFrame(rows, columns=["section", "item", "value", "unit"], dtype=object)
+    rows += [(scenarios, status, count, scenarios) for status, count in statuses.items()]
+    return pd.DataFrame(rows, columns=list(RUN_COLUMNS), dtype=object)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -477,45 +515,58 @@ def build_comparison_workbook(
     *,
     run: RunInfo | None = None,
 ) -> Any:
-    """Compose the comparison workbook in memory (see the module docstring for its sheets)."""
-    written_at = dt.datetime.now(dt.UTC)
+    """Compose the comparison workbook in memory (see the module docstring for its sheets), in
+    the language chosen with ``i18n.use_language``, else the base case's."""
     ordered = ordered_summaries(summaries, base_name)
+    language = chosen_language() or ordered[0].language
+    with use_language(language, language):
+        return _compose_comparison_workbook(ordered, base_name, run)
+
+
+def _compose_comparison_workbook(
+    ordered: Sequence[ScenarioSummary], base_name: str, run: RunInfo | None
+) -> Any:
+    """The comparison workbook of ``ordered`` (base first), in the languages in effect."""
+    written_at = dt.datetime.now(dt.UTC)
     wb = Workbook()
     wb.remove(wb.active)
-    comparison = add_sheet(wb, "Comparison")
+    comparison = add_named_sheet(wb, "Comparison")
     kpis = _write_comparison_sheet(comparison, ordered, base_name, run)
-    _write_charts(
-        add_sheet(wb, "Charts"),
-        comparison,
-        kpis,
-        comparison_frame(ordered, base_name),
-        len(ordered),
-    )
-    scenarios = add_sheet(wb, "Scenarios")
+    charts = add_named_sheet(wb, "Charts")
+    _write_charts(charts, comparison, kpis, comparison_frame(ordered, base_name), len(ordered))
+    scenarios = add_named_sheet(wb, "Scenarios")
+    frame = scenarios_frame(ordered, base_name)
     table = write_table(
-        scenarios, scenarios_frame(summaries, base_name), "Scenarios", {"solve_s": FMT_SECONDS}
+        scenarios,
+        frame,
+        "Scenarios",
+        {"solve_s": FMT_SECONDS},
+        headers=column_names(frame.columns),
     )
     _flag_failed(scenarios, table.data_range("status"))
-    wrap_long_text(scenarios, table, scenarios_frame(summaries, base_name))
-    run_sheet = add_sheet(wb, "Run")
-    run_frame = comparison_run_frame(summaries, base_name, run, written_at)
-    wrap_long_text(run_sheet, write_table(run_sheet, run_frame, "Run"), run_frame)
+    wrap_long_text(scenarios, table, frame)
+    run_sheet = add_named_sheet(wb, "Run")
+    run_frame = comparison_run_frame(ordered, base_name, run, written_at)
+    run_table = write_table(run_sheet, run_frame, "Run", headers=column_names(run_frame.columns))
+    wrap_long_text(run_sheet, run_table, run_frame)
     context = PrintContext(
         title=_title(run),
-        dated=f"Compared {written_at:%Y-%m-%d %H:%M} UTC",
+        dated=_("Compared {when} UTC").format(when=f"{written_at:%Y-%m-%d %H:%M}"),
         classification=ordered[0].classification,
     )
     for ws in wb.worksheets:
         wide = pages_across(ws, kpis.columns[list(kpis.columns)[-1]]) if ws is comparison else 1
-        set_page(ws, context, one_page=ws.title == "Charts", pages_wide=wide)
+        set_page(ws, context, one_page=ws is charts, pages_wide=wide)
     wb.active = 0
     _set_properties(wb, run)
     return wb
 
 
 def _title(run: RunInfo | None) -> str:
-    """The comparison's title: what was compared."""
-    return f"Scenario comparison: {run.input_name}" if run is not None else "Scenario comparison"
+    """The comparison's title: what was compared, in the message language."""
+    if run is None:
+        return _("Scenario comparison")
+    return _("Scenario comparison: {input}").format(input=run.input_name)
 
 
 def _write_comparison_sheet(
@@ -527,17 +578,19 @@ def _write_comparison_sheet(
     frame = comparison_frame(ordered, base_name)
     kpis = _write_kpi_table(ws, frame, len(ordered))
     heading_row = kpis.last_row + 2
-    write_cell(ws, heading_row, 1, "Inputs that differ from the base case").font = _HEADING_FONT
+    heading = _("Inputs that differ from the base case")
+    write_cell(ws, heading_row, 1, heading).font = _HEADING_FONT
     differences = write_table(
         ws,
-        differences_frame(ordered),
+        shown_differences(differences_frame(ordered)),
         "InputDifferences",
         {"first_day": FMT_INTEGER, "last_day": FMT_INTEGER},
         top_row=heading_row + 1,
         freeze_header=False,
+        headers=column_names(DIFFERENCE_COLUMNS),
     )
     if differences.n_rows == 0:
-        write_cell(ws, differences.last_row + 1, 1, "none").font = _NOTE_FONT
+        write_cell(ws, differences.last_row + 1, 1, _("none")).font = _NOTE_FONT
     _narrow_table(ws, kpis)
     # Keep the KPI names and the table header in view while scrolling across scenarios, and on
     # every printed page.
@@ -582,18 +635,26 @@ def _write_title(ws: Any, ordered: Sequence[ScenarioSummary], run: RunInfo | Non
     """Title and a line on how to read the deltas."""
     write_cell(ws, 1, 1, _title(run)).font = _TITLE_FONT
     failed = sum(s.status == FAILED for s in ordered)
-    note = (
-        f"{len(ordered)} scenarios, base case first ({failed} failed). "
+    note = _(
+        "{count} scenarios, base case first ({failed} failed). "
         "delta_ columns are scenario minus base: red = worse, green = better as the "
         "objective's priorities judge it (unmet demand, garrison, stock targets, exposure, "
         "cost, in that order); uncoloured where neither is clear."
-    )
+    ).format(count=len(ordered), failed=failed)
     write_cell(ws, 2, 1, note).font = _NOTE_FONT
 
 
 def _write_kpi_table(ws: Any, frame: pd.DataFrame, n_scenarios: int) -> TableRange:
-    """The KPI table with a number format per row and deltas coloured by direction."""
-    table = write_table(ws, frame, "Comparison", top_row=_TABLE_TOP_ROW, freeze_header=False)
+    """The KPI table with a number format per row and deltas coloured by direction (its units
+    and headers in the workbook's languages)."""
+    table = write_table(
+        ws,
+        frame.assign(unit=frame["unit"].map(lambda unit: _(str(unit)))),
+        "Comparison",
+        top_row=_TABLE_TOP_ROW,
+        freeze_header=False,
+        headers=column_names(KPI_COLUMNS),
+    )
     first_value = len(KPI_COLUMNS) + 1
     first_delta = first_value + n_scenarios
     last_column = len(frame.columns)
@@ -699,11 +760,13 @@ def _write_charts(
     first_value = len(KPI_COLUMNS) + 1
     last_value = first_value + n_scenarios - 1
     names = Reference(source, min_col=first_value, max_col=last_value, min_row=table.header_row)
-    write_cell(ws, 1, 1, "Headline figures by scenario (base case in grey)").font = _HEADING_FONT
+    heading = _("Headline figures by scenario (base case in grey)")
+    write_cell(ws, 1, 1, heading).font = _HEADING_FONT
     for index, kpi in enumerate(charted):
         values = Reference(source, min_col=first_value, max_col=last_value, min_row=rows[kpi])
         numbers = [_number(v) for v in frame.loc[frame["kpi"] == kpi].iloc[0, 2 : 2 + n_scenarios]]
-        chart = _kpi_chart(CHART_KPIS[kpi], values, names, _label_format(str(units[kpi]), numbers))
+        label_format = _label_format(str(units[kpi]), numbers)
+        chart = _kpi_chart(_(CHART_KPIS[kpi]), values, names, label_format)
         row = 2 + (index // _CHARTS_PER_ROW) * _CHART_ROWS
         column = 1 + (index % _CHARTS_PER_ROW) * _CHART_COLUMNS
         ws.add_chart(chart, _cell_span(row, column, _CHART_ROWS - 1, _CHART_COLUMNS - 1))
@@ -776,4 +839,4 @@ def _set_properties(wb: Any, run: RunInfo | None) -> None:
     props.creator = author
     props.lastModifiedBy = author
     props.title = plain_text(_title(run))
-    props.subject = "Peacekeeping mission logistics: what-if scenarios compared"
+    props.subject = _("Peacekeeping mission logistics: what-if scenarios compared")

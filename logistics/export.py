@@ -1,5 +1,12 @@
 """Write the plan workbook that liaison teams brief from (SPEC §4).
 
+The workbook is in the plan's language (``plan_language``: the one chosen on the command line,
+else the scenario's Settings ``language``): its sheet names and table headers are the catalogue's
+(``i18n.sheet_name``, ``i18n.column_name``) and its words the catalogue's translations. Ids, the
+names the planner typed and enum values stay as they are, and the frames, KPIs and tables this
+module makes public keep their English column names and units: only what is written is named in
+the plan's language.
+
 The workbook is written fresh, values only: a ``Summary`` (title block, KPI table, objective terms,
 charts), one sheet per result table with the planner's names joined onto the ids, a ``Run`` sheet
 with provenance, and the inputs exactly as solved in ``In_<Sheet>`` sheets generated from
@@ -34,15 +41,25 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from logistics import registry
-from logistics.brief import PlanImages, write_brief
+from logistics.brief import PlanImages, plan_title, write_brief
 from logistics.fields import display_value
 from logistics.glossary import write_glossary
 from logistics.grids import DAY_GRIDS, pages_wide, write_days_of_supply, write_timeline
+from logistics.i18n import (
+    N_,
+    _,
+    chosen_language,
+    column_name,
+    column_names,
+    sheet_name,
+    use_language,
+)
 from logistics.numbers import (
     MONEY_DECIMALS,
     QUANTITY_DECIMALS,
     decimals_for,
     gap_up,
+    in_words,
     percent_met,
     round_frame,
     rounded,
@@ -143,26 +160,47 @@ def write_plan_workbook(
     save_atomically(build_plan_workbook(scenario, plan, run, images), path)
 
 
+def plan_language(scenario: Scenario) -> str:
+    """The language a plan of ``scenario`` is written in: the one chosen with
+    ``i18n.use_language`` (the command line's ``--language``), else the Settings' ``language``."""
+    return chosen_language() or scenario.settings.language.value
+
+
 def build_plan_workbook(
     scenario: Scenario, plan: Plan, run: RunInfo, images: PlanImages | None = None
 ) -> Any:
-    """Compose the plan workbook in memory (see the module docstring for its sheets).
+    """Compose the plan workbook in memory (see the module docstring for its sheets), in the
+    plan's language (``plan_language``).
 
     ``images`` holds the pictures drawn elsewhere (a map for the Brief, a convoy timeline); the
     workbook is complete without them.
     """
+    language = plan_language(scenario)
+    with use_language(language, language):
+        return _compose_plan_workbook(scenario, plan, run, images)
+
+
+def add_named_sheet(wb: Any, name: str) -> Any:
+    """Add the sheet whose English name is ``name``, named in the names language."""
+    return add_sheet(wb, sheet_name(name))
+
+
+def _compose_plan_workbook(
+    scenario: Scenario, plan: Plan, run: RunInfo, images: PlanImages | None
+) -> Any:
+    """The plan workbook, its names and words in the languages in effect."""
     started = time.perf_counter()
     pictures = images or PlanImages()
     wb = Workbook()
     wb.remove(wb.active)
     frames = plan_frames(scenario, plan)
-    brief, summary = add_sheet(wb, "Brief"), add_sheet(wb, "Summary")
-    write_days_of_supply(add_sheet(wb, "DaysOfSupply"), scenario, frames)
-    write_timeline(add_sheet(wb, "Timeline"), scenario, frames, pictures.timeline_png)
-    for sheet_name, frame in frames.items():
-        _write_result_sheet(add_sheet(wb, sheet_name), sheet_name, frame)
-    write_glossary(add_sheet(wb, "Glossary"), objective_term_meanings())
-    run_sheet = add_sheet(wb, "Run")
+    brief, summary = add_named_sheet(wb, "Brief"), add_named_sheet(wb, "Summary")
+    write_days_of_supply(add_named_sheet(wb, "DaysOfSupply"), scenario, frames)
+    write_timeline(add_named_sheet(wb, "Timeline"), scenario, frames, pictures.timeline_png)
+    for name, frame in frames.items():
+        _write_result_sheet(add_named_sheet(wb, name), name, frame)
+    write_glossary(add_named_sheet(wb, "Glossary"), objective_term_meanings())
+    run_sheet = add_named_sheet(wb, "Run")
     add_input_sheets(wb, scenario)
 
     timings = dict(run.timings_s)
@@ -183,7 +221,7 @@ def print_context(scenario: Scenario, run: RunInfo) -> PrintContext:
     settings = scenario.settings
     return PrintContext(
         title=settings.scenario_name,
-        dated=f"Plan of {run.started_at:%Y-%m-%d %H:%M}",
+        dated=_("Plan of {when}").format(when=f"{run.started_at:%Y-%m-%d %H:%M}"),
         classification=settings.classification,
     )
 
@@ -191,10 +229,12 @@ def print_context(scenario: Scenario, run: RunInfo) -> PrintContext:
 def _set_pages(wb: Any, scenario: Scenario, run: RunInfo) -> None:
     """Page set-up of every sheet; the Brief on one page, the detail sheets not printed."""
     context = print_context(scenario, run)
+    grids = {sheet_name(name) for name in DAY_GRIDS}
+    not_printed = {sheet_name(name) for name in NOT_PRINTED}
     for ws in wb.worksheets:
-        wide = pages_wide(scenario.settings.horizon_days) if ws.title in DAY_GRIDS else 1
-        set_page(ws, context, one_page=ws.title == "Brief", pages_wide=wide)
-        if ws.title in NOT_PRINTED or ws.title.startswith(registry.INPUT_ECHO_PREFIX):
+        wide = pages_wide(scenario.settings.horizon_days) if ws.title in grids else 1
+        set_page(ws, context, one_page=ws.title == sheet_name("Brief"), pages_wide=wide)
+        if ws.title in not_printed or ws.title.startswith(registry.INPUT_ECHO_PREFIX):
             exclude_from_print(ws)
 
 
@@ -203,16 +243,23 @@ def headline(kpis: Sequence[Kpi]) -> list[str]:
     value = {k.kpi: k.value for k in kpis}
     parts: list[str] = []
     if value.get("demand_met_pct") is not None:
-        parts.append(f"Demand met {value['demand_met_pct']:.1f} %")
+        parts.append(_("Demand met {pct} %").format(pct=_worded(value["demand_met_pct"], 1)))
     if value.get("shortfall_total"):
-        parts.append(f"short {value['shortfall_total']:,.1f} t + kL")
+        parts.append(_("short {amount} t + kL").format(amount=_worded(value["shortfall_total"], 1)))
     if value.get("convoys") is not None:
-        parts.append(f"{value['convoys']:,.0f} convoys and sorties")
+        parts.append(_("{count} convoys and sorties").format(count=_worded(value["convoys"], 0)))
     if value.get("garrison_shortfall"):
-        parts.append(f"garrisons short {value['garrison_shortfall']:,.0f} troops")
+        troops = _worded(value["garrison_shortfall"], 0)
+        parts.append(_("garrisons short {troops} troops").format(troops=troops))
     if value.get("mip_gap_pct") is not None:
-        parts.append(f"at most {value['mip_gap_pct']:.1f} % from the best possible plan")
+        gap = f"{_worded(value['mip_gap_pct'], 1)} %"
+        parts.append(_("at most {gap} from the best possible plan").format(gap=gap))
     return parts
+
+
+def _worded(value: float | str | None, decimals: int) -> str:
+    """A KPI's value in a sentence, as the message language writes numbers."""
+    return in_words(float(value), decimals) if isinstance(value, int | float) else str(value)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -391,9 +438,9 @@ def _convoys_frame(
     look: _Lookups,
 ) -> pd.DataFrame:
     """Convoys with origin name, vehicles by type, escort units, round-trip km and vehicle-km."""
-    legs = _leg_index(scenario)
+    legs = leg_index(scenario)
     round_trip_km = [
-        2.0 * sum(route.distance_km for route in _path_routes(str(path), str(mode), legs))
+        2.0 * sum(route.distance_km for route in path_routes(str(path), str(mode), legs))
         for path, mode in zip(convoys["path"], convoys["mode"], strict=True)
     ]
     by_type = {
@@ -433,7 +480,7 @@ def _escort_units_by_base(allocation: pd.DataFrame, look: _Lookups) -> dict[str,
     }
 
 
-def _leg_index(scenario: Scenario) -> dict[tuple[str, str, str], Route]:
+def leg_index(scenario: Scenario) -> dict[tuple[str, str, str], Route]:
     """The shortest route for every (from base, to base, mode) it can be travelled in."""
     index: dict[tuple[str, str, str], Route] = {}
     for route in scenario.routes:
@@ -447,7 +494,7 @@ def _leg_index(scenario: Scenario) -> dict[tuple[str, str, str], Route]:
     return index
 
 
-def _path_routes(path: str, mode: str, legs: Mapping[tuple[str, str, str], Route]) -> list[Route]:
+def path_routes(path: str, mode: str, legs: Mapping[tuple[str, str, str], Route]) -> list[Route]:
     """The routes along a convoy path ``"A > B > C"`` travelled in ``mode``."""
     bases = path.split(PATH_SEPARATOR)
     routes = []
@@ -467,13 +514,13 @@ def _routes_frame(scenario: Scenario, routes: pd.DataFrame, convoys: pd.DataFram
     A convoy's cost is shared among the routes of its path in proportion to their length.
     """
     cost: dict[str, float] = {}
-    legs = _leg_index(scenario)
+    legs = leg_index(scenario)
     for path, mode, convoy_cost in zip(
         convoys["path"], convoys["mode"], convoys["cost_usd"], strict=True
     ):
-        path_routes = _path_routes(str(path), str(mode), legs)
-        total_km = sum(route.distance_km for route in path_routes)
-        for route in path_routes:
+        along = path_routes(str(path), str(mode), legs)
+        total_km = sum(route.distance_km for route in along)
+        for route in along:
             share = float(convoy_cost) * route.distance_km / total_km if total_km else 0.0
             cost[route.route_id] = cost.get(route.route_id, 0.0) + share
     ends = {r.route_id: (r.from_base_id, r.to_base_id) for r in scenario.routes}
@@ -494,63 +541,67 @@ def _routes_frame(scenario: Scenario, routes: pd.DataFrame, convoys: pd.DataFram
 # --------------------------------------------------------------------------------------------------
 
 
-WEIGHTED_UNIT = "weighted points"
+WEIGHTED_UNIT = N_("weighted points")
 """Unit of the objective and its weighted terms: the weights of ``Settings`` make them comparable."""
-EXPOSURE_UNIT = "risk-weighted vehicle-km"
+EXPOSURE_UNIT = N_("risk-weighted vehicle-km")
 """Unit of threat exposure: vehicles × km × the risk weight of the route's threat level."""
 
 _RUN_KPIS: dict[str, tuple[str, str]] = {
-    "status": ("", "Solve status."),
-    "termination": ("", "Why the solver stopped."),
+    "status": ("", N_("Solve status.")),
+    "termination": ("", N_("Why the solver stopped.")),
     "mip_gap_pct": (
         "%",
-        "Distance from the best possible plan: how much better a plan could at most be "
-        "(rounded up).",
+        N_(
+            "Distance from the best possible plan: how much better a plan could at most be "
+            "(rounded up)."
+        ),
     ),
     "objective": (
         WEIGHTED_UNIT,
-        "Objective: the weighted sum of the plan's terms (lower is better).",
+        N_("Objective: the weighted sum of the plan's terms (lower is better)."),
     ),
-    "best_bound": (WEIGHTED_UNIT, "Best possible objective (bound) the search proved."),
-    "total_wall_s": ("s", "Wall time of all stages of the run."),
+    "best_bound": (WEIGHTED_UNIT, N_("Best possible objective (bound) the search proved.")),
+    "total_wall_s": ("s", N_("Wall time of all stages of the run.")),
 }
 _PLAN_KPIS: dict[str, tuple[str, str]] = {
-    "troops_required": ("troops", "Σ garrison requirement over bases."),
-    "troops_allocated": ("troops", "Σ troops allocated to bases."),
-    "garrison_shortfall": ("troops", "Σ garrison shortfall over bases."),
-    "units_moved": ("units", "Units allocated away from their current base."),
+    "troops_required": (N_("troops"), N_("Σ garrison requirement over bases.")),
+    "troops_allocated": (N_("troops"), N_("Σ troops allocated to bases.")),
+    "garrison_shortfall": (N_("troops"), N_("Σ garrison shortfall over bases.")),
+    "units_moved": (N_("units"), N_("Units allocated away from their current base.")),
     "demand_met_pct": (
         "%",
-        "Σ met / Σ demand over all bases, classes and days (below 100 % whenever anything is "
-        "short).",
+        N_(
+            "Σ met / Σ demand over all bases, classes and days (below 100 % whenever anything is "
+            "short)."
+        ),
     ),
-    "shortfall_total": ("t + kL", "Σ unmet demand over all classes (each in its own unit)."),
-    "convoys": ("convoys", "Convoys and air sorties in the plan."),
-    "air_sorties": ("aircraft round trips", "Σ aircraft over air convoys."),
-    "vehicle_km": ("km", "Σ vehicles × round-trip km over convoys."),
-    "cargo_t": ("t", "Σ cargo carried by convoys."),
-    "exposure": (EXPOSURE_UNIT, "Σ threat exposure over convoys."),
-    "routes_used": ("routes", "Routes at least one convoy uses."),
-    "transport_cost_usd": ("USD", "Σ cost over convoys."),
-    "relocation_cost_usd": ("USD", "Σ cost of moving units."),
-    "cost_usd": ("USD", "Transport, supply and relocation cost (objective's raw cost)."),
+    "shortfall_total": ("t + kL", N_("Σ unmet demand over all classes (each in its own unit).")),
+    "convoys": (N_("convoys"), N_("Convoys and air sorties in the plan.")),
+    "air_sorties": (N_("aircraft round trips"), N_("Σ aircraft over air convoys.")),
+    "vehicle_km": ("km", N_("Σ vehicles × round-trip km over convoys.")),
+    "cargo_t": ("t", N_("Σ cargo carried by convoys.")),
+    "exposure": (EXPOSURE_UNIT, N_("Σ threat exposure over convoys.")),
+    "routes_used": (N_("routes"), N_("Routes at least one convoy uses.")),
+    "transport_cost_usd": ("USD", N_("Σ cost over convoys.")),
+    "relocation_cost_usd": ("USD", N_("Σ cost of moving units.")),
+    "cost_usd": ("USD", N_("Transport, supply and relocation cost (objective's raw cost).")),
     "stock_points_below_safety": (
-        "stock points",
-        "Stock points whose closing stock is below the safety target on at least one day.",
+        N_("stock points"),
+        N_("Stock points whose closing stock is below the safety target on at least one day."),
     ),
     "stock_point_days_below_safety": (
-        "stock-point-days",
-        "Σ days on which a stock point closes below its safety target.",
+        N_("stock-point-days"),
+        N_("Σ days on which a stock point closes below its safety target."),
     ),
     "worst_days_of_supply": (
-        "days",
-        "Fewest days of supply any stock point with demand closes a day with.",
+        N_("days"),
+        N_("Fewest days of supply any stock point with demand closes a day with."),
     ),
     "end_stock_misses": (
-        "stock points",
-        "Stock points closing the last day below their end-of-horizon target (see EndStock).",
+        N_("stock points"),
+        N_("Stock points closing the last day below their end-of-horizon target (see EndStock)."),
     ),
-    "end_stock_deficit": ("t + kL", "Σ stock missing from the end-of-horizon targets."),
+    "end_stock_deficit": ("t + kL", N_("Σ stock missing from the end-of-horizon targets.")),
 }
 """Unit and description of every KPI; ``shortfall_<SUPPLY>`` rows follow ``shortfall_total``."""
 
@@ -566,7 +617,8 @@ def compute_kpis(
     """Every KPI of the summary, computed from the result frames of ``plan_frames``.
 
     Without a plan, only status, termination and wall time have values; the rest are blank rather
-    than zeros that would read as a plan.
+    than zeros that would read as a plan. Units are English (they decide the decimals);
+    descriptions are in the message language.
     """
     run_values: dict[str, float | str | None] = {
         "status": plan.status.value,
@@ -576,10 +628,10 @@ def compute_kpis(
         "best_bound": plan.best_bound,
         "total_wall_s": total_wall_s,
     }
-    kpis = [Kpi(name, run_values[name], *_RUN_KPIS[name]) for name in _RUN_KPIS]
+    kpis = [Kpi(name, run_values[name], unit, _(text)) for name, (unit, text) in _RUN_KPIS.items()]
     plan_values = _plan_kpi_values(plan, frames)
     for name, (unit, description) in _PLAN_KPIS.items():
-        kpis.append(Kpi(name, plan_values[name], unit, description))
+        kpis.append(Kpi(name, plan_values[name], unit, _(description)))
         if name == "shortfall_total":
             kpis += _shortfall_by_class(scenario, frames["Stock"])
     kpis += _days_of_supply_by_class(scenario, frames["Stock"])
@@ -658,11 +710,19 @@ def _days_of_supply_by_class(scenario: Scenario, stock: pd.DataFrame) -> list[Kp
                     f"days_of_supply_{label}_{supply.supply_id}",
                     _total(on_day, column) / daily if daily > 0 else None,
                     "days",
-                    f"Σ {supply.supply_id} stock over bases / Σ daily demand, "
-                    + ("opening day 1." if label == "start" else f"closing day {last}."),
+                    _days_of_supply_text(label, supply.supply_id, last),
                 )
             )
     return kpis
+
+
+def _days_of_supply_text(label: str, supply_id: str, last: int) -> str:
+    """What a mission-wide days-of-supply KPI counts, at the start or the end."""
+    if label == "start":
+        text = _("Σ {supply} stock over bases / Σ daily demand, opening day 1.")
+    else:
+        text = _("Σ {supply} stock over bases / Σ daily demand, closing day {last}.")
+    return text.format(supply=supply_id, last=last)
 
 
 def _shortfall_by_class(scenario: Scenario, stock: pd.DataFrame) -> list[Kpi]:
@@ -672,45 +732,54 @@ def _shortfall_by_class(scenario: Scenario, stock: pd.DataFrame) -> list[Kpi]:
             f"shortfall_{supply.supply_id}",
             _total(stock[stock["supply_id"] == supply.supply_id], "shortfall"),
             supply.unit.value,
-            f"Σ unmet demand of {supply.supply_id}.",
+            _("Σ unmet demand of {supply}.").format(supply=supply.supply_id),
         )
         for supply in scenario.supplies
     ]
 
 
 def kpi_frame(kpis: Sequence[Kpi]) -> pd.DataFrame:
-    """The KPI table (columns ``kpi``, ``value``, ``unit``, ``description``)."""
+    """The KPI table (columns ``kpi``, ``value``, ``unit``, ``description``), units in the
+    message language."""
     return pd.DataFrame(
-        [(k.kpi, k.value, k.unit, k.description) for k in kpis],
+        [(k.kpi, k.value, _(k.unit), k.description) for k in kpis],
         columns=["kpi", "value", "unit", "description"],
         dtype=object,
     )
 
 
 _TERM_RAW: dict[str, tuple[str, str, str]] = {
-    "shortfall": ("shortfall_units", "t + kL", "Unmet supply demand, weighted by class priority."),
-    "garrison": ("garrison_troop_days", "troop-days", "Garrison shortfall."),
-    "safety_stock": ("safety_stock_unit_days", "unit-days", "Stock below the safety target."),
+    "shortfall": (
+        "shortfall_units",
+        "t + kL",
+        N_("Unmet supply demand, weighted by class priority."),
+    ),
+    "garrison": ("garrison_troop_days", N_("troop-days"), N_("Garrison shortfall.")),
+    "safety_stock": (
+        "safety_stock_unit_days",
+        N_("unit-days"),
+        N_("Stock below the safety target."),
+    ),
     "end_stock": (
         "end_stock_deficit_units",
         "t + kL",
-        "Stock below the end-of-horizon target on the last day.",
+        N_("Stock below the end-of-horizon target on the last day."),
     ),
-    "exposure": ("exposure", EXPOSURE_UNIT, "Threat exposure of convoys and unit moves."),
-    "cost": ("cost_usd", "USD", "Transport, supply and relocation cost."),
+    "exposure": ("exposure", EXPOSURE_UNIT, N_("Threat exposure of convoys and unit moves.")),
+    "cost": ("cost_usd", "USD", N_("Transport, supply and relocation cost.")),
 }
 """For each objective term: its raw total in ``Plan.raw_terms``, that total's unit, a description."""
 
 
 TERM_WORDS: dict[str, str] = {
-    "shortfall": "unmet demand",
-    "garrison": "garrison shortfall",
-    "safety_stock": "stock below safety target",
-    "end_stock": "stock below end-of-horizon target",
-    "exposure": "threat exposure",
-    "cost": "cost",
+    "shortfall": N_("unmet demand"),
+    "garrison": N_("garrison shortfall"),
+    "safety_stock": N_("stock below safety target"),
+    "end_stock": N_("stock below end-of-horizon target"),
+    "exposure": N_("threat exposure"),
+    "cost": N_("cost"),
 }
-"""Each objective term in plain words."""
+"""Each objective term in plain words (English; ``_`` gives them in the message language)."""
 TERM_PRIORITY: dict[str, int] = {
     "shortfall": 0,
     "garrison": 1,
@@ -731,17 +800,19 @@ OBJECTIVE_TERM_COLUMNS: tuple[str, ...] = (
 
 
 def objective_term_meanings() -> dict[str, str]:
-    """Each objective term in plain words with what it counts, for the Glossary."""
-    return {TERM_WORDS[term]: _TERM_RAW[term][2] for term in OBJECTIVE_TERMS}
+    """Each objective term in plain words with what it counts, for the Glossary, in the message
+    language."""
+    return {_(TERM_WORDS[term]): _(_TERM_RAW[term][2]) for term in OBJECTIVE_TERMS}
 
 
 def objective_terms_frame(plan: Plan) -> pd.DataFrame:
     """One row per objective term in plain words: weighted points, amount and unit, share of the
-    objective, each rounded to its unit."""
+    objective, each rounded to its unit (words and units in the message language, headers
+    English: ``OBJECTIVE_TERM_COLUMNS``)."""
     weighted_total = sum(abs(plan.objective_terms.get(term, 0.0)) for term in OBJECTIVE_TERMS)
     rows = []
     for term in OBJECTIVE_TERMS:
-        raw_key, raw_unit, _ = _TERM_RAW[term]
+        raw_key, raw_unit, _meaning = _TERM_RAW[term]
         weighted = plan.objective_terms.get(term)
         share = (
             abs(weighted) / weighted_total * 100.0
@@ -750,10 +821,10 @@ def objective_terms_frame(plan: Plan) -> pd.DataFrame:
         )
         rows.append(
             (
-                TERM_WORDS[term],
+                _(TERM_WORDS[term]),
                 rounded_value(weighted, decimals_for(WEIGHTED_UNIT)),
                 rounded_value(plan.raw_terms.get(raw_key), decimals_for(raw_unit)),
-                raw_unit,
+                _(raw_unit),
                 rounded_value(share, decimals_for("%")),
             )
         )
@@ -871,15 +942,15 @@ def _threat_scale() -> ColorScaleRule:
 
 
 EMPTY_SHEET_NOTES: dict[str, str] = {
-    "Allocation": "none: the scenario has no units",
-    "Garrison": "none: no base has a garrison",
-    "Convoys": "none: the plan sends no convoy",
-    "ConvoyVehicles": "none: the plan sends no convoy",
-    "Cargo": "none: no convoy carries cargo",
-    "Stock": "none: no stock point",
-    "Shortfalls": "none: every demand is met on every day",
-    "EndStock": "none: no stock point has an end-of-horizon target",
-    "Routes": "none: the scenario has no routes",
+    "Allocation": N_("none: the scenario has no units"),
+    "Garrison": N_("none: no base has a garrison"),
+    "Convoys": N_("none: the plan sends no convoy"),
+    "ConvoyVehicles": N_("none: the plan sends no convoy"),
+    "Cargo": N_("none: no convoy carries cargo"),
+    "Stock": N_("none: no stock point"),
+    "Shortfalls": N_("none: every demand is met on every day"),
+    "EndStock": N_("none: no stock point has an end-of-horizon target"),
+    "Routes": N_("none: the scenario has no routes"),
 }
 """What an empty result sheet says under its header row."""
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -954,10 +1025,10 @@ def _write_result_sheet(ws: Any, name: str, frame: pd.DataFrame) -> None:
     """Write one result sheet as a table, its printed columns first, and add the conditional
     formats that help reading it."""
     frame, printed = printed_first(name, frame)
-    table = write_table(ws, frame, name, _formats_for(frame))
+    table = write_table(ws, frame, name, _formats_for(frame), headers=column_names(frame.columns))
     wrap_long_text(ws, table, frame, printed)
     if table.n_rows == 0:
-        note = write_cell(ws, table.last_row + 2, 1, EMPTY_SHEET_NOTES.get(name, "none"))
+        note = write_cell(ws, table.last_row + 2, 1, _(EMPTY_SHEET_NOTES.get(name, N_("none"))))
         note.font = _NOTE_FONT
         set_print_area(ws, table.last_row + 2, printed)
         return
@@ -998,12 +1069,16 @@ def _input_value(value: object) -> object:
 def scenario_sheet_frame(spec: registry.SheetSpec, scenario: Scenario) -> pd.DataFrame:
     """The rows of one input sheet exactly as held in ``scenario``, with the sheet's headers.
 
-    ``Settings`` (a key/value sheet) lists every setting with its value, defaults included.
+    ``Settings`` (a key/value sheet) lists every setting with its value, defaults included, each
+    key named in the names language (as the reader reads it back).
     """
     rows: list[tuple[object, ...]]
     if spec.layout == "key_value":
         settings = getattr(scenario, spec.attribute)
-        rows = [(key, _input_value(getattr(settings, key))) for key in spec.model.model_fields]
+        rows = [
+            (column_name(key), _input_value(getattr(settings, key)))
+            for key in spec.model.model_fields
+        ]
     else:
         records = getattr(scenario, spec.attribute)
         rows = [tuple(_input_value(getattr(r, c)) for c in spec.columns) for r in records]
@@ -1011,11 +1086,13 @@ def scenario_sheet_frame(spec: registry.SheetSpec, scenario: Scenario) -> pd.Dat
 
 
 def add_input_sheets(wb: Any, scenario: Scenario, prefix: str = registry.INPUT_ECHO_PREFIX) -> None:
-    """Append one sheet per ``registry.SHEETS`` entry, named ``prefix + sheet``, with its rows."""
+    """Append one sheet per ``registry.SHEETS`` entry, named ``prefix + sheet``, with its rows:
+    sheets and headers named in the names language, as the reader reads them back (its table
+    keeps the English name, since a table name is plain ASCII)."""
     for spec in registry.SHEETS:
-        name = f"{prefix}{spec.name}"
-        ws = add_sheet(wb, name)
-        write_table(ws, scenario_sheet_frame(spec, scenario), name)
+        ws = add_sheet(wb, f"{prefix}{sheet_name(spec.name)}")
+        frame = scenario_sheet_frame(spec, scenario)
+        write_table(ws, frame, f"{prefix}{spec.name}", headers=column_names(frame.columns))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1027,23 +1104,54 @@ def _search_rows(plan: Plan) -> list[tuple[str, str, object, str]]:
     """Time to a usable plan and to proof, the searches raced, and whether the plan is
     reproducible (``models.SearchRecord``)."""
     search = plan.search
-    never = "not reached"
+    never = _("not reached")
+    section = _("search")
     return [
-        ("search", "plan within 5 % after", search.within_5pct_s or never, "s"),
-        ("search", "plan within 1 % after", search.within_1pct_s or never, "s"),
-        ("search", "gap after the root node", search.root_gap_pct, "%"),
-        ("search", "searches raced", search.racers, ""),
-        ("search", "random seed", search.seed, ""),
+        (section, _("plan within 5 % after"), search.within_5pct_s or never, "s"),
+        (section, _("plan within 1 % after"), search.within_1pct_s or never, "s"),
+        (section, _("gap after the root node"), search.root_gap_pct, "%"),
+        (section, _("searches raced"), search.racers, ""),
+        (section, _("random seed"), search.seed, ""),
         (
-            "search",
-            "reproducible",
-            "yes: every search ended by its gap, so this input gives this plan on any machine"
+            section,
+            _("reproducible"),
+            _("yes: every search ended by its gap, so this input gives this plan on any machine")
             if search.reproducible
-            else "no: the time limit stopped a search, so a faster or less loaded machine may "
-            "give a better plan",
+            else _(
+                "no: the time limit stopped a search, so a faster or less loaded machine may "
+                "give a better plan"
+            ),
             "",
         ),
     ]
+
+
+def _tier_rows(plan: Plan) -> list[tuple[str, str, object, str]]:
+    """Status, termination, value, distance from best possible and time of each priority
+    searched in turn."""
+    rows: list[tuple[str, str, object, str]] = []
+    section = _("priority")
+    for position, tier in enumerate(plan.tiers, start=1):
+        name = f"{position} {tier.name}"
+        rows += [
+            (section, _("{tier}: status").format(tier=name), tier.status.value, ""),
+            (section, _("{tier}: termination").format(tier=name), tier.termination, ""),
+            (section, _("{tier}: value").format(tier=name), tier.value, _(WEIGHTED_UNIT)),
+            (
+                section,
+                _("{tier}: distance from best possible").format(tier=name),
+                gap_up(tier.gap_pct),
+                "%",
+            ),
+            (section, _("{tier}: time").format(tier=name), tier.seconds, "s"),
+        ]
+    return rows
+
+
+def _numbered_rows(section: str, texts: Sequence[str]) -> list[tuple[str, str, object, str]]:
+    """One row per text, numbered from 1; one row saying "none" when there is none."""
+    shown = texts or (_("none"),)
+    return [(section, str(i), text, "") for i, text in enumerate(shown, start=1)]
 
 
 RUN_DECIMALS = 2
@@ -1053,39 +1161,33 @@ RUN_DECIMALS = 2
 def run_frame(
     scenario: Scenario, plan: Plan, run: RunInfo, timings_s: Mapping[str, float]
 ) -> pd.DataFrame:
-    """Provenance rows (``section``, ``item``, ``value``, ``unit``) for the ``Run`` sheet."""
+    """Provenance rows (``section``, ``item``, ``value``, ``unit``) for the ``Run`` sheet, its
+    words in the message language (solver option keys, stages and model sizes are names)."""
+    tool, source, solver = _("tool"), _("input"), _("solver")
     rows: list[tuple[str, str, object, str]] = [
-        ("tool", "name", TOOL_NAME, ""),
-        ("tool", "version", run.tool_version, ""),
-        ("input", "file", run.input_name, ""),
-        ("input", "sha256", run.input_sha256, ""),
-        ("input", "scenario name", scenario.settings.scenario_name, ""),
-        ("input", "classification", scenario.settings.classification, ""),
-        ("run", "started at", run.started_at.isoformat(timespec="seconds"), "ISO 8601"),
-        ("solver", "name", run.solver, ""),
-        ("solver", "version", run.solver_version, ""),
-        ("solver", "status", plan.status.value, ""),
-        ("solver", "termination", plan.termination, ""),
+        (tool, _("name"), TOOL_NAME, ""),
+        (tool, _("version"), run.tool_version, ""),
+        (source, _("file"), run.input_name, ""),
+        (source, "sha256", run.input_sha256, ""),
+        (source, _("scenario name"), scenario.settings.scenario_name, ""),
+        (source, _("classification"), scenario.settings.classification, ""),
+        (_("run"), _("started at"), run.started_at.isoformat(timespec="seconds"), "ISO 8601"),
+        (solver, _("name"), run.solver, ""),
+        (solver, _("version"), run.solver_version, ""),
+        (solver, _("status"), plan.status.value, ""),
+        (solver, _("termination"), plan.termination, ""),
     ]
-    rows += [("solver option", key, value, "") for key, value in sorted(run.solver_options.items())]
-    for position, tier in enumerate(plan.tiers, start=1):
-        name = f"{position} {tier.name}"
-        rows += [
-            ("priority", f"{name}: status", tier.status.value, ""),
-            ("priority", f"{name}: termination", tier.termination, ""),
-            ("priority", f"{name}: value", tier.value, WEIGHTED_UNIT),
-            ("priority", f"{name}: distance from best possible", gap_up(tier.gap_pct), "%"),
-            ("priority", f"{name}: time", tier.seconds, "s"),
-        ]
+    option = _("solver option")
+    rows += [(option, key, value, "") for key, value in sorted(run.solver_options.items())]
+    rows += _tier_rows(plan)
     rows += _search_rows(plan)
     stages = [*STAGES, *sorted(set(timings_s) - set(STAGES))]
-    rows += [("timing", stage, timings_s.get(stage), "s") for stage in stages]
-    rows.append(("timing", "total", sum(timings_s.values()), "s"))
-    rows += [("model size", key, value, "") for key, value in plan.model_size.items()]
-    overrides = run.overrides or ("none",)
-    rows += [("override", str(i), text, "") for i, text in enumerate(overrides, start=1)]
-    warnings = run.warnings or ("none",)
-    rows += [("warning", str(i), text, "") for i, text in enumerate(warnings, start=1)]
+    timing = _("timing")
+    rows += [(timing, stage, timings_s.get(stage), "s") for stage in stages]
+    rows.append((timing, _("total"), sum(timings_s.values()), "s"))
+    rows += [(_("model size"), key, value, "") for key, value in plan.model_size.items()]
+    rows += _numbered_rows(_("override"), run.overrides)
+    rows += _numbered_rows(_("warning"), run.warnings)
     shown = [
         (section, item, rounded_value(value, RUN_DECIMALS), unit)
         for section, item, value, unit in rows
@@ -1098,7 +1200,8 @@ def _write_run_sheet(
 ) -> None:
     """The ``Run`` sheet: one provenance table."""
     frame = run_frame(scenario, plan, run, timings_s)
-    wrap_long_text(ws, write_table(ws, frame, "Run"), frame)
+    table = write_table(ws, frame, "Run", headers=column_names(frame.columns))
+    wrap_long_text(ws, table, frame)
 
 
 def _set_properties(wb: Any, scenario: Scenario, plan: Plan, run: RunInfo) -> None:
@@ -1107,10 +1210,10 @@ def _set_properties(wb: Any, scenario: Scenario, plan: Plan, run: RunInfo) -> No
     props = wb.properties
     props.creator = author
     props.lastModifiedBy = author
-    props.title = plain_text(f"Logistics plan: {scenario.settings.scenario_name}")
-    props.subject = "Peacekeeping mission logistics plan"
-    props.description = plain_text(STATUS_WORDS[plan.status])
-    props.keywords = "logistics; allocation; convoys; supply"
+    props.title = plain_text(plan_title(scenario))
+    props.subject = _("Peacekeeping mission logistics plan")
+    props.description = plain_text(_(STATUS_WORDS[plan.status]))
+    props.keywords = _("logistics; allocation; convoys; supply")
     started = run.started_at
     props.created = started.astimezone(dt.UTC).replace(tzinfo=None) if started.tzinfo else started
     for name, value in (
@@ -1128,17 +1231,21 @@ def _set_properties(wb: Any, scenario: Scenario, plan: Plan, run: RunInfo) -> No
 # --------------------------------------------------------------------------------------------------
 
 STATUS_WORDS: dict[SolveStatus, str] = {
-    SolveStatus.optimal: "Optimal plan: proven the best possible, within the precision asked for.",
-    SolveStatus.feasible: (
+    SolveStatus.optimal: N_(
+        "Optimal plan: proven the best possible, within the precision asked for."
+    ),
+    SolveStatus.feasible: N_(
         "Feasible plan: the time ran out before the plan was proven the best possible."
     ),
-    SolveStatus.no_solution: (
+    SolveStatus.no_solution: N_(
         "No plan found within the time limit: the workbook shows what the mission would look "
         "like with no deliveries."
     ),
-    SolveStatus.infeasible: "No plan exists that meets the hard constraints.",
-    SolveStatus.error: "No plan: the solver failed.",
+    SolveStatus.infeasible: N_("No plan exists that meets the hard constraints."),
+    SolveStatus.error: N_("No plan: the solver failed."),
 }
+"""Each status in plain words (English; ``_`` gives them in the message language)."""
+
 
 _TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True, color="FF1F3864")
 _HEADING_FONT = Font(name=FONT_NAME, size=12, bold=True, color="FF1F3864")
@@ -1170,10 +1277,18 @@ def _write_summary(
     """Title block, KPI table, objective terms and charts (with the data they plot), one under
     the other so the printed page stays narrow enough to read."""
     row = _write_title_block(ws, scenario, plan, run, kpis)
-    write_cell(ws, row, 1, "Key figures").font = _HEADING_FONT
-    kpi_table = write_table(ws, kpi_frame(kpis), "KPIs", top_row=row + 1, freeze_header=False)
+    write_cell(ws, row, 1, _("Key figures")).font = _HEADING_FONT
+    frame = kpi_frame(kpis)
+    kpi_table = write_table(
+        ws,
+        frame,
+        "KPIs",
+        top_row=row + 1,
+        freeze_header=False,
+        headers=column_names(frame.columns),
+    )
     _format_kpi_values(ws, kpi_table, kpis)
-    write_cell(ws, kpi_table.last_row + 2, 1, "Objective terms").font = _HEADING_FONT
+    write_cell(ws, kpi_table.last_row + 2, 1, _("Objective terms")).font = _HEADING_FONT
     terms = write_table(
         ws,
         objective_terms_frame(plan),
@@ -1185,6 +1300,7 @@ def _write_summary(
         },
         top_row=kpi_table.last_row + 3,
         freeze_header=False,
+        headers=column_names(OBJECTIVE_TERM_COLUMNS),
     )
     narrow_columns(ws, terms, _TERM_WIDTHS)
     narrow_columns(ws, kpi_table, _KPI_WIDTHS)
@@ -1220,27 +1336,26 @@ def _write_title_block(
     """Scenario, dates, status in plain words and headline numbers; returns the next free row."""
     settings = scenario.settings
     by_name = {k.kpi: k.value for k in kpis}
-    write_cell(ws, 1, 1, f"Logistics plan: {settings.scenario_name}").font = _TITLE_FONT
+    write_cell(ws, 1, 1, plan_title(scenario)).font = _TITLE_FONT
+    solved_with = _("{solver} {version}, started {when}").format(
+        solver=run.solver, version=run.solver_version, when=f"{run.started_at:%Y-%m-%d %H:%M}"
+    )
     lines: list[tuple[str, object, str | None]] = [
-        ("Scenario", settings.scenario_name, None),
+        (_("Scenario"), settings.scenario_name, None),
         (
-            "Start date",
-            settings.start_date if settings.start_date else "not set (days are numbered)",
+            _("Start date"),
+            settings.start_date if settings.start_date else _("not set (days are numbered)"),
             None,
         ),
-        ("Horizon", settings.horizon_days, '0" days"'),
-        ("Status", STATUS_WORDS[plan.status], None),
-        ("Why the search stopped", plan.termination, None),
-        ("Objective (weighted)", by_name["objective"], FMT_TWO_DECIMALS),
-        ("Best possible (bound)", by_name["best_bound"], FMT_TWO_DECIMALS),
-        ("From best possible plan", by_name["mip_gap_pct"], FMT_PERCENT),
-        ("Time taken", by_name["total_wall_s"], FMT_SECONDS),
-        ("Input file", run.input_name, None),
-        (
-            "Solved with",
-            f"{run.solver} {run.solver_version}, started {run.started_at:%Y-%m-%d %H:%M}",
-            None,
-        ),
+        (_("Horizon"), settings.horizon_days, '0" {days}"'.format(days=_("days"))),
+        (_("Status"), _(STATUS_WORDS[plan.status]), None),
+        (_("Why the search stopped"), plan.termination, None),
+        (_("Objective (weighted)"), by_name["objective"], FMT_TWO_DECIMALS),
+        (_("Best possible (bound)"), by_name["best_bound"], FMT_TWO_DECIMALS),
+        (_("From best possible plan"), by_name["mip_gap_pct"], FMT_PERCENT),
+        (_("Time taken"), by_name["total_wall_s"], FMT_SECONDS),
+        (_("Input file"), run.input_name, None),
+        (_("Solved with"), solved_with, None),
     ]
     row = 3
     for label, value, number_format in lines:
@@ -1251,11 +1366,13 @@ def _write_title_block(
         row += 1
     if not plan.status.has_plan:
         message = (
-            f"No plan was found ({plan.termination}). The result sheets hold their headers only; "
-            "the inputs as solved are in the In_ sheets."
+            _(
+                "No plan was found ({termination}). The result sheets hold their headers only; "
+                "the inputs as solved are in the In_ sheets."
+            )
             if plan_table(plan, "stock").empty
-            else f"No plan was found: {plan.termination}."
-        )
+            else _("No plan was found: {termination}.")
+        ).format(termination=plan.termination)
         cell = write_cell(ws, row, 1, message)
         cell.font, cell.fill = _WARNING_FONT, _RED_FILL
         row += 1
@@ -1327,10 +1444,10 @@ def _stock_chart(
     """Line chart of days of supply at the most threatened bases; returns the next free data row."""
     bases = threatened_bases(frames)
     if not bases:
-        write_cell(ws, place[0], place[1], "No stock with a daily demand to chart.")
+        write_cell(ws, place[0], place[1], _("No stock with a daily demand to chart."))
         return data_row
     write_cell(
-        ws, data_row, 1, "Chart data: days of supply of the scarcest class"
+        ws, data_row, 1, _("Chart data: days of supply of the scarcest class")
     ).font = _HEADING_FONT
     data = write_table(
         ws,
@@ -1339,11 +1456,12 @@ def _stock_chart(
         dict.fromkeys(bases, FMT_DAYS),
         top_row=data_row + 1,
         freeze_header=False,
+        headers=column_names([CHART_DAY_HEADER]),
     )
     chart = LineChart()
-    chart.title = "Days of supply at the most threatened bases"
-    chart.y_axis.title = "days of supply (scarcest class)"
-    chart.x_axis.title = "day"
+    chart.title = _("Days of supply at the most threatened bases")
+    chart.y_axis.title = _("days of supply (scarcest class)")
+    chart.x_axis.title = _("day")
     values = Reference(
         ws, min_col=2, max_col=1 + len(bases), min_row=data.header_row, max_row=data.last_row
     )
@@ -1368,9 +1486,9 @@ def _route_chart(ws: Any, routes: pd.DataFrame, place: ChartPlace, data_row: int
     """Bars of exposure with markers of cost (second axis) for the routes convoys use."""
     frame = route_chart_frame(routes)
     if frame.empty:
-        write_cell(ws, place[0], place[1], "No convoy uses any route.")
+        write_cell(ws, place[0], place[1], _("No convoy uses any route."))
         return
-    write_cell(ws, data_row, 1, "Chart data: exposure and cost by route").font = _HEADING_FONT
+    write_cell(ws, data_row, 1, _("Chart data: exposure and cost by route")).font = _HEADING_FONT
     data = write_table(
         ws,
         frame,
@@ -1378,11 +1496,12 @@ def _route_chart(ws: Any, routes: pd.DataFrame, place: ChartPlace, data_row: int
         {"exposure": FMT_ONE_DECIMAL, "cost_usd": FMT_USD},
         top_row=data_row + 1,
         freeze_header=False,
+        headers=column_names(frame.columns),
     )
     categories = Reference(ws, min_col=1, min_row=data.first_row, max_row=data.last_row)
     bars = BarChart()
-    bars.title = "Exposure and cost by route"
-    bars.y_axis.title = "exposure (vehicle-km × risk)"
+    bars.title = _("Exposure and cost by route")
+    bars.y_axis.title = _("exposure (vehicle-km × risk)")
     bars.add_data(
         Reference(ws, min_col=2, min_row=data.header_row, max_row=data.last_row),
         titles_from_data=True,
@@ -1403,7 +1522,7 @@ def _route_chart(ws: Any, routes: pd.DataFrame, place: ChartPlace, data_row: int
         series.marker.graphicalProperties.line.solidFill = _COST_COLOUR
         series.graphicalProperties.line.noFill = True
     cost.y_axis.axId = 200
-    cost.y_axis.title = "cost (USD)"
+    cost.y_axis.title = _("cost (USD)")
     cost.y_axis.crosses = "max"
     cost.y_axis.delete = False
     bars += cost

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from logistics.brief import busy_by_day, place_image
+from logistics.i18n import _, sheet_name
 from logistics.numbers import QUANTITY_DECIMALS, rounded
 from logistics.schemas import Scenario
 from logistics.xlsx import FMT_INTEGER, FONT_NAME, HEADER_FONT, write_cell
@@ -71,7 +72,9 @@ def pages_wide(horizon_days: int) -> int:
 
 def day_header(start: dt.date | None, day: int) -> object:
     """Header of a day column: its date (ISO) when the start is known, else ``day N``."""
-    return start + dt.timedelta(days=day - 1) if start is not None else f"day {day}"
+    return (
+        start + dt.timedelta(days=day - 1) if start is not None else _("day {day}").format(day=day)
+    )
 
 
 def write_day_grid(
@@ -163,15 +166,17 @@ def write_days_of_supply(
         (b for b in scenario.bases if b.base_id in wide.index), key=lambda b: (b.sector, b.base_id)
     )
     order = [b.base_id for b in bases]
-    labels = pd.DataFrame({"Base": order, "Sector": [b.sector for b in bases]})
+    labels = pd.DataFrame({_("Base"): order, _("Sector"): [b.sector for b in bases]})
     values = wide.reindex(order).map(
         lambda v: None if pd.isna(v) else rounded(float(v), QUANTITY_DECIMALS)
     )
     grid = write_day_grid(
         ws,
-        "Days of supply of the scarcest class, at the close of each day",
-        "Green: every class at or above its safety target; amber: a class below its target; "
-        "red: a class below half of it. Every class at every base is on the Stock sheet.",
+        _("Days of supply of the scarcest class, at the close of each day"),
+        _(
+            "Green: every class at or above its safety target; amber: a class below its target; "
+            "red: a class below half of it. Every class at every base is on the {stock} sheet."
+        ).format(stock=sheet_name("Stock")),
         labels,
         values,
         settings.start_date,
@@ -186,7 +191,8 @@ def write_days_of_supply(
             )
             cell.fill = fill
     if not order:
-        write_cell(ws, grid.first_row, 1, "none: no stock with a daily demand").font = _NOTE_FONT
+        note = _("none: no stock with a daily demand")
+        write_cell(ws, grid.first_row, 1, note).font = _NOTE_FONT
     return grid
 
 
@@ -222,16 +228,18 @@ def write_timeline(
     lines = [str(line) for line in away.index]
     labels = pd.DataFrame(
         {
-            "Line": lines,
-            "Convoys": [int((convoys["line_id"] == line).sum()) for line in lines],
+            _("Line"): lines,
+            _("Convoys"): [int((convoys["line_id"] == line).sum()) for line in lines],
         }
     )
     values = away.map(lambda v: None if pd.isna(v) or v == 0 else int(v))
     grid = write_day_grid(
         ws,
-        "Convoy timeline: vehicles away from home, by line and day",
-        "Dark: vehicles leaving that day; light: on the road or returning. The path and the "
-        "vehicles of each convoy are on the Convoys sheet.",
+        _("Convoy timeline: vehicles away from home, by line and day"),
+        _(
+            "Dark: vehicles leaving that day; light: on the road or returning. The path and the "
+            "vehicles of each convoy are on the {convoys} sheet."
+        ).format(convoys=sheet_name("Convoys")),
         labels,
         values,
         settings.start_date,
@@ -248,7 +256,8 @@ def write_timeline(
         if departs:
             cell.font = _DEPARTURE_FONT
     if not lines:
-        write_cell(ws, grid.first_row, 1, "none: the plan sends no convoy").font = _NOTE_FONT
+        note = _("none: the plan sends no convoy")
+        write_cell(ws, grid.first_row, 1, note).font = _NOTE_FONT
     if picture is not None:
         top = grid.last_row + 2
         place_image(ws, picture, top, 1, IMAGE_ROWS, grid.last_column)

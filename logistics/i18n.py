@@ -130,6 +130,12 @@ def column_name(header: str, language: str | None = None) -> str:
     return translate(header, language or names_language(), COLUMN_CONTEXT)
 
 
+def column_names(headers: Iterable[str], language: str | None = None) -> dict[str, str]:
+    """Each of ``headers`` (English) by its name in ``language``, default the names language:
+    the ``headers`` a table is written with (``xlsx.write_table``)."""
+    return {header: column_name(header, language) for header in headers}
+
+
 def settings_names(*keys: str) -> dict[str, str]:
     """The Settings sheet's name and the given keys as the workbook names them, by English name
     (``{"settings": "Paramètres", "start_date": "date_debut"}``): the fields of a message."""

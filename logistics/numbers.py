@@ -18,6 +18,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from logistics.i18n import message_language
+
 QUANTITY_DECIMALS = 1
 """Tonnes, kilolitres, km, days of supply, exposure: to 0.1."""
 MONEY_DECIMALS = 0
@@ -104,3 +106,12 @@ def round_frame(frame: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFram
         values = [rounded_value(value, places) for value in out[column].tolist()]
         out[column] = pd.Series(values, index=out.index, dtype=object)
     return out
+
+
+def in_words(value: float, decimals: int) -> str:
+    """``value`` with ``decimals`` decimals as a sentence of the message language writes it:
+    ``1,234.5`` in English, ``1 234,5`` in French (a narrow no-break space between thousands)."""
+    text = f"{value:,.{decimals}f}"
+    if message_language() == "fr":
+        return text.replace(",", "\N{NARROW NO-BREAK SPACE}").replace(".", ",")
+    return text

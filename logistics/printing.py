@@ -21,6 +21,7 @@ import pandas as pd
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
+from logistics.i18n import _
 from logistics.xlsx import TableRange, plain_text
 
 HEADER_FOOTER_PT = 11
@@ -50,7 +51,8 @@ def set_page(
     ws: Any, context: PrintContext, *, one_page: bool = False, pages_wide: int = 1
 ) -> None:
     """Landscape A4 fitted to the page width (``pages_wide`` pages for a sheet of many days; and
-    to one page tall when ``one_page``), with the header and footer of ``context``."""
+    to one page tall when ``one_page``), with the header and footer of ``context`` (the page
+    numbers worded in the message language)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -66,7 +68,7 @@ def set_page(
         (ws.oddHeader.center, marking),
         (ws.oddHeader.right, _escaped(context.dated)),
         (ws.oddFooter.left, "&A"),
-        (ws.oddFooter.center, "Page &P of &N"),
+        (ws.oddFooter.center, _("Page &P of &N")),
         (ws.oddFooter.right, marking),
     )
     for part, text in parts:

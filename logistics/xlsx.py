@@ -222,6 +222,7 @@ def write_table(
     left_column: int = 1,
     freeze_header: bool = True,
     style: str = TABLE_STYLE,
+    headers: Mapping[str, str] | None = None,
 ) -> TableRange:
     """Write ``df`` as an Excel table named ``name`` with its top-left corner at (top_row, left_column).
 
@@ -231,17 +232,23 @@ def write_table(
     frozen when ``freeze_header`` (only sensible for a table at the top of a sheet) and repeated on
     every printed page; columns are widened to fit, never narrowed below what another table on the
     sheet needs. ``number_formats`` maps a header to the format of its data cells.
+
+    ``headers`` gives the header a column shows, by column name, when it is not the name itself
+    (a column named in the workbook's language); the returned ``TableRange`` and
+    ``number_formats`` still use the DataFrame's column names.
     """
-    headers = _checked_headers(df.columns)
+    renamed = headers or {}
+    shown = _checked_headers(pd.Index([renamed.get(c, c) for c in df.columns]))
+    columns = [str(column) for column in df.columns]
     check_table_name(ws.parent, name)
     formats = dict(number_formats or {})
-    unknown = sorted(set(formats) - set(headers))
+    unknown = sorted(set(formats) - set(columns))
     if unknown:
         raise ValueError(f"number formats for columns not in table {name!r}: {unknown}")
 
-    for offset, header in enumerate(headers):
+    for offset, header in enumerate(shown):
         write_cell(ws, top_row, left_column + offset, header).font = HEADER_FONT
-    column_formats = [formats.get(header) for header in headers]
+    column_formats = [formats.get(column) for column in columns]
     for row_offset, record in enumerate(df.itertuples(index=False, name=None), start=1):
         for offset, value in enumerate(record):
             write_cell(
@@ -250,13 +257,13 @@ def write_table(
 
     n_rows = len(df)
     last_row = top_row + max(n_rows, 1)
-    last_column = left_column + len(headers) - 1
+    last_column = left_column + len(shown) - 1
     ref = f"{get_column_letter(left_column)}{top_row}:{get_column_letter(last_column)}{last_row}"
     table = Table(displayName=name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
     ws.add_table(table)
 
-    _fit_column_widths(ws, df, headers, left_column)
+    _fit_column_widths(ws, df, shown, left_column)
     if freeze_header:
         ws.freeze_panes = ws.cell(row=top_row + 1, column=left_column).coordinate
         ws.print_title_rows = f"{top_row}:{top_row}"
@@ -265,7 +272,7 @@ def write_table(
         header_row=top_row,
         first_row=top_row + 1,
         last_row=last_row,
-        columns={header: left_column + i for i, header in enumerate(headers)},
+        columns={column: left_column + i for i, column in enumerate(columns)},
         n_rows=n_rows,
     )
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from logistics.drawing.geo import Ring, circle
-from logistics.export import PATH_SEPARATOR, _leg_index, _path_routes, plan_frames
+from logistics.export import PATH_SEPARATOR, leg_index, path_routes, plan_frames
 from logistics.schemas import Scenario
 from models import Plan
 
@@ -233,12 +233,12 @@ def _route_usage(
     for row in cargo.to_dict("records"):
         tonnes = float(row["quantity"]) * mass.get(str(row["supply_id"]), 1.0)
         drops[str(row["convoy_id"])][str(row["base_id"])] += tonnes
-    legs = _leg_index(scenario)
+    legs = leg_index(scenario)
     usage: dict[str, list[tuple[str, int, float]]] = defaultdict(list)
     for row in convoys.to_dict("records"):
         convoy_id = str(row["convoy_id"])
         bases = str(row["path"]).split(PATH_SEPARATOR)
-        routes = _path_routes(str(row["path"]), str(row["mode"]), legs)
+        routes = path_routes(str(row["path"]), str(row["mode"]), legs)
         dropped = drops.get(convoy_id, {})
         for position, route in enumerate(routes):
             beyond = set(bases[position + 1 :])
