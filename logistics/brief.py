@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +44,7 @@ RIGHT_COLUMN = 8
 BLOCK_COLUMNS = 6
 COLUMN_WIDTHS: tuple[float, ...] = (16, 8, 8, 10, 10, 13, 2, 15, 19, 10, 8, 7, 9)
 """Widths of columns A-M: wide enough for the headers, narrow enough for one page."""
-MAP_ROWS = 9
+MAP_ROWS = 11
 """Rows the map block takes at the top of the right half."""
 ROW_HEIGHT_PT = 15.0
 PIXELS_PER_WIDTH_UNIT = 7.0
@@ -71,8 +72,6 @@ class PlanImages:
 
     map_png: bytes | None = None
     """A map of the mission's bases and routes, placed on the Brief."""
-    timeline_png: bytes | None = None
-    """A timeline (Gantt chart) of the convoys, placed on the Timeline sheet."""
 
 
 @dataclass(frozen=True)
@@ -387,9 +386,14 @@ def moves_block(frames: Mapping[str, pd.DataFrame], start: dt.date | None) -> Bl
     )
 
 
-def busy_by_day(convoys: pd.DataFrame, amount: pd.Series) -> dict[int, float]:
+def busy_by_day(
+    convoys: pd.DataFrame,
+    amount: pd.Series,
+    combine: Callable[[float, float], float] = operator.add,
+) -> dict[int, float]:
     """Σ ``amount`` (aligned with ``convoys``) over the convoys away from home on each day:
     from the departure day to the day before the return (the departure day for a same-day trip).
+    ``combine`` (e.g. ``max``) gathers the amounts of one day in place of the sum.
     """
     totals: dict[int, float] = {}
     for depart, back, value in zip(
@@ -399,7 +403,7 @@ def busy_by_day(convoys: pd.DataFrame, amount: pd.Series) -> dict[int, float]:
             continue
         last = max(int(depart), int(back) - 1) if not pd.isna(back) else int(depart)
         for day in range(int(depart), last + 1):
-            totals[day] = totals.get(day, 0.0) + float(value)
+            totals[day] = combine(totals[day], float(value)) if day in totals else float(value)
     return dict(sorted(totals.items()))
 
 

@@ -196,7 +196,7 @@ def _compose_plan_workbook(
     frames = plan_frames(scenario, plan)
     brief, summary = add_named_sheet(wb, "Brief"), add_named_sheet(wb, "Summary")
     write_days_of_supply(add_named_sheet(wb, "DaysOfSupply"), scenario, frames)
-    write_timeline(add_named_sheet(wb, "Timeline"), scenario, frames, pictures.timeline_png)
+    write_timeline(add_named_sheet(wb, "Timeline"), scenario, frames)
     for name, frame in frames.items():
         _write_result_sheet(add_named_sheet(wb, name), name, frame)
     write_glossary(add_named_sheet(wb, "Glossary"), objective_term_meanings())

@@ -17,12 +17,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from logistics.brief import busy_by_day, place_image
+from logistics.brief import busy_by_day
 from logistics.i18n import _, sheet_name
 from logistics.numbers import QUANTITY_DECIMALS, rounded
+from logistics.palette import threat_colour
 from logistics.schemas import Scenario
 from logistics.xlsx import FMT_INTEGER, FONT_NAME, HEADER_FONT, write_cell
 
@@ -35,8 +36,6 @@ DAYS_PER_PAGE = 31
 repeated on each."""
 DAY_GRIDS: tuple[str, ...] = ("DaysOfSupply", "Timeline")
 """The sheets laid out over the days."""
-IMAGE_ROWS = 24
-"""Rows the timeline picture takes below the grid."""
 
 FMT_WHOLE_DAYS = "0"
 """Days of supply in the heat map show whole days (stored to 0.1), so a day's column stays narrow."""
@@ -44,13 +43,16 @@ FMT_WHOLE_DAYS = "0"
 _TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True, color="FF1F3864")
 _NOTE_FONT = Font(name=FONT_NAME, italic=True, color="FF595959")
 _ROTATED = Alignment(text_rotation=90, horizontal="center", vertical="bottom")
-_DEPARTURE_FILL = PatternFill(start_color="FF2F5597", end_color="FF2F5597", fill_type="solid")
+_AWAY_FONT = Font(name=FONT_NAME, color="FFFFFFFF")
 _DEPARTURE_FONT = Font(name=FONT_NAME, bold=True, color="FFFFFFFF")
-_AWAY_FILL = PatternFill(start_color="FFBDD7EE", end_color="FFBDD7EE", fill_type="solid")
+_DEPARTURE_SIDE = Side(style="medium", color="FF000000")
+_DEPARTURE_BORDER = Border(
+    left=_DEPARTURE_SIDE, right=_DEPARTURE_SIDE, top=_DEPARTURE_SIDE, bottom=_DEPARTURE_SIDE
+)
 _RED_FILL = PatternFill(start_color="FFF8696B", end_color="FFF8696B", fill_type="solid")
 _AMBER_FILL = PatternFill(start_color="FFFFEB84", end_color="FFFFEB84", fill_type="solid")
 _GREEN_FILL = PatternFill(start_color="FF63BE7B", end_color="FF63BE7B", fill_type="solid")
-HEADER_ROW_HEIGHT_PT = 62.0
+HEADER_ROW_HEIGHT_PT = 80.0
 """Tall enough for a date written upwards."""
 
 
@@ -201,30 +203,35 @@ def write_days_of_supply(
 # --------------------------------------------------------------------------------------------------
 
 
-def line_days(convoys: pd.DataFrame, horizon_days: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per convoy line (rows) and day 1..H (columns): vehicles away from home, and vehicles that
-    leave that day."""
+def line_days(
+    convoys: pd.DataFrame, horizon_days: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Per convoy line (rows) and day 1..H (columns): vehicles away from home, vehicles that
+    leave that day, and the highest threat level the line's convoys away that day face."""
     days = list(range(1, horizon_days + 1))
     away: dict[str, pd.Series] = {}
     leaving: dict[str, pd.Series] = {}
+    threat: dict[str, pd.Series] = {}
     for line_id, rows in convoys.groupby("line_id", sort=True):
         vehicles = pd.to_numeric(rows["vehicles"], errors="coerce")
         away[str(line_id)] = pd.Series(busy_by_day(rows, vehicles), dtype=float)
+        levels = pd.to_numeric(rows["max_threat_level"], errors="coerce")
+        threat[str(line_id)] = pd.Series(busy_by_day(rows, levels, max), dtype=float)
         departures = vehicles.groupby(pd.to_numeric(rows["depart_day"])).sum()
         leaving[str(line_id)] = departures.astype(float)
     return (
         pd.DataFrame(away, dtype=float).T.reindex(columns=days),
         pd.DataFrame(leaving, dtype=float).T.reindex(columns=days),
+        pd.DataFrame(threat, dtype=float).T.reindex(columns=days),
     )
 
 
-def write_timeline(
-    ws: Any, scenario: Scenario, frames: Mapping[str, pd.DataFrame], picture: bytes | None
-) -> GridRange:
-    """The convoy timeline: lines × days, and the timeline picture under it when given."""
+def write_timeline(ws: Any, scenario: Scenario, frames: Mapping[str, pd.DataFrame]) -> GridRange:
+    """The convoy timeline (a Gantt chart in cells): lines × days, each day a line's convoys
+    are away coloured by the highest threat level they face, departures in bold."""
     convoys = frames["Convoys"]
     settings = scenario.settings
-    away, leaving = line_days(convoys, settings.horizon_days)
+    away, leaving, threat = line_days(convoys, settings.horizon_days)
     lines = [str(line) for line in away.index]
     labels = pd.DataFrame(
         {
@@ -237,8 +244,8 @@ def write_timeline(
         ws,
         _("Convoy timeline: vehicles away from home, by line and day"),
         _(
-            "Dark: vehicles leaving that day; light: on the road or returning. The path and the "
-            "vehicles of each convoy are on the {convoys} sheet."
+            "Colour: highest threat level that day (green 1 to red 5); framed: vehicles "
+            "leaving. Paths and vehicles: {convoys} sheet."
         ).format(convoys=sheet_name("Convoys")),
         labels,
         values,
@@ -247,25 +254,23 @@ def write_timeline(
     )
     out = away.fillna(0.0).to_numpy(dtype=float)
     leaves = leaving.reindex(index=away.index).fillna(0.0).to_numpy(dtype=float)
+    levels = threat.reindex(index=away.index).fillna(0.0).to_numpy(dtype=float)
     for (row_offset, day_offset), vehicles in np.ndenumerate(out):
         if vehicles <= 0:
             continue
         cell = ws.cell(row=grid.first_row + row_offset, column=grid.first_day_column + day_offset)
-        departs = bool(leaves[row_offset, day_offset] > 0)
-        cell.fill = _DEPARTURE_FILL if departs else _AWAY_FILL
-        if departs:
+        cell.fill = _threat_fill(int(levels[row_offset, day_offset]))
+        cell.font = _AWAY_FONT
+        if leaves[row_offset, day_offset] > 0:
             cell.font = _DEPARTURE_FONT
+            cell.border = _DEPARTURE_BORDER
     if not lines:
         note = _("none: the plan sends no convoy")
         write_cell(ws, grid.first_row, 1, note).font = _NOTE_FONT
-    if picture is not None:
-        top = grid.last_row + 2
-        place_image(ws, picture, top, 1, IMAGE_ROWS, grid.last_column)
-        return GridRange(
-            grid.header_row,
-            grid.first_row,
-            top + IMAGE_ROWS,
-            grid.first_day_column,
-            grid.last_column,
-        )
     return grid
+
+
+def _threat_fill(level: int) -> PatternFill:
+    """The cell fill of a threat level, in the map's colours."""
+    colour = "FF" + threat_colour(level).lstrip("#").upper()
+    return PatternFill(start_color=colour, end_color=colour, fill_type="solid")

@@ -15,6 +15,7 @@ from logistics import schemas as s
 from logistics.brief import PlanImages
 from logistics.export import RunInfo, build_plan_workbook, compute_kpis, plan_frames
 from logistics.glossary import TERMS, glossary_key
+from logistics.palette import threat_colour
 from models.results import Plan
 from tests.pdf_pages import png
 from tests.test_export import _sheet_frame, _table_frame, plan, run, scenario  # noqa: F401
@@ -24,7 +25,7 @@ START = dt.date(2024, 1, 1)
 
 @pytest.fixture
 def workbook(scenario: s.Scenario, plan: Plan, run: RunInfo) -> Any:
-    return build_plan_workbook(scenario, plan, run, PlanImages(png(800, 600), png(1200, 400)))
+    return build_plan_workbook(scenario, plan, run, PlanImages(png(800, 600)))
 
 
 def _rows(ws: Any) -> list[tuple[object, ...]]:
@@ -121,11 +122,13 @@ def test_most_exposed_convoys_and_routes(workbook: Any) -> None:
     assert [r[0] for r in routes[1:]] == ["R1", "R2", "A1"]
 
 
-def test_the_map_and_the_timeline_picture_are_embedded(workbook: Any) -> None:
+def test_the_map_is_embedded_on_the_brief_and_the_timeline_is_drawn_in_cells(
+    workbook: Any,
+) -> None:
     (picture,) = workbook["Brief"]._images
     assert picture.anchor == "H7"  # the right half, under its heading
-    (gantt,) = workbook["Timeline"]._images
-    assert gantt.width / gantt.height == pytest.approx(3.0, rel=0.01)
+    assert picture.width / picture.height == pytest.approx(800 / 600, rel=0.01)
+    assert workbook["Timeline"]._images == []
 
 
 def test_without_pictures_the_brief_has_no_map_block(
@@ -171,9 +174,30 @@ def test_convoy_timeline_by_line_and_date(workbook: Any) -> None:
     )
     assert rows[4][:5] == ("AIR", 1, 2, None, None)
     assert rows[5][:5] == ("L1", 2, 10, 16, 6)
-    departure = ws.cell(row=6, column=4).fill.fgColor.rgb  # L1 on day 2: C2 leaves
-    on_the_road = ws.cell(row=6, column=5).fill.fgColor.rgb
-    assert departure != on_the_road
+
+
+def test_the_timeline_colours_each_day_by_the_highest_threat_and_frames_departures(
+    workbook: Any,
+) -> None:
+    """C3 (AIR, threat 1) leaves on day 1; on L1, C1 (threat 3) is away on days 1-2 and C2
+    (threat 4) leaves on day 2 and is away to day 5: L1 is amber on day 1, orange from day 2."""
+    ws = workbook["Timeline"]
+    fill = {
+        (line, day): ws.cell(row=row, column=2 + day).fill.fgColor.rgb
+        for line, row in (("AIR", 5), ("L1", 6))
+        for day in (1, 2, 3)
+    }
+    colour = {level: "FF" + threat_colour(level).lstrip("#").upper() for level in (1, 3, 4)}
+    assert fill[("AIR", 1)] == colour[1]
+    assert [fill[("L1", day)] for day in (1, 2, 3)] == [colour[3], colour[4], colour[4]]
+    leaving = [
+        (line, day)
+        for (line, day) in fill
+        if ws.cell(row={"AIR": 5, "L1": 6}[line], column=2 + day).font.b
+    ]
+    assert sorted(leaving) == [("AIR", 1), ("L1", 1), ("L1", 2)]
+    assert ws.cell(row=6, column=4).border.left.style == "medium"
+    assert ws.cell(row=6, column=5).border.left.style is None
 
 
 def test_every_day_column_has_its_date_beside_it(scenario: s.Scenario, plan: Plan) -> None:

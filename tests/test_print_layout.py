@@ -36,7 +36,7 @@ def marked(scenario: s.Scenario) -> s.Scenario:
 @pytest.fixture
 def plan_path(tmp_path: Path, marked: s.Scenario, plan: Plan, run: RunInfo) -> Path:
     path = tmp_path / "plan.xlsx"
-    write_plan_workbook(path, marked, plan, run, PlanImages(png(800, 600), png(1200, 400)))
+    write_plan_workbook(path, marked, plan, run, PlanImages(png(800, 600)))
     return path
 
 

@@ -50,13 +50,10 @@ __all__ = [
 
 
 def plan_images(scenario: Scenario, plan: Plan) -> PlanImages:
-    """The map and the convoy timeline of ``plan`` at the size they take in the plan workbook
-    (the map 12 × 8 cm on the Brief, the timeline as tall as its convoy lines need)."""
-    view = plan_view(scenario, plan)
-    return PlanImages(
-        map_png=png_bytes(plan_map(view, EMBEDDED)),
-        timeline_png=png_bytes(convoy_timeline(view, EMBEDDED)),
-    )
+    """The pictures of the plan workbook: the map of ``plan`` for its Brief (12 × 8 cm). The
+    workbook's Timeline sheet draws the convoys in its cells; the timeline picture is written
+    beside the workbook."""
+    return PlanImages(map_png=png_bytes(plan_map(plan_view(scenario, plan), EMBEDDED)))
 
 
 def plan_map_png(scenario: Scenario, plan: Plan, canvas: Canvas = EMBEDDED) -> bytes:

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from logistics import palette
 from logistics.drawing import style
 from logistics.drawing.geo import Ring
 from logistics.drawing.view import BaseMark, PlanView, RouteMark, ThreatArea
@@ -69,7 +70,7 @@ def route_properties(route: RouteMark, view: PlanView) -> Properties:
         "min_threat_level": route.min_threat_level,
         "days_closed": route.days_closed,
         "closed_days": route.closed_days,
-        "stroke": style.threat_colour(route.max_threat_level),
+        "stroke": palette.threat_colour(route.max_threat_level),
     }
 
 
@@ -89,7 +90,7 @@ def threat_properties(area: ThreatArea, view: PlanView) -> Properties:
         "last_date": last.isoformat() if last else None,
         "modes": list(area.modes),
         "description": area.description,
-        "fill": style.threat_colour(area.level),
+        "fill": palette.threat_colour(area.level),
     }
 
 
@@ -229,12 +230,12 @@ def _styles(document: ET.Element, view: PlanView) -> None:
     for route in view.used_routes:
         element = ET.SubElement(document, _tag("Style"), id=f"route-{route.route_id}")
         line = ET.SubElement(element, _tag("LineStyle"))
-        _text(line, "color", style.kml_colour(style.threat_colour(route.max_threat_level)))
+        _text(line, "color", style.kml_colour(palette.threat_colour(route.max_threat_level)))
         width = 2.0 + 6.0 * (route.tonnage_t / most) ** 0.5 if most > 0 else 2.0
         _text(line, "width", f"{width:.1f}")
     for level in sorted({area.level for area in view.threat_areas}):
         element = ET.SubElement(document, _tag("Style"), id=f"threat-{level}")
-        colour = style.threat_colour(level)
+        colour = palette.threat_colour(level)
         _text(ET.SubElement(element, _tag("LineStyle")), "color", style.kml_colour(colour))
         poly = ET.SubElement(element, _tag("PolyStyle"))
         _text(poly, "color", style.kml_colour(colour, 0.12 + 0.05 * level))

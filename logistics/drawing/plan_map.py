@@ -30,6 +30,7 @@ from matplotlib.patheffects import withStroke
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import Bbox
 
+from logistics import palette
 from logistics.drawing import style
 from logistics.drawing.geo import (
     KM_PER_DEGREE,
@@ -172,7 +173,7 @@ def _ring_codes(count: int) -> np.ndarray:
 def _threat_areas(ax: Axes, view: PlanView, canvas: Canvas) -> None:
     """Every threat area as its circle, shaded by level; labelled on a detailed map."""
     for area in sorted(view.threat_areas, key=lambda a: a.level):
-        colour = style.threat_colour(area.level)
+        colour = palette.threat_colour(area.level)
         ax.add_patch(
             Polygon(
                 area.ring,
@@ -280,7 +281,7 @@ def _routes(ax: Axes, view: PlanView, extent: Extent, widths: _RouteWidths) -> N
         ax.plot(
             line[:, 0],
             line[:, 1],
-            color=style.threat_colour(route.max_threat_level),
+            color=palette.threat_colour(route.max_threat_level),
             linewidth=widths.width(route.tonnage_t),
             linestyle=style.CLOSED_DASHES if route.closed_some_days else "solid",
             solid_capstyle="round",
@@ -532,7 +533,7 @@ def _threat_key(ax: Axes, top: float) -> None:
     ``top`` (in the legend's axes fraction)."""
     key = ax.legend(
         handles=[
-            Patch(facecolor=style.threat_colour(level), label=str(level)) for level in range(1, 6)
+            Patch(facecolor=palette.threat_colour(level), label=str(level)) for level in range(1, 6)
         ],
         title="Threat level",
         loc="upper left",

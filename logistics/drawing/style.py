@@ -73,15 +73,6 @@ EMBEDDED = Canvas("embedded", 12.0, 8.0, 200, 8.0, 9.0, detailed=False)
 PAGE = Canvas("page", 27.7, 19.0, 200, 9.0, 13.0, detailed=True)
 """A full A4 landscape page inside 1 cm margins."""
 
-THREAT_COLOURS: dict[int, str] = {
-    1: "#1a7f37",
-    2: "#7cb342",
-    3: "#e0a000",
-    4: "#e06000",
-    5: "#b3161b",
-}
-"""Colour of each threat level 1-5."""
-NO_THREAT_COLOUR = "#6b6b6b"
 
 BASE_MARKERS: dict[str, tuple[str, float]] = {
     "port": ("s", 1.1),
@@ -99,11 +90,6 @@ BORDER_COLOUR = "#a39c90"
 UNUSED_ROUTE_COLOUR = "#9a9a9a"
 CLOSED_DASHES = (0, (3.5, 2.0))
 """Line style of a route closed on some days (in line widths)."""
-
-
-def threat_colour(level: int | None) -> str:
-    """The colour of a threat level (grey for none)."""
-    return THREAT_COLOURS.get(level or 0, NO_THREAT_COLOUR)
 
 
 def kml_colour(hex_colour: str, opacity: float = 1.0) -> str:

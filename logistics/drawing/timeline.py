@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
+from logistics import palette
 from logistics.drawing import style
 from logistics.drawing.style import EMBEDDED, Canvas
 from logistics.drawing.view import ConvoyBar, PlanView
@@ -85,7 +86,7 @@ def _bars(ax: Axes, position: int, convoys: Sequence[ConvoyBar]) -> None:
     ax.broken_barh(
         [(c.depart_day, c.return_day - c.depart_day + 1) for c in convoys],
         (position - 0.38, 0.76),
-        facecolors=[style.threat_colour(c.max_threat_level) for c in convoys],
+        facecolors=[palette.threat_colour(c.max_threat_level) for c in convoys],
         edgecolor="white",
         linewidth=0.6,
         gid=f"line-{convoys[0].line_id}" if convoys else None,
@@ -147,7 +148,7 @@ def _key(figure: Figure, view: PlanView) -> None:
     """The threat colours, the axis's unit and the horizon's end, under the chart."""
     levels = sorted({c.max_threat_level for c in view.convoys}) or [1]
     handles = [
-        Patch(facecolor=style.threat_colour(level), label=f"threat {level}") for level in levels
+        Patch(facecolor=palette.threat_colour(level), label=f"threat {level}") for level in levels
     ]
     unit = "" if view.start_date else "days; "
     figure.legend(
