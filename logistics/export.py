@@ -1115,12 +1115,7 @@ def _search_rows(plan: Plan) -> list[tuple[str, str, object, str]]:
         (
             section,
             _("reproducible"),
-            _("yes: every search ended by its gap, so this input gives this plan on any machine")
-            if search.reproducible
-            else _(
-                "no: the time limit stopped a search, so a faster or less loaded machine may "
-                "give a better plan"
-            ),
+            _reproducible_words(plan),
             "",
         ),
     ]
@@ -1156,6 +1151,18 @@ def _numbered_rows(section: str, texts: Sequence[str]) -> list[tuple[str, str, o
 
 RUN_DECIMALS = 2
 """Decimals of the Run sheet's figures (seconds, weighted values, solver options)."""
+
+
+def _reproducible_words(plan: Plan) -> str:
+    """Whether this input gives this plan again, and why, in words."""
+    if plan.search.reproducible:
+        return _("yes: every search ended by its gap, so this input gives this plan on any machine")
+    if "stopped on request" in plan.termination:
+        return _("no: the search was stopped on request before it ended by its gap")
+    return _(
+        "no: the time limit stopped a search, so a faster or less loaded machine may "
+        "give a better plan"
+    )
 
 
 def run_frame(
