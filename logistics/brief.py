@@ -44,7 +44,7 @@ RIGHT_COLUMN = 8
 BLOCK_COLUMNS = 6
 COLUMN_WIDTHS: tuple[float, ...] = (16, 8, 8, 10, 10, 13, 2, 15, 19, 10, 8, 7, 9)
 """Widths of columns A-M: wide enough for the headers, narrow enough for one page."""
-MAP_ROWS = 11
+MAP_ROWS = 9
 """Rows the map block takes at the top of the right half."""
 ROW_HEIGHT_PT = 15.0
 PIXELS_PER_WIDTH_UNIT = 7.0
