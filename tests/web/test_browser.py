@@ -136,7 +136,7 @@ def test_a_planner_goes_from_a_broken_workbook_to_a_compared_what_if(
     # The plan page: status, figures, the map with its bases and routes, the timeline.
     p.wait_for_selector("#map[data-ready=yes]", timeout=20_000)  # type: ignore[attr-defined]
     p.screenshot(path=shots / "4-plan.png", full_page=True)  # type: ignore[attr-defined]
-    assert "proven the best" in p.inner_text("#status-words")  # type: ignore[attr-defined]
+    assert "as good as it can be" in p.inner_text("#status-words")  # type: ignore[attr-defined]
     assert p.locator(".leaflet-tooltip", has_text="Logistics hub").count() == 1  # type: ignore[attr-defined]
     assert p.locator("path.leaflet-interactive").count() >= 3  # type: ignore[attr-defined]
     p.locator('path.leaflet-interactive[fill="#f2b01e"]').first.click()  # type: ignore[attr-defined]
