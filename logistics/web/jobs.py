@@ -198,7 +198,10 @@ class JobManager:
             Event(f"stop-{run_id}", client=self._client).set()  # type: ignore[no-untyped-call]
         else:
             (self.folder.run(run_id) / STOP_FILE).touch()
-        job.future.cancel()
+        if not job.started and not self.progress(run_id):
+            # Only a run still waiting is cancelled: cancelling a Dask future that runs would
+            # drop its task, and the plan found so far with it.
+            job.future.cancel()
         return True
 
     # ----------------------------------------------------------------------------- progress
