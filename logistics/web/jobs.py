@@ -25,6 +25,7 @@ from typing import Any
 from logistics.web.files import DataFolder, Validation, validate_workbook
 from logistics.web.store import RunStatus, Store, now
 from logistics.web.worker import (
+    NOT_STARTED,
     PROGRESS_FILE,
     STOP_FILE,
     Channel,
@@ -254,7 +255,7 @@ class JobManager:
         try:
             return future.result()
         except CancelledError:
-            return Outcome("stopped", "stopped before it started: nothing was solved")
+            return Outcome("stopped", NOT_STARTED)
         except BrokenProcessPool:
             self._pool = None
             return Outcome("failed", "the worker process ended unexpectedly (out of memory?)")

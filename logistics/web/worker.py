@@ -28,6 +28,7 @@ from models.results import SolveProgress
 PROGRESS_FILE = "progress.json"
 STOP_FILE = "stop"
 STOP_CHECK_INTERVAL_S = 0.5
+NOT_STARTED = "stopped before it started: nothing was solved"
 
 
 class Channel(Protocol):
@@ -193,6 +194,8 @@ def execute(task: Task, channel: Channel) -> Outcome:
 
     Problems are reported in the outcome, never raised: a worker must answer, not die.
     """
+    if channel.stop_requested():  # stopped while it waited: a pool's future cannot be cancelled
+        return Outcome("stopped", NOT_STARTED)
     watcher = _Watcher(channel)
     watcher.stage("read")
     try:
