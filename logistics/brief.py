@@ -93,6 +93,42 @@ class Block:
 # --------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class BriefContent:
+    """What the Brief says, in the message language: its heading lines and the blocks of each
+    half (the map aside). The workbook writes it on a sheet; the web plan page shows it."""
+
+    title: str
+    days: str
+    status: str
+    """The status as a sentence (``status_words``)."""
+    headline: tuple[str, ...]
+    left: tuple[Block, ...]
+    right: tuple[Block, ...]
+
+
+def brief_content(
+    scenario: Scenario, plan: Plan, frames: Mapping[str, pd.DataFrame], headline: Sequence[str]
+) -> BriefContent:
+    """The Brief of ``plan`` from its result ``frames`` and headline figures, in the message
+    language."""
+    settings = scenario.settings
+    start = settings.start_date
+    return BriefContent(
+        title=plan_title(scenario),
+        days=planned_days(start, settings.horizon_days),
+        status=status_words(plan),
+        headline=tuple(headline),
+        left=(
+            sustainment_block(scenario, frames),
+            shortfall_block(frames, start),
+            moves_block(frames, start),
+            peak_block(scenario, frames, start),
+        ),
+        right=(exposed_convoys_block(frames, start), exposed_routes_block(frames)),
+    )
+
+
 def write_brief(
     ws: Any,
     scenario: Scenario,
@@ -104,45 +140,35 @@ def write_brief(
     """Write the Brief on ``ws``: title, status, and the blocks of both halves."""
     for index, width in enumerate(COLUMN_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    row = _write_heading(ws, scenario, plan, headline)
-    left = [
-        sustainment_block(scenario, frames),
-        shortfall_block(frames, scenario.settings.start_date),
-        moves_block(frames, scenario.settings.start_date),
-        peak_block(scenario, frames, scenario.settings.start_date),
-    ]
-    right = [
-        exposed_convoys_block(frames, scenario.settings.start_date),
-        exposed_routes_block(frames),
-    ]
+    content = brief_content(scenario, plan, frames, headline)
+    row = _write_heading(ws, content, plan)
     left_row = row
-    for block in left:
+    for block in content.left:
         left_row = _write_block(ws, left_row, LEFT_COLUMN, block)
     right_row = row
     if images.map_png is not None:
         write_cell(ws, right_row, RIGHT_COLUMN, _("Map of the mission")).font = _HEADING_FONT
         place_image(ws, images.map_png, right_row + 1, RIGHT_COLUMN, MAP_ROWS - 1, BLOCK_COLUMNS)
         right_row += MAP_ROWS + 1
-    for block in right:
+    for block in content.right:
         right_row = _write_block(ws, right_row, RIGHT_COLUMN, block)
     ws.sheet_view.showGridLines = False
     ws.sheet_properties.tabColor = "1F3864"
 
 
-def _write_heading(ws: Any, scenario: Scenario, plan: Plan, headline: Sequence[str]) -> int:
+def _write_heading(ws: Any, content: BriefContent, plan: Plan) -> int:
     """Title, the planned days, the status in plain words and the headline figures; returns the
     first row of the blocks."""
-    settings = scenario.settings
-    write_cell(ws, 1, 1, plan_title(scenario)).font = _TITLE_FONT
-    write_cell(ws, 2, 1, planned_days(settings.start_date, settings.horizon_days)).font = _BODY_FONT
-    status = write_cell(ws, 3, 1, status_words(plan))
+    write_cell(ws, 1, 1, content.title).font = _TITLE_FONT
+    write_cell(ws, 2, 1, content.days).font = _BODY_FONT
+    status = write_cell(ws, 3, 1, content.status)
     status.font = _STATUS_FONT
     fill = (
         _AMBER_FILL if plan.status is SolveStatus.feasible else _STATUS_FILLS[plan.status.has_plan]
     )
     for column in range(1, len(COLUMN_WIDTHS) + 1):
         ws.cell(row=3, column=column).fill = fill
-    write_cell(ws, 4, 1, " · ".join(headline)).font = _STATUS_FONT
+    write_cell(ws, 4, 1, " · ".join(content.headline)).font = _STATUS_FONT
     return 6
 
 

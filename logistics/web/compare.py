@@ -1,5 +1,7 @@
 """The comparison page's data: the comparison workbook's KPI table (``comparison_frame``) with
-each delta judged better or worse by the objective's direction, and its bar charts."""
+each delta judged better or worse exactly as the workbook colours it (``comparison.judge``: by
+the objective's priorities, a row better only when no higher priority got worse; the solver's
+own figures never judged), and its bar charts."""
 
 from __future__ import annotations
 
@@ -39,9 +41,9 @@ def comparison_view(summaries: Sequence[Any]) -> ComparisonView:
         CHART_KPIS,
         DELTA_PREFIX,
         KPI_COLUMNS,
-        better_when,
         comparison_frame,
         differences_frame,
+        judge,
     )
 
     base = summaries[0].name
@@ -49,14 +51,14 @@ def comparison_view(summaries: Sequence[Any]) -> ComparisonView:
     names = tuple(
         c for c in frame.columns[len(KPI_COLUMNS) :] if not str(c).startswith(DELTA_PREFIX)
     )
+    verdicts = {name: judge(frame, f"{DELTA_PREFIX}{name}") for name in names[1:]}
     rows = []
     for record in frame.to_dict("records"):
         kpi = str(record["kpi"])
-        direction = better_when(kpi)
         deltas = [
             {
                 "value": plain(record[f"{DELTA_PREFIX}{name}"]),
-                "verdict": _verdict(plain(record[f"{DELTA_PREFIX}{name}"]), direction),
+                "verdict": verdicts[name].get(kpi, ""),
             }
             for name in names[1:]
         ]
@@ -78,16 +80,6 @@ def comparison_view(summaries: Sequence[Any]) -> ComparisonView:
         for row in differences_frame(summaries).to_dict("records")
     )
     return ComparisonView(names, tuple(rows), charts, differences)
-
-
-def _verdict(delta: Any, direction: str | None) -> str:
-    """``better``, ``worse`` or ``same`` for a delta of a KPI with a known direction, else ``""``."""
-    if not isinstance(delta, int | float) or direction is None:
-        return ""
-    if abs(delta) < 1e-9:
-        return "same"
-    improves = delta < 0 if direction == "lower" else delta > 0
-    return "better" if improves else "worse"
 
 
 def _bars(names: Sequence[str], values: Sequence[Any]) -> tuple[Bar, ...]:

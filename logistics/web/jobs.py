@@ -25,6 +25,7 @@ from typing import Any
 from logistics.web.files import DataFolder, Validation, validate_workbook
 from logistics.web.store import RunStatus, Store, now
 from logistics.web.worker import (
+    NOT_STARTED,
     PROGRESS_FILE,
     STOP_FILE,
     Channel,
@@ -198,7 +199,10 @@ class JobManager:
             Event(f"stop-{run_id}", client=self._client).set()  # type: ignore[no-untyped-call]
         else:
             (self.folder.run(run_id) / STOP_FILE).touch()
-        job.future.cancel()
+        if not job.started and not self.progress(run_id):
+            # Only a run still waiting is cancelled: cancelling a Dask future that runs would
+            # drop its task, and the plan found so far with it.
+            job.future.cancel()
         return True
 
     # ----------------------------------------------------------------------------- progress
@@ -251,7 +255,7 @@ class JobManager:
         try:
             return future.result()
         except CancelledError:
-            return Outcome("stopped", "stopped before it started: nothing was solved")
+            return Outcome("stopped", NOT_STARTED)
         except BrokenProcessPool:
             self._pool = None
             return Outcome("failed", "the worker process ended unexpectedly (out of memory?)")

@@ -1,6 +1,9 @@
 """What the plan page shows, computed once in the worker from the solved plan and kept as JSON:
-status in plain words, the key figures, days of supply per base and class, shortfalls with
-their reasons, each base's stock and garrison and each route's convoys (for the map)."""
+the Brief (status in plain words, headline, days of supply by sector, what cannot be met, units
+moved, fleet and escorts at their busiest, the most exposed convoys and routes: the blocks
+``logistics.brief`` builds for the workbook), the key figures, days of supply per base and class,
+shortfalls with their reasons, each base's stock and garrison and each route's convoys (for the
+map). The plan's words are in the plan's language (``export.plan_language``)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+from logistics.brief import Block
+from logistics.numbers import QUANTITY_DECIMALS, in_words
+from logistics.xlsx import FMT_DAYS, FMT_INTEGER, FMT_ONE_DECIMAL, FMT_PERCENT
 
 if TYPE_CHECKING:
     from logistics.api import PlanRun
@@ -30,15 +37,6 @@ HEADLINE_KPIS = (
     "total_wall_s",
 )
 """The figures shown in a run's history row and at the top of its plan page."""
-
-STATUS_WORDS = {
-    "optimal": "Plan found and proven the best within the gap asked for.",
-    "feasible": "Plan found; the solver stopped (time limit or Stop) before proving it the best "
-    "within the gap asked for.",
-    "no_solution": "No plan was found before the solver stopped.",
-    "infeasible": "No plan can satisfy the mission's fixed rules.",
-    "error": "The solver failed.",
-}
 
 
 def plain(value: Any) -> Any:
@@ -100,18 +98,37 @@ def drawings(run: PlanRun) -> dict[str, bytes]:
 
 
 def plan_view(run: PlanRun, summary: ScenarioSummary) -> dict[str, Any]:
-    """Everything the plan page shows, as plain data."""
-    from logistics.export import plan_frames
+    """Everything the plan page shows, as plain data, its words in the plan's language."""
+    from logistics.export import plan_language
+    from logistics.i18n import use_language
+
+    language = plan_language(run.scenario)
+    with use_language(language, language):
+        return {"language": language, **_plan_view(run, summary)}
+
+
+def _plan_view(run: PlanRun, summary: ScenarioSummary) -> dict[str, Any]:
+    """``plan_view`` in the language in effect."""
+    from logistics.brief import brief_content
+    from logistics.export import headline, plan_frames
+    from logistics.i18n import _
 
     frames = plan_frames(run.scenario, run.plan)
+    brief = brief_content(run.scenario, run.plan, frames, headline(summary.kpis))
     return {
         "scenario_name": run.scenario.settings.scenario_name,
         "horizon_days": run.scenario.settings.horizon_days,
         "status": run.plan.status.value,
-        "status_words": STATUS_WORDS.get(run.plan.status.value, run.plan.status.value),
+        "status_words": brief.status,
+        "brief": {
+            "title": brief.title,
+            "days": brief.days,
+            "headline": " · ".join(brief.headline),
+            "blocks": [block_view(block) for block in (*brief.left, *brief.right)],
+        },
         "termination": run.plan.termination,
         "kpis": [
-            {"kpi": k.kpi, "value": plain(k.value), "unit": k.unit, "description": k.description}
+            {"kpi": k.kpi, "value": plain(k.value), "unit": _(k.unit), "description": k.description}
             for k in summary.kpis
         ],
         "tiers": [
@@ -124,6 +141,44 @@ def plan_view(run: PlanRun, summary: ScenarioSummary) -> dict[str, Any]:
         "routes": route_details(frames),
         "warnings": list(run.run.warnings),
         "overrides": list(run.run.overrides),
+    }
+
+
+CELL_FORMATS: dict[str, tuple[int, str]] = {
+    FMT_INTEGER: (0, ""),
+    FMT_ONE_DECIMAL: (1, ""),
+    FMT_DAYS: (1, " d"),
+    FMT_PERCENT: (1, " %"),
+}
+"""Decimals and suffix of a Brief cell by its workbook number format (others: as they are)."""
+
+
+def cell_text(value: Any, number_format: str | None) -> str:
+    """A Brief cell as the workbook shows it: numbers to its format's decimals, in the message
+    language's way of writing them; dates ISO; blanks empty."""
+    value = plain(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        decimals, suffix = CELL_FORMATS.get(number_format or "", (QUANTITY_DECIMALS, ""))
+        return in_words(float(value), decimals) + suffix
+    return str(value)
+
+
+def block_view(block: Block) -> dict[str, Any]:
+    """A Brief block as the page's table: heading, headers, the cells as text (and which are
+    numbers, to align them), what it says when empty and where the rest is."""
+    numeric = [fmt in CELL_FORMATS for fmt in block.formats]
+    return {
+        "heading": block.heading,
+        "headers": list(block.headers),
+        "numeric": numeric,
+        "rows": [
+            [cell_text(v, fmt) for v, fmt in zip(row, block.formats, strict=True)]
+            for row in block.rows
+        ],
+        "empty": block.empty,
+        "more": block.more,
     }
 
 

@@ -28,6 +28,7 @@ from models.results import SolveProgress
 PROGRESS_FILE = "progress.json"
 STOP_FILE = "stop"
 STOP_CHECK_INTERVAL_S = 0.5
+NOT_STARTED = "stopped before it started: nothing was solved"
 
 
 class Channel(Protocol):
@@ -193,6 +194,8 @@ def execute(task: Task, channel: Channel) -> Outcome:
 
     Problems are reported in the outcome, never raised: a worker must answer, not die.
     """
+    if channel.stop_requested():  # stopped while it waited: a pool's future cannot be cancelled
+        return Outcome("stopped", NOT_STARTED)
     watcher = _Watcher(channel)
     watcher.stage("read")
     try:
@@ -209,6 +212,8 @@ def _solve(task: Task, folder: Path, watcher: _Watcher) -> Outcome:
     """Read, apply the changes, solve and write; everything inside ``folder``."""
     from logistics.api import InputProvenance, solve_and_write, solve_options
     from logistics.comparison import summarise
+    from logistics.export import plan_language
+    from logistics.i18n import use_language
     from logistics.overlays import InputDifference, apply_overlay, shortcut_overlay
     from logistics.reader import load
     from logistics.web.view import plan_files
@@ -236,9 +241,11 @@ def _solve(task: Task, folder: Path, watcher: _Watcher) -> Outcome:
     output = folder / "plan.xlsx"
     run = solve_and_write(loaded.scenario, options, output, provenance, on_stage=watcher.stage)
     description = "; ".join(overrides) if overrides else "the workbook as it is"
-    summary = summarise(
-        task.name, description, run.scenario, run.plan, run.run, differences, "plan.xlsx"
-    )
+    language = plan_language(run.scenario)
+    with use_language(language, language):  # the KPIs' descriptions, as the workbook words them
+        summary = summarise(
+            task.name, description, run.scenario, run.plan, run.run, differences, "plan.xlsx"
+        )
     files, figures = plan_files(run, summary)
     files = {
         **files,

@@ -170,8 +170,10 @@ def test_stop_cancels_a_waiting_run(client: TestClient) -> None:
     second = client.post(f"/api/uploads/{found['id']}/solve", json={"time_limit_s": 30}).json()
     assert client.post(f"/api/runs/{second['id']}/stop").json() == {"stopping": True}
     ended = wait_for(client, second["id"])
-    assert ended["status"] in ("stopped", "done")
-    wait_for(client, first["id"])
+    assert ended["status"] == "stopped"
+    assert ended["message"] == "stopped before it started: nothing was solved"
+    assert ended["files"] == [] and ended["started_at"] is None
+    assert wait_for(client, first["id"])["status"] == "done"
 
 
 def test_what_ifs_use_the_command_line_semantics_and_are_compared(

@@ -1,7 +1,8 @@
 """The pages in a real browser (Playwright driving Debian's Chromium, no browser download):
 broken workbook → its problems → annotated copy → fixed workbook → solve with progress → plan
-with its map → what-if → comparison → downloads, with keyboard-only upload and no request
-leaving the server. Screenshots of each page are saved in pytest's temporary folder."""
+with its map → what-if → comparison → downloads, with keyboard-only upload and what-if forms,
+every form control labelled, the map's bases and routes also as tables, and no request leaving
+the server. Screenshots of each page are saved in pytest's temporary folder."""
 
 from __future__ import annotations
 
@@ -79,6 +80,28 @@ def page(server: str) -> Iterator[object]:
         assert outside == [], f"the pages asked for outside resources: {outside}"
 
 
+UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea, button')]
+  .filter(e => e.type !== 'hidden')
+  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+    && !e.getAttribute('aria-labelledby') && !(e.tagName === 'BUTTON' && e.innerText.trim()))
+  .map(e => e.outerHTML.slice(0, 80))"""
+"""Every form control of the page with no label a screen reader could read out."""
+
+
+def assert_every_control_is_labelled(p: object) -> None:
+    """Each input, select, text area and button of the page has a label (or is a worded button)."""
+    assert p.evaluate(UNLABELLED) == [], p.url  # type: ignore[attr-defined]
+
+
+def tab_to(p: object, element_id: str, most: int = 120) -> None:
+    """Press Tab until the element ``element_id`` has the focus (the keyboard's way there)."""
+    for _ in range(most):
+        if p.evaluate("document.activeElement.id") == element_id:  # type: ignore[attr-defined]
+            return
+        p.keyboard.press("Tab")  # type: ignore[attr-defined]
+    raise AssertionError(f"Tab never reaches #{element_id}")
+
+
 def broken_copy(tmp_path: Path) -> Path:
     """The tiny mission with a route's distance typed as text."""
     workbook = openpyxl.load_workbook(TINY)
@@ -99,12 +122,8 @@ def test_a_planner_goes_from_a_broken_workbook_to_a_compared_what_if(
     p.goto(server + "/")  # type: ignore[attr-defined]
     p.screenshot(path=shots / "1-upload.png")  # type: ignore[attr-defined]
     assert p.get_by_label("Mission workbook (.xlsx)").count() == 1  # type: ignore[attr-defined]
-    p.keyboard.press("Tab")  # type: ignore[attr-defined]
-    for _ in range(10):
-        if p.evaluate("document.activeElement.id") == "workbook":  # type: ignore[attr-defined]
-            break
-        p.keyboard.press("Tab")  # type: ignore[attr-defined]
-    assert p.evaluate("document.activeElement.id") == "workbook"  # type: ignore[attr-defined]
+    assert_every_control_is_labelled(p)
+    tab_to(p, "workbook", most=10)
     p.set_input_files("#workbook", str(broken_copy(tmp_path)))  # type: ignore[attr-defined]
     p.keyboard.press("Tab")  # type: ignore[attr-defined]
     p.keyboard.press("Enter")  # type: ignore[attr-defined]
@@ -127,16 +146,35 @@ def test_a_planner_goes_from_a_broken_workbook_to_a_compared_what_if(
     p.get_by_role("button", name="Upload and check").click()  # type: ignore[attr-defined]
     p.wait_for_url("**/uploads/*")  # type: ignore[attr-defined]
     assert "The workbook is valid" in p.inner_text("main")  # type: ignore[attr-defined]
+    assert_every_control_is_labelled(p)
     p.get_by_label("Time limit (seconds, blank: the workbook's)").fill("20")  # type: ignore[attr-defined]
     p.get_by_role("button", name="Solve", exact=True).click()  # type: ignore[attr-defined]
     p.wait_for_url("**/runs/*")  # type: ignore[attr-defined]
     p.screenshot(path=shots / "3-progress.png")  # type: ignore[attr-defined]
+    assert_every_control_is_labelled(p)
     p.wait_for_selector("#status-words", timeout=120_000)  # type: ignore[attr-defined]
 
     # The plan page: status, figures, the map with its bases and routes, the timeline.
     p.wait_for_selector("#map[data-ready=yes]", timeout=20_000)  # type: ignore[attr-defined]
     p.screenshot(path=shots / "4-plan.png", full_page=True)  # type: ignore[attr-defined]
-    assert "proven the best" in p.inner_text("#status-words")  # type: ignore[attr-defined]
+    assert "as good as it can be" in p.inner_text("#status-words")  # type: ignore[attr-defined]
+    assert "Demand met 93.3 %" in p.inner_text("#headline")  # type: ignore[attr-defined]
+    assert_every_control_is_labelled(p)
+
+    # The map's text alternative: the same bases and routes as tables, opened by keyboard.
+    assert p.get_attribute("#map", "aria-describedby") == "map-help"  # type: ignore[attr-defined]
+    assert "tables below the map" in p.inner_text("#map-help")  # type: ignore[attr-defined]
+    p.focus("#map-tables summary")  # type: ignore[attr-defined]
+    p.keyboard.press("Enter")  # type: ignore[attr-defined]
+    bases = p.locator("table.map-bases")  # type: ignore[attr-defined]
+    assert bases.is_visible()
+    assert "Logistics hub" in bases.locator("tr", has_text="HUB").first.inner_text()
+    routes = p.locator("table.map-routes tbody tr")  # type: ignore[attr-defined]
+    assert routes.count() == p.evaluate(  # type: ignore[attr-defined]
+        "fetch(document.querySelector('#map').dataset.view).then(r => r.json())"
+        ".then(v => Object.keys(v.routes).length)"
+    )
+    assert "HUB – CAMP-A" in routes.filter(has_text="HUB-A").inner_text()
     assert p.locator(".leaflet-tooltip", has_text="Logistics hub").count() == 1  # type: ignore[attr-defined]
     assert p.locator("path.leaflet-interactive").count() >= 3  # type: ignore[attr-defined]
     p.locator('path.leaflet-interactive[fill="#f2b01e"]').first.click()  # type: ignore[attr-defined]
@@ -150,15 +188,24 @@ def test_a_planner_goes_from_a_broken_workbook_to_a_compared_what_if(
     plan_download.value.save_as(plan_path)
     assert "Summary" in openpyxl.load_workbook(plan_path).sheetnames
 
-    # A what-if, filled with labelled controls, then its comparison.
+    # A what-if, filled with the keyboard only through labelled controls, then its comparison.
     p.get_by_text("Ask a what-if of this plan").click()  # type: ignore[attr-defined]
-    p.get_by_label("Name").first.fill("road cut")  # type: ignore[attr-defined]
-    p.get_by_label("Close route").first.select_option("HUB-A")  # type: ignore[attr-defined]
+    p.wait_for_url("**/whatif")  # type: ignore[attr-defined]
+    assert_every_control_is_labelled(p)
+    assert p.get_by_label("Close route").count() == 3  # type: ignore[attr-defined]
+    tab_to(p, "s1_name")
+    p.keyboard.type("road cut")  # type: ignore[attr-defined]
+    p.keyboard.press("Tab")  # type: ignore[attr-defined]
+    assert p.evaluate("document.activeElement.id") == "s1_close_route"  # type: ignore[attr-defined]
+    p.keyboard.press("ArrowDown")  # type: ignore[attr-defined]
+    assert p.input_value("#s1_close_route") == "HUB-A"  # type: ignore[attr-defined]
     p.screenshot(path=shots / "5-whatif.png", full_page=True)  # type: ignore[attr-defined]
-    p.get_by_role("button", name="Solve the what-ifs").click()  # type: ignore[attr-defined]
+    tab_to(p, "whatif-submit")
+    p.keyboard.press("Enter")  # type: ignore[attr-defined]
     p.wait_for_url("**/batches/*")  # type: ignore[attr-defined]
     p.wait_for_selector("table.compare th:has-text('road cut')", timeout=120_000)  # type: ignore[attr-defined]
     p.screenshot(path=shots / "6-comparison.png", full_page=True)  # type: ignore[attr-defined]
+    assert_every_control_is_labelled(p)
     header = p.inner_text("table.compare thead")  # type: ignore[attr-defined]
     assert "base" in header and "road cut" in header
     assert p.locator("figure.chart").count() >= 1  # type: ignore[attr-defined]
