@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from logistics.errors import InputError
-from models.results import SolveProgress
+from models.results import Plan, SolveProgress
 
 PROGRESS_FILE = "progress.json"
 STOP_FILE = "stop"
@@ -254,5 +254,13 @@ def _solve(task: Task, folder: Path, watcher: _Watcher) -> Outcome:
         "solution.pickle": pickle.dumps(dict(run.plan.solution)),
     }
     status = "stopped" if watcher.stopped else "done"
-    words = "stopped by the planner; the best plan found is kept" if watcher.stopped else ""
-    return Outcome(status, words or run.plan.termination, figures, files)
+    return Outcome(status, _ending_words(watcher.stopped, run.plan), figures, files)
+
+
+def _ending_words(stopped: bool, plan: Plan) -> str:
+    """How the run ended, in words: the solver's own unless the planner stopped it."""
+    if not stopped:
+        return plan.termination
+    if plan.status.has_plan:
+        return "stopped by the planner; the best plan found is kept"
+    return "stopped by the planner before a plan was found; the plan shown has no deliveries"
