@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 
 from logistics.errors import InputError
-from logistics.overlays import (
+from logistics.io.reader import load
+from logistics.rules.overlays import (
     Overlay,
     apply_overlay,
     parse_shortcut,
@@ -20,7 +21,6 @@ from logistics.overlays import (
     select_overlays,
     shortcut_overlay,
 )
-from logistics.reader import load
 from tests.overlay_workbooks import ScenarioRow, overlay_workbook, with_scenarios
 
 DAY_VARYING = (

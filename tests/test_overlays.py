@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from logistics.locations import CellLocation
-from logistics.overlays import (
+from logistics.io.reader import LoadedScenario, load
+from logistics.rules.locations import CellLocation
+from logistics.rules.overlays import (
     BASE_SCENARIO,
     Change,
     InputDifference,
@@ -23,7 +24,6 @@ from logistics.overlays import (
     shortcut_overlay,
     value_on,
 )
-from logistics.reader import LoadedScenario, load
 from tests.overlay_workbooks import ScenarioRow, overlay_workbook, with_scenarios
 
 REPO = Path(__file__).resolve().parents[1]

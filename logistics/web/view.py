@@ -15,7 +15,7 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from logistics.api import PlanRun
-    from logistics.comparison import ScenarioSummary
+    from logistics.report.comparison import ScenarioSummary
 
 HEADLINE_KPIS = (
     "demand_met_pct",
@@ -101,7 +101,7 @@ def drawings(run: PlanRun) -> dict[str, bytes]:
 
 def plan_view(run: PlanRun, summary: ScenarioSummary) -> dict[str, Any]:
     """Everything the plan page shows, as plain data."""
-    from logistics.export import plan_frames
+    from logistics.report.export import plan_frames
 
     frames = plan_frames(run.scenario, run.plan)
     return {

@@ -40,11 +40,6 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from logistics import registry
-from logistics.brief import PlanImages, plan_title, write_brief
-from logistics.fields import display_value
-from logistics.glossary import write_glossary
-from logistics.grids import DAY_GRIDS, pages_wide, write_days_of_supply, write_timeline
 from logistics.i18n import (
     N_,
     _,
@@ -54,27 +49,7 @@ from logistics.i18n import (
     sheet_name,
     use_language,
 )
-from logistics.numbers import (
-    MONEY_DECIMALS,
-    QUANTITY_DECIMALS,
-    decimals_for,
-    gap_up,
-    in_words,
-    percent_met,
-    round_frame,
-    rounded,
-    rounded_value,
-)
-from logistics.printing import (
-    PrintContext,
-    exclude_from_print,
-    narrow_columns,
-    set_page,
-    set_print_area,
-    wrap_long_text,
-)
-from logistics.schemas import Route, Scenario
-from logistics.xlsx import (
+from logistics.io.xlsx import (
     FMT_DAYS,
     FMT_INTEGER,
     FMT_ONE_DECIMAL,
@@ -90,6 +65,31 @@ from logistics.xlsx import (
     write_cell,
     write_table,
 )
+from logistics.report.brief import PlanImages, plan_title, write_brief
+from logistics.report.glossary import write_glossary
+from logistics.report.grids import DAY_GRIDS, pages_wide, write_days_of_supply, write_timeline
+from logistics.report.numbers import (
+    MONEY_DECIMALS,
+    QUANTITY_DECIMALS,
+    decimals_for,
+    gap_up,
+    in_words,
+    percent_met,
+    round_frame,
+    rounded,
+    rounded_value,
+)
+from logistics.report.printing import (
+    PrintContext,
+    exclude_from_print,
+    narrow_columns,
+    set_page,
+    set_print_area,
+    wrap_long_text,
+)
+from logistics.rules import registry
+from logistics.rules.fields import display_value
+from logistics.rules.schemas import Route, Scenario
 from models.results import OBJECTIVE_TERMS, TABLE_COLUMNS, Plan, SolveStatus
 
 if TYPE_CHECKING:

@@ -30,9 +30,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from logistics.errors import InputError, Issue, listed, raise_if_any
-from logistics.fields import columns_of, display_value
-from logistics.locations import SETTINGS_ROW, CellLocation, FieldKey
-from logistics.reader import (
+from logistics.io.reader import (
     LoadedScenario,
     ReadCell,
     ReadContext,
@@ -42,7 +40,9 @@ from logistics.reader import (
     read_sheets,
     unknown_name_message,
 )
-from logistics.registry import (
+from logistics.rules.fields import columns_of, display_value
+from logistics.rules.locations import SETTINGS_ROW, CellLocation, FieldKey
+from logistics.rules.registry import (
     DAY_VARYING_FIELDS,
     SCENARIO_VALUE_COLUMN,
     SCENARIOS_SHEET,
@@ -50,8 +50,8 @@ from logistics.registry import (
     SHEETS,
     SheetSpec,
 )
-from logistics.schemas import DayValue, Scenario, ScenarioChange, Settings, value_on
-from logistics.validation import LIST_REFERENCES, check
+from logistics.rules.schemas import DayValue, Scenario, ScenarioChange, Settings, value_on
+from logistics.rules.validation import LIST_REFERENCES, check
 
 __all__ = [
     "BASE_SCENARIO",

@@ -2,10 +2,10 @@
 
 Reading is driven by the sheet registry: each sheet's header row is matched to its schema's
 columns (in any order), each data row is converted into the schema's row model, and each value's
-cell is recorded in a ``SourceMap`` so that the cross-sheet checks of ``logistics.validation`` can
+cell is recorded in a ``SourceMap`` so that the cross-sheet checks of ``logistics.rules.validation`` can
 point at cells too. Problems are collected, never raised one at a time: the planner sees them all.
 
-The file is pre-flighted by ``logistics.security`` before openpyxl opens it, and it is streamed in
+The file is pre-flighted by ``logistics.io.security`` before openpyxl opens it, and it is streamed in
 read-only mode with formulas visible, so that a formula without a saved value is reported instead
 of being read as a blank.
 """
@@ -28,7 +28,6 @@ from openpyxl.workbook.workbook import Workbook
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from logistics.errors import InputError, Issue, raise_if_any
-from logistics.fields import Column, Kind, columns_of, format_number, shown_number
 from logistics.i18n import (
     COLUMN_CONTEXT,
     DEFAULT_LANGUAGE,
@@ -44,10 +43,7 @@ from logistics.i18n import (
     sheet_name,
     use_language,
 )
-from logistics.locations import SETTINGS_ROW, CellLocation, FieldKey, SourceMap
-from logistics.registry import INPUT_ECHO_PREFIX, SCENARIOS_SHEET, SHEET_BY_NAME, SHEETS, SheetSpec
-from logistics.schemas import Scenario, Settings
-from logistics.security import (
+from logistics.io.security import (
     MAX_COLUMNS,
     WorkbookFile,
     capped_rows,
@@ -55,9 +51,19 @@ from logistics.security import (
     open_workbook,
     reading,
 )
-from logistics.template import AUXILIARY_SHEETS
-from logistics.validation import PARTIAL_SCENARIO_RULES, check
-from logistics.warnings import PARTIAL_WARNING_RULES, WARNING_RULES
+from logistics.io.template import AUXILIARY_SHEETS
+from logistics.rules.fields import Column, Kind, columns_of, format_number, shown_number
+from logistics.rules.locations import SETTINGS_ROW, CellLocation, FieldKey, SourceMap
+from logistics.rules.registry import (
+    INPUT_ECHO_PREFIX,
+    SCENARIOS_SHEET,
+    SHEET_BY_NAME,
+    SHEETS,
+    SheetSpec,
+)
+from logistics.rules.schemas import Scenario, Settings
+from logistics.rules.validation import PARTIAL_SCENARIO_RULES, check
+from logistics.rules.warnings import PARTIAL_WARNING_RULES, WARNING_RULES
 
 NOTES_HEADER = "notes"
 COMMENT_PREFIX = "*"
@@ -73,7 +79,7 @@ def formula_without_value() -> str:
 
 IGNORED_SHEETS = (*AUXILIARY_SHEETS, SCENARIOS_SHEET.name)
 """Sheets a mission workbook may hold besides the registry's (by their English names): the
-template's sheets for people and the what-if ``Scenarios`` sheet (read by ``logistics.overlays``,
+template's sheets for people and the what-if ``Scenarios`` sheet (read by ``logistics.rules.overlays``,
 not as part of the base)."""
 
 KNOWN_SHEETS = (*(spec.name for spec in SHEETS), *IGNORED_SHEETS)
