@@ -27,7 +27,8 @@ from logistics.drawing import companion_paths, plan_images, write_plan_companion
 from logistics.errors import Issue, OutputError, PlanNotWrittenError
 from logistics.io.atomic import check_writable
 from logistics.io.reader import LoadedScenario, load, load_scenario
-from logistics.report.export import RunInfo, write_plan_workbook
+from logistics.report.plan_workbook import write_plan_workbook
+from logistics.report.run_sheet import RunInfo
 from logistics.rules.schemas import Scenario, Settings
 from models import ModelData, Plan, SolveOptions, solve
 from models.results import ProgressCallback

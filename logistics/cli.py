@@ -266,7 +266,8 @@ SUMMARY_KPIS = (
 
 def kpi_table(run: PlanRun) -> Table:
     """The headline KPIs of a solved plan, as in the workbook's Summary."""
-    from logistics.report.export import compute_kpis, plan_frames
+    from logistics.report.kpis import compute_kpis
+    from logistics.report.tables import plan_frames
 
     frames = plan_frames(run.scenario, run.plan)
     kpis = {k.kpi: k for k in compute_kpis(run.scenario, run.plan, frames, run.total_wall_s)}

@@ -49,7 +49,6 @@ MOVED: dict[str, str] = {
     "locations": "rules.locations",
     "network": "rules.network",
     # report: the plan and comparison workbooks
-    "export": "report.export",
     "brief": "report.brief",
     "grids": "report.grids",
     "glossary": "report.glossary",
@@ -61,12 +60,90 @@ MOVED: dict[str, str] = {
 """Old module (under ``logistics``) -> new module (under ``logistics``). ``logistics.compile``
 became a package that re-exports ``compile_scenario``, so its name needs no rewriting."""
 
-SPLIT: dict[str, dict[str, str]] = {}
-"""Old module split in several -> {public name -> new module}. A split module's own name, where no
-name follows it, stands for the first module of its table's values (``SPLIT_HOME``)."""
+SPLIT_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "export": {
+        "report.plan_workbook": (
+            "NOT_PRINTED",
+            "write_plan_workbook",
+            "plan_language",
+            "build_plan_workbook",
+            "add_named_sheet",
+            "print_context",
+            "headline",
+        ),
+        "report.tables": (
+            "PATH_SEPARATOR",
+            "plan_table",
+            "DATE_COLUMNS",
+            "day_date",
+            "plan_frames",
+            "leg_index",
+            "path_routes",
+        ),
+        "report.kpis": (
+            "Kpi",
+            "WEIGHTED_UNIT",
+            "EXPOSURE_UNIT",
+            "compute_kpis",
+            "kpi_frame",
+            "TERM_WORDS",
+            "TERM_PRIORITY",
+            "OBJECTIVE_TERM_COLUMNS",
+            "objective_term_meanings",
+            "objective_terms_frame",
+        ),
+        "report.formats": (
+            "COLUMN_FORMATS",
+            "COLUMN_DECIMALS",
+            "RED_FILL",
+            "AMBER_FILL",
+            "RED_FONT",
+            "WRAP",
+            "NOTE_FONT",
+            "input_value",
+        ),
+        "report.result_sheets": (
+            "EMPTY_SHEET_NOTES",
+            "PRINTED_COLUMNS",
+            "printed_first",
+            "write_result_sheet",
+            "scenario_sheet_frame",
+            "add_input_sheets",
+        ),
+        "report.run_sheet": (
+            "TOOL_NAME",
+            "STAGES",
+            "SolverOption",
+            "RunInfo",
+            "RUN_DECIMALS",
+            "run_frame",
+            "write_run_sheet",
+            "set_properties",
+            "STATUS_WORDS",
+        ),
+        "report.summary": (
+            "STOCK_CHART_BASES",
+            "ROUTE_CHART_ROUTES",
+            "write_summary",
+            "ChartPlace",
+            "DECIMAL_FORMATS",
+            "threatened_bases",
+            "CHART_DAY_HEADER",
+            "stock_chart_frame",
+            "route_chart_frame",
+            "CHART_TEXT_PT",
+            "finish_chart",
+        ),
+    },
+}
+"""Old module split in several -> {new module -> the public names it now holds}. A bare mention of
+the old module (no name after it) stands for the first new module of its table."""
 
-SPLIT_HOME: dict[str, str] = {}
-"""Split old module -> the new module that a bare mention of it now means."""
+SPLIT: dict[str, dict[str, str]] = {
+    old: {name: module for module, names in table.items() for name in names}
+    for old, table in SPLIT_NAMES.items()
+}
+SPLIT_HOME: dict[str, str] = {old: next(iter(table)) for old, table in SPLIT_NAMES.items()}
 
 
 def new_module(old: str, name: str | None = None) -> str:

@@ -28,8 +28,9 @@ from logistics.report.comparison import (
     summarise,
     write_comparison_workbook,
 )
-from logistics.report.export import RunInfo, build_plan_workbook
 from logistics.report.numbers import percent_met
+from logistics.report.plan_workbook import build_plan_workbook
+from logistics.report.run_sheet import RunInfo
 from logistics.rules import schemas as s
 from logistics.rules.overlays import InputDifference
 from models.results import OBJECTIVE_TERMS, TABLE_COLUMNS, Plan, SolveStatus

@@ -15,7 +15,8 @@ import pytest
 
 from logistics.io.reader import read_workbook
 from logistics.io.xlsx import TABLE_NAME_RE, safe_text
-from logistics.report.export import STAGES, RunInfo, build_plan_workbook, write_plan_workbook
+from logistics.report.plan_workbook import build_plan_workbook, write_plan_workbook
+from logistics.report.run_sheet import STAGES, RunInfo
 from logistics.rules import registry
 from logistics.rules import schemas as s
 from models.results import TABLE_COLUMNS, Plan, SolveStatus, TierOutcome

@@ -23,7 +23,7 @@ from logistics import api, whatif
 from logistics.cli import app
 from logistics.errors import InputError, Issue
 from logistics.io.reader import load
-from logistics.report.export import CHART_DAY_HEADER, stock_chart_frame
+from logistics.report.summary import CHART_DAY_HEADER, stock_chart_frame
 from logistics.rules import schemas as s
 from logistics.whatif import plan_file_names
 from tests.overlay_workbooks import with_scenarios

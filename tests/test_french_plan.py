@@ -23,7 +23,7 @@ from logistics.io.reader import load
 from logistics.io.xlsx import save_atomically
 from logistics.report.brief import status_words
 from logistics.report.comparison import build_comparison_workbook, failed_summary, summarise
-from logistics.report.export import build_plan_workbook, write_plan_workbook
+from logistics.report.plan_workbook import build_plan_workbook, write_plan_workbook
 from logistics.rules import schemas as s
 from logistics.rules.overlays import InputDifference
 from logistics.rules.registry import INPUT_ECHO_PREFIX

@@ -14,7 +14,8 @@ import pytest
 
 from logistics.report.brief import PlanImages
 from logistics.report.comparison import ScenarioSummary, write_comparison_workbook
-from logistics.report.export import NOT_PRINTED, RunInfo, write_plan_workbook
+from logistics.report.plan_workbook import NOT_PRINTED, write_plan_workbook
+from logistics.report.run_sheet import RunInfo
 from logistics.rules import registry
 from logistics.rules import schemas as s
 from models.results import Plan

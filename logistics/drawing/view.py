@@ -2,7 +2,7 @@
 areas and convoys, in plain frozen records with coordinates.
 
 The map, the timeline and the GIS files all read a ``PlanView``; none of them reaches into the
-plan's tables. The tables come from ``logistics.report.export.plan_frames``, so the drawings and the plan
+plan's tables. The tables come from ``logistics.report.tables.plan_frames``, so the drawings and the plan
 workbook say the same thing.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from logistics.drawing.geo import Ring, circle
-from logistics.report.export import PATH_SEPARATOR, leg_index, path_routes, plan_frames
+from logistics.report.tables import PATH_SEPARATOR, leg_index, path_routes, plan_frames
 from logistics.rules.schemas import Scenario
 from models import Plan
 

@@ -75,21 +75,13 @@ from logistics.io.xlsx import (
     write_cell,
     write_table,
 )
-from logistics.report.export import (
-    DECIMAL_FORMATS,
-    TERM_PRIORITY,
-    TOOL_NAME,
-    WEIGHTED_UNIT,
-    Kpi,
-    RunInfo,
-    add_named_sheet,
-    compute_kpis,
-    finish_chart,
-    plan_frames,
-    plan_language,
-)
+from logistics.report.kpis import TERM_PRIORITY, WEIGHTED_UNIT, Kpi, compute_kpis
 from logistics.report.numbers import decimals_for, rounded
+from logistics.report.plan_workbook import add_named_sheet, plan_language
 from logistics.report.printing import PrintContext, fit_row_heights, set_page, wrap_long_text
+from logistics.report.run_sheet import TOOL_NAME, RunInfo
+from logistics.report.summary import DECIMAL_FORMATS, finish_chart
+from logistics.report.tables import plan_frames
 from logistics.rules.overlays import BASE_SCENARIO, WHOLE_RECORD, InputDifference
 from models.results import OBJECTIVE_TERMS
 

@@ -101,7 +101,7 @@ def drawings(run: PlanRun) -> dict[str, bytes]:
 
 def plan_view(run: PlanRun, summary: ScenarioSummary) -> dict[str, Any]:
     """Everything the plan page shows, as plain data."""
-    from logistics.report.export import plan_frames
+    from logistics.report.tables import plan_frames
 
     frames = plan_frames(run.scenario, run.plan)
     return {
