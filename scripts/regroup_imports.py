@@ -36,7 +36,6 @@ MOVED: dict[str, str] = {
     # io: workbooks and files
     "atomic": "io.atomic",
     "security": "io.security",
-    "reader": "io.reader",
     "xlsx": "io.xlsx",
     "template": "io.template",
     # rules: schemas and checks
@@ -60,87 +59,59 @@ MOVED: dict[str, str] = {
 """Old module (under ``logistics``) -> new module (under ``logistics``). ``logistics.compile``
 became a package that re-exports ``compile_scenario``, so its name needs no rewriting."""
 
-SPLIT_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+SPLIT_NAMES: dict[str, dict[str, str]] = {
+    "reader": {
+        "io.reader": (
+            "LoadedScenario load_scenario load read_workbook read_with_locations "
+            "percent_warnings missing_defaults"
+        ),
+        "io.sheets": (
+            "NOTES_HEADER COMMENT_PREFIX formula_without_value IGNORED_SHEETS "
+            "KNOWN_SHEETS Layout sheet_layout Tables read_all_sheets read_sheets "
+            "USER_SHEET_PREFIXES is_filled UNKNOWN_NAMES unknown_name_message"
+        ),
+        "io.cells": (
+            "ReadCell ReadRow Header ReadContext CachedValues ISO_DATE normalise "
+            "build_row build_record"
+        ),
+    },
     "export": {
         "report.plan_workbook": (
-            "NOT_PRINTED",
-            "write_plan_workbook",
-            "plan_language",
-            "build_plan_workbook",
-            "add_named_sheet",
-            "print_context",
-            "headline",
+            "NOT_PRINTED write_plan_workbook plan_language build_plan_workbook "
+            "add_named_sheet print_context headline"
         ),
         "report.tables": (
-            "PATH_SEPARATOR",
-            "plan_table",
-            "DATE_COLUMNS",
-            "day_date",
-            "plan_frames",
-            "leg_index",
-            "path_routes",
+            "PATH_SEPARATOR plan_table DATE_COLUMNS day_date plan_frames leg_index path_routes"
         ),
         "report.kpis": (
-            "Kpi",
-            "WEIGHTED_UNIT",
-            "EXPOSURE_UNIT",
-            "compute_kpis",
-            "kpi_frame",
-            "TERM_WORDS",
-            "TERM_PRIORITY",
-            "OBJECTIVE_TERM_COLUMNS",
-            "objective_term_meanings",
-            "objective_terms_frame",
+            "Kpi WEIGHTED_UNIT EXPOSURE_UNIT compute_kpis kpi_frame TERM_WORDS "
+            "TERM_PRIORITY OBJECTIVE_TERM_COLUMNS objective_term_meanings "
+            "objective_terms_frame"
         ),
         "report.formats": (
-            "COLUMN_FORMATS",
-            "COLUMN_DECIMALS",
-            "RED_FILL",
-            "AMBER_FILL",
-            "RED_FONT",
-            "WRAP",
-            "NOTE_FONT",
-            "input_value",
+            "COLUMN_FORMATS COLUMN_DECIMALS RED_FILL AMBER_FILL RED_FONT WRAP NOTE_FONT input_value"
         ),
         "report.result_sheets": (
-            "EMPTY_SHEET_NOTES",
-            "PRINTED_COLUMNS",
-            "printed_first",
-            "write_result_sheet",
-            "scenario_sheet_frame",
-            "add_input_sheets",
+            "EMPTY_SHEET_NOTES PRINTED_COLUMNS printed_first write_result_sheet "
+            "scenario_sheet_frame add_input_sheets"
         ),
         "report.run_sheet": (
-            "TOOL_NAME",
-            "STAGES",
-            "SolverOption",
-            "RunInfo",
-            "RUN_DECIMALS",
-            "run_frame",
-            "write_run_sheet",
-            "set_properties",
-            "STATUS_WORDS",
+            "TOOL_NAME STAGES SolverOption RunInfo RUN_DECIMALS run_frame write_run_sheet "
+            "set_properties STATUS_WORDS"
         ),
         "report.summary": (
-            "STOCK_CHART_BASES",
-            "ROUTE_CHART_ROUTES",
-            "write_summary",
-            "ChartPlace",
-            "DECIMAL_FORMATS",
-            "threatened_bases",
-            "CHART_DAY_HEADER",
-            "stock_chart_frame",
-            "route_chart_frame",
-            "CHART_TEXT_PT",
-            "finish_chart",
+            "STOCK_CHART_BASES ROUTE_CHART_ROUTES write_summary ChartPlace "
+            "DECIMAL_FORMATS threatened_bases CHART_DAY_HEADER stock_chart_frame "
+            "route_chart_frame CHART_TEXT_PT finish_chart"
         ),
     },
 }
-"""Old module split in several -> {new module -> the public names it now holds}. A bare mention of
-the old module (no name after it) stands for the first new module of its table."""
+"""Old module split in several -> {new module -> the public names it now holds, space-separated}.
+A bare mention of the old module (no name after it) stands for the first new module of its table,
+which holds what the old module was named for."""
 
 SPLIT: dict[str, dict[str, str]] = {
-    old: {name: module for module, names in table.items() for name in names}
+    old: {name: module for module, names in table.items() for name in names.split()}
     for old, table in SPLIT_NAMES.items()
 }
 SPLIT_HOME: dict[str, str] = {old: next(iter(table)) for old, table in SPLIT_NAMES.items()}
@@ -214,11 +185,11 @@ def _from_package(match: re.Match[str]) -> str:
         return match[0]
     grouped: dict[str, list[tuple[str, str]]] = {}
     for name, alias in names:
-        if name in MOVED:
-            package, _, module = MOVED[name].rpartition(".")
+        if name in MOVED or name in SPLIT:
+            package, _, module = new_module(name).rpartition(".")
             grouped.setdefault(f"logistics.{package}", []).append((module, alias))
-        elif name in SPLIT:
-            raise KeyError(f"from logistics import {name}: {name} was split; import its names")
+            if name in SPLIT:
+                print(f"check the uses of {name} (split; imported as {package}.{module})")
         else:
             grouped.setdefault("logistics", []).append((name, alias))
     return _imports(match["indent"], grouped, comment)

@@ -35,7 +35,8 @@ from logistics.i18n import (
     sheet_name,
     use_language,
 )
-from logistics.io.reader import KNOWN_SHEETS, load, load_scenario
+from logistics.io.reader import load, load_scenario
+from logistics.io.sheets import KNOWN_SHEETS
 from logistics.io.template import write_input_workbook, write_template
 from logistics.rules import schemas as s
 from logistics.rules.fields import shown_number

@@ -30,16 +30,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from logistics.errors import InputError, Issue, listed, raise_if_any
-from logistics.io.reader import (
-    LoadedScenario,
-    ReadCell,
-    ReadContext,
-    ReadRow,
-    build_record,
-    normalise,
-    read_sheets,
-    unknown_name_message,
-)
+from logistics.io.cells import ReadCell, ReadContext, ReadRow, build_record, normalise
+from logistics.io.reader import LoadedScenario
+from logistics.io.sheets import read_sheets, unknown_name_message
 from logistics.rules.fields import columns_of, display_value
 from logistics.rules.locations import SETTINGS_ROW, CellLocation, FieldKey
 from logistics.rules.registry import (
