@@ -42,13 +42,8 @@ from logistics.report.comparison import (
     summarise,
     write_comparison_workbook,
 )
-from logistics.rules.overlays import (
-    InputDifference,
-    Overlay,
-    apply_overlay,
-    read_overlays_by_scenario,
-    shortcut_overlay,
-)
+from logistics.rules.overlay_sources import read_overlays_by_scenario, shortcut_overlay
+from logistics.rules.overlays import InputDifference, Overlay, apply_overlay
 from logistics.rules.schemas import Scenario
 
 BASE = "base"

@@ -44,7 +44,6 @@ MOVED: dict[str, str] = {
     "registry": "rules.registry",
     "validation": "rules.validation",
     "warnings": "rules.warnings",
-    "overlays": "rules.overlays",
     "locations": "rules.locations",
     "network": "rules.network",
     # report: the plan and comparison workbooks
@@ -60,6 +59,17 @@ MOVED: dict[str, str] = {
 became a package that re-exports ``compile_scenario``, so its name needs no rewriting."""
 
 SPLIT_NAMES: dict[str, dict[str, str]] = {
+    "overlays": {
+        "rules.overlays": (
+            "value_on BASE_SCENARIO REMOVE WHOLE_RECORD COMMAND_LINE COMMAND_LINE_ORIGIN "
+            "SCENARIO_COLUMN SETTINGS_FIELD Change Addition InputDifference Overlay "
+            "scenario_name_problem select_overlays apply_overlay checked_overlay "
+            "scenario_differences"
+        ),
+        "rules.overlay_sources": (
+            "read_overlays read_overlays_by_scenario SHORTCUT_FORMS parse_shortcut shortcut_overlay"
+        ),
+    },
     "reader": {
         "io.reader": (
             "LoadedScenario load_scenario load read_workbook read_with_locations "

@@ -12,16 +12,14 @@ import pytest
 
 from logistics.io.reader import LoadedScenario, load
 from logistics.rules.locations import CellLocation
+from logistics.rules.overlay_sources import parse_shortcut, read_overlays, shortcut_overlay
 from logistics.rules.overlays import (
     BASE_SCENARIO,
     Change,
     InputDifference,
     Overlay,
     apply_overlay,
-    parse_shortcut,
-    read_overlays,
     select_overlays,
-    shortcut_overlay,
     value_on,
 )
 from tests.overlay_workbooks import ScenarioRow, overlay_workbook, with_scenarios

@@ -204,7 +204,8 @@ class Service:
     def check_what_ifs(self, upload: Upload, scenarios: Sequence[WhatIf]) -> list[dict[str, Any]]:
         """Every problem of the what-if scenarios, found as ``logistics whatif`` finds them."""
         from logistics.io.reader import load
-        from logistics.rules.overlays import apply_overlay, shortcut_overlay
+        from logistics.rules.overlay_sources import shortcut_overlay
+        from logistics.rules.overlays import apply_overlay
 
         problems: list[dict[str, Any]] = []
         if not scenarios:

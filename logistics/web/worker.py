@@ -210,7 +210,8 @@ def _solve(task: Task, folder: Path, watcher: _Watcher) -> Outcome:
     from logistics.api import InputProvenance, solve_and_write, solve_options
     from logistics.io.reader import load
     from logistics.report.comparison import summarise
-    from logistics.rules.overlays import InputDifference, apply_overlay, shortcut_overlay
+    from logistics.rules.overlay_sources import shortcut_overlay
+    from logistics.rules.overlays import InputDifference, apply_overlay
     from logistics.web.view import plan_files
 
     source = folder / "input.xlsx"
