@@ -2,10 +2,11 @@
 
 Sheet names, column headers, settings keys, units, kinds of cell and field descriptions are not
 literals in the code: they are the registry's and the schemas'. The plan workbook's sheet names
-and table headers are those ``logistics.report.plan_workbook`` writes, taken from a plan of the bundled tiny
-mission; the comparison workbook's are its module's constants. ``extract`` is a Babel extraction method (see ``babel.cfg``) that adds all of them to
-the messages Babel finds in the code, so that ``pybabel extract`` gives the whole catalogue and
-a test can tell when a name or a text has no translation.
+and table headers are those ``logistics.report.plan_workbook`` writes, taken from a plan of the
+bundled tiny mission; the comparison workbook's are its module's constants. ``extract`` is a Babel
+extraction method (see ``babel.cfg``) that adds all of them to the messages Babel finds in the
+code, so that ``pybabel extract`` gives the whole catalogue and a test can tell when a name or a
+text has no translation.
 
 Names are messages of their own context (``i18n.SHEET_CONTEXT``, ``i18n.COLUMN_CONTEXT``): the
 English name is the msgid, and its translation is the name in that language.

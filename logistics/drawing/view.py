@@ -2,8 +2,8 @@
 areas and convoys, in plain frozen records with coordinates.
 
 The map, the timeline and the GIS files all read a ``PlanView``; none of them reaches into the
-plan's tables. The tables come from ``logistics.report.tables.plan_frames``, so the drawings and the plan
-workbook say the same thing.
+plan's tables. The tables come from ``logistics.report.tables.plan_frames``, so the drawings and
+the plan workbook say the same thing.
 """
 
 from __future__ import annotations

@@ -2,12 +2,13 @@
 
 Reading is driven by the sheet registry: each sheet's header row is matched to its schema's
 columns (in any order), each data row is converted into the schema's row model, and each value's
-cell is recorded in a ``SourceMap`` so that the cross-sheet checks of ``logistics.rules.validation`` can
-point at cells too. Problems are collected, never raised one at a time: the planner sees them all.
+cell is recorded in a ``SourceMap`` so that the cross-sheet checks of ``logistics.rules.validation``
+can point at cells too. Problems are collected, never raised one at a time: the planner sees them
+all.
 
-The file is pre-flighted by ``logistics.io.security`` before openpyxl opens it, and it is streamed in
-read-only mode with formulas visible, so that a formula without a saved value is reported instead
-of being read as a blank.
+The file is pre-flighted by ``logistics.io.security`` before openpyxl opens it, and it is streamed
+in read-only mode with formulas visible, so that a formula without a saved value is reported
+instead of being read as a blank.
 
 The reading is in three modules: this one opens the workbook and assembles the scenario,
 ``logistics.io.sheets`` finds the sheets and matches their header rows, and ``logistics.io.cells``

@@ -63,8 +63,8 @@ def formula_without_value() -> str:
 
 IGNORED_SHEETS = (*AUXILIARY_SHEETS, SCENARIOS_SHEET.name)
 """Sheets a mission workbook may hold besides the registry's (by their English names): the
-template's sheets for people and the what-if ``Scenarios`` sheet (read by ``logistics.rules.overlays``,
-not as part of the base)."""
+template's sheets for people and the what-if ``Scenarios`` sheet (read by
+``logistics.rules.overlay_sources``, not as part of the base)."""
 
 KNOWN_SHEETS = (*(spec.name for spec in SHEETS), *IGNORED_SHEETS)
 """Every sheet name the reader knows, in English: their names in the workbook's language are

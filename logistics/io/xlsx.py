@@ -330,8 +330,8 @@ def set_print_layout(ws: Any, *, landscape: bool = True) -> None:
 def save_atomically(wb: Any, path: Path) -> None:
     """Save ``wb`` to ``path`` so that readers only ever see the old file or the complete new one.
 
-    ``logistics.io.atomic.write_atomically`` writes to a temporary file beside ``path`` and renames it
-    into place, removing it on any error; the workbook is flushed to disk before the rename.
+    ``logistics.io.atomic.write_atomically`` writes to a temporary file beside ``path`` and renames
+    it into place, removing it on any error; the workbook is flushed to disk before the rename.
     """
     write_atomically(Path(path), lambda temporary: _save_durably(wb, temporary))
 

@@ -3,15 +3,15 @@
 The workbook is in the plan's language (``plan_language``: the one chosen on the command line,
 else the scenario's Settings ``language``): its sheet names and table headers are the catalogue's
 (``i18n.sheet_name``, ``i18n.column_name``) and its words the catalogue's translations. Ids, the
-names the planner typed and enum values stay as they are, and the frames, KPIs and tables this
-module makes public keep their English column names and units: only what is written is named in
+names the planner typed and enum values stay as they are, and the frames, KPIs and tables these
+modules make public keep their English column names and units: only what is written is named in
 the plan's language.
 
 The workbook is written fresh, values only: a ``Summary`` (title block, KPI table, objective terms,
 charts), one sheet per result table with the planner's names joined onto the ids, a ``Run`` sheet
 with provenance, and the inputs exactly as solved in ``In_<Sheet>`` sheets generated from
-``registry.SHEETS``. Every KPI is computed here from the result tables, so the numbers on the
-summary are the sums of the rows a reader can filter.
+``registry.SHEETS``. Every KPI is computed from the result tables, so the numbers on the summary
+are the sums of the rows a reader can filter.
 
 The sheets are made by the modules beside this one: the plan's tables (``tables.plan_frames``),
 the KPIs and objective terms (``kpis.compute_kpis``), the result sheets and the input echo

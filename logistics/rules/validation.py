@@ -3,7 +3,8 @@
 Each rule is one small function from (scenario, source map) to the issues it finds, each issue at
 the cell that should change. ``check`` runs every rule (or the ones asked for) and returns all
 issues at once. The source map, not the workbook, gives the cells, so an overlaid what-if scenario
-is checked the same way. Values that are valid but look wrong are ``logistics.rules.warnings``' rules.
+is checked the same way. Values that are valid but look wrong are ``logistics.rules.warnings``'
+rules.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 A warning does not stop the solve. ``logistics validate`` and ``logistics solve`` show them, the
 plan's ``Run`` sheet lists them, and ``--strict`` turns them into errors. Each rule is one small
 function from (scenario, source map) to the warnings it finds, at the cell that should change,
-like the rules of ``logistics.rules.validation``; the reader adds its own (numbers shown as percentages
-in columns that are not in %).
+like the rules of ``logistics.rules.validation``; the reader adds its own (numbers shown as
+percentages in columns that are not in %).
 """
 
 from __future__ import annotations
