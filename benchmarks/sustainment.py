@@ -19,7 +19,7 @@ from pathlib import Path
 
 from benchmarks.synthetic import synthetic_mission
 from logistics.api import compile_scenario, load_scenario, solve, solve_options
-from logistics.schemas import Scenario, Threat
+from logistics.rules.schemas import Scenario, Threat
 from models import Plan
 from tests.models.plan_checker import check_plan
 

@@ -15,8 +15,8 @@ import random
 from dataclasses import dataclass
 from itertools import pairwise
 
-from logistics.network import haversine_km
-from logistics.schemas import (
+from logistics.rules.network import haversine_km
+from logistics.rules.schemas import (
     Base,
     Consumption,
     ConvoyLine,

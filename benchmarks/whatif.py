@@ -23,7 +23,7 @@ from pathlib import Path
 
 import openpyxl
 
-from logistics.comparison import ScenarioSummary
+from logistics.report.comparison import ScenarioSummary
 from logistics.whatif import BASE, WhatIfResult, run_whatif
 
 BASE_WORKBOOK = Path("inputs/mali.xlsx")

@@ -22,13 +22,14 @@ from importlib.metadata import version
 from pathlib import Path
 
 from logistics import __version__
-from logistics.atomic import check_writable
 from logistics.compile import compile_scenario
 from logistics.drawing import companion_paths, plan_images, write_plan_companions
 from logistics.errors import Issue, OutputError, PlanNotWrittenError
-from logistics.export import RunInfo, write_plan_workbook
-from logistics.reader import LoadedScenario, load, load_scenario
-from logistics.schemas import Scenario, Settings
+from logistics.io.atomic import check_writable
+from logistics.io.reader import LoadedScenario, load, load_scenario
+from logistics.report.plan_workbook import write_plan_workbook
+from logistics.report.run_sheet import RunInfo
+from logistics.rules.schemas import Scenario, Settings
 from models import ModelData, Plan, SolveOptions, solve
 from models.results import ProgressCallback
 

@@ -2,10 +2,11 @@
 
 Sheet names, column headers, settings keys, units, kinds of cell and field descriptions are not
 literals in the code: they are the registry's and the schemas'. The plan workbook's sheet names
-and table headers are those ``logistics.export`` writes, taken from a plan of the bundled tiny
-mission; the comparison workbook's are its module's constants. ``extract`` is a Babel extraction method (see ``babel.cfg``) that adds all of them to
-the messages Babel finds in the code, so that ``pybabel extract`` gives the whole catalogue and
-a test can tell when a name or a text has no translation.
+and table headers are those ``logistics.report.plan_workbook`` writes, taken from a plan of the
+bundled tiny mission; the comparison workbook's are its module's constants. ``extract`` is a Babel
+extraction method (see ``babel.cfg``) that adds all of them to the messages Babel finds in the
+code, so that ``pybabel extract`` gives the whole catalogue and a test can tell when a name or a
+text has no translation.
 
 Names are messages of their own context (``i18n.SHEET_CONTEXT``, ``i18n.COLUMN_CONTEXT``): the
 English name is the msgid, and its translation is the name in that language.
@@ -18,14 +19,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from logistics.fields import Kind, columns_of
 from logistics.i18n import COLUMN_CONTEXT, SHEET_CONTEXT
-from logistics.registry import INPUT_ECHO_PREFIX, SCENARIO_VALUE_COLUMN, SCENARIOS_SHEET, SHEETS
-from logistics.template import (
+from logistics.io.template import (
     AUXILIARY_SHEETS,
     DICTIONARY_HEADERS,
     NOTE_HEADER,
     SETTINGS_COMMENT_COLUMNS,
+)
+from logistics.rules.fields import Kind, columns_of
+from logistics.rules.registry import (
+    INPUT_ECHO_PREFIX,
+    SCENARIO_VALUE_COLUMN,
+    SCENARIOS_SHEET,
+    SHEETS,
 )
 
 Message = tuple[str | None, str]
@@ -103,7 +109,7 @@ def _ids(scenario: Any) -> set[str]:
 def comparison_messages() -> list[Message]:
     """The sheet names and table headers of the comparison workbook (its scenario and
     ``delta_`` columns are named after the scenarios)."""
-    from logistics.comparison import (
+    from logistics.report.comparison import (
         COMPARISON_SHEETS,
         DIFFERENCE_COLUMNS,
         KPI_COLUMNS,

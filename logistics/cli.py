@@ -22,7 +22,6 @@ from rich.table import Table
 from rich.text import Text
 
 from logistics import __version__
-from logistics.atomic import signals_end_the_run
 from logistics.errors import (
     ClusterError,
     InputError,
@@ -35,16 +34,17 @@ from logistics.errors import (
     count_title,
 )
 from logistics.i18n import _, use_language
-from logistics.reader import LoadedScenario, load
-from logistics.registry import SHEETS
-from logistics.schemas import Language
-from logistics.template import write_template
+from logistics.io.atomic import signals_end_the_run
+from logistics.io.reader import LoadedScenario, load
+from logistics.io.template import write_template
+from logistics.rules.registry import SHEETS
+from logistics.rules.schemas import Language
 
 # The optimisation (Pyomo, HiGHS, pandas' export, Dask) is imported by the commands that solve,
 # so that --help and validate start at once.
 if TYPE_CHECKING:
     from logistics.api import PlanRun
-    from logistics.comparison import ScenarioSummary
+    from logistics.report.comparison import ScenarioSummary
 
 app = typer.Typer(
     name="logistics",
@@ -266,7 +266,8 @@ SUMMARY_KPIS = (
 
 def kpi_table(run: PlanRun) -> Table:
     """The headline KPIs of a solved plan, as in the workbook's Summary."""
-    from logistics.export import compute_kpis, plan_frames
+    from logistics.report.kpis import compute_kpis
+    from logistics.report.tables import plan_frames
 
     frames = plan_frames(run.scenario, run.plan)
     kpis = {k.kpi: k for k in compute_kpis(run.scenario, run.plan, frames, run.total_wall_s)}

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from logistics.fields import shown_number
 from logistics.i18n import _, message_language, ngettext
+from logistics.rules.fields import shown_number
 
 
 class Severity(StrEnum):

@@ -33,23 +33,18 @@ from logistics.api import (
     solve_and_write,
     solve_options,
 )
-from logistics.atomic import exit_on_signals
-from logistics.comparison import (
+from logistics.errors import ClusterError, InputError, Interrupted, Issue, listed
+from logistics.io.atomic import exit_on_signals
+from logistics.io.reader import LoadedScenario, load
+from logistics.report.comparison import (
     ScenarioSummary,
     failed_summary,
     summarise,
     write_comparison_workbook,
 )
-from logistics.errors import ClusterError, InputError, Interrupted, Issue, listed
-from logistics.overlays import (
-    InputDifference,
-    Overlay,
-    apply_overlay,
-    read_overlays_by_scenario,
-    shortcut_overlay,
-)
-from logistics.reader import LoadedScenario, load
-from logistics.schemas import Scenario
+from logistics.rules.overlay_sources import read_overlays_by_scenario, shortcut_overlay
+from logistics.rules.overlays import InputDifference, Overlay, apply_overlay
+from logistics.rules.schemas import Scenario
 
 BASE = "base"
 COMMAND_LINE = "command-line"

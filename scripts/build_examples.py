@@ -36,9 +36,11 @@ if __name__ == "__main__":  # run as a file from a clone: make the repository's 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from logistics.overlays import REMOVE, SCENARIO_COLUMN, WHOLE_RECORD
-from logistics.registry import SCENARIO_VALUE_COLUMN, SCENARIOS_SHEET, SHEET_BY_NAME
-from logistics.schemas import (
+from logistics.io.template import HEADER_FILL, HEADER_FONT, write_input_workbook, write_template
+from logistics.io.xlsx import save_atomically, write_cell
+from logistics.rules.overlays import REMOVE, SCENARIO_COLUMN, WHOLE_RECORD
+from logistics.rules.registry import SCENARIO_VALUE_COLUMN, SCENARIOS_SHEET, SHEET_BY_NAME
+from logistics.rules.schemas import (
     AirfieldClass,
     Base,
     BaseKind,
@@ -62,8 +64,6 @@ from logistics.schemas import (
     UnitType,
     Vehicle,
 )
-from logistics.template import HEADER_FILL, HEADER_FONT, write_input_workbook, write_template
-from logistics.xlsx import save_atomically, write_cell
 
 SCRIPTS_DIR = Path(__file__).resolve().parent
 REPO_DIR = SCRIPTS_DIR.parent

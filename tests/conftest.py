@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from logistics import schemas as s
-from logistics.template import write_input_workbook
+from logistics.io.template import write_input_workbook
+from logistics.rules import schemas as s
 from tests.workbooks import three_base_scenario
 
 

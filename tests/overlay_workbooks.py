@@ -11,7 +11,7 @@ from typing import Any
 
 import openpyxl
 
-from logistics.registry import SHEET_BY_NAME
+from logistics.rules.registry import SHEET_BY_NAME
 
 SCENARIO_HEADERS = (
     "scenario",

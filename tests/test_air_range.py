@@ -11,7 +11,7 @@ import pytest
 
 from logistics.compile import compile_scenario
 from logistics.errors import InputError
-from logistics.reader import load
+from logistics.io.reader import load
 from tests.test_compile import _scenario
 
 Edit = Callable[[openpyxl.Workbook], None]

@@ -18,8 +18,8 @@ import openpyxl
 import pytest
 
 from logistics.errors import InputError, Issue
-from logistics.reader import load
-from logistics.schemas import Settings
+from logistics.io.reader import load
+from logistics.rules.schemas import Settings
 
 Edit = Callable[[openpyxl.Workbook], None]
 

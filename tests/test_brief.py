@@ -11,11 +11,14 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from logistics import schemas as s
-from logistics.brief import PlanImages
-from logistics.export import RunInfo, build_plan_workbook, compute_kpis, plan_frames
-from logistics.glossary import TERMS, glossary_key
-from logistics.palette import threat_colour
+from logistics.report.brief import PlanImages
+from logistics.report.glossary import TERMS, glossary_key
+from logistics.report.kpis import compute_kpis
+from logistics.report.palette import threat_colour
+from logistics.report.plan_workbook import build_plan_workbook
+from logistics.report.run_sheet import RunInfo
+from logistics.report.tables import plan_frames
+from logistics.rules import schemas as s
 from models.results import Plan
 from tests.pdf_pages import png
 from tests.test_export import _sheet_frame, _table_frame, plan, run, scenario  # noqa: F401

@@ -111,7 +111,8 @@ def test_validate_loads_no_solver() -> None:
     """``--help`` and ``validate`` start at once: reading and checking a workbook imports neither
     Pyomo nor HiGHS (nor Dask), which take seconds to load."""
     code = (
-        "import sys, logistics.cli, logistics.reader, logistics.validation, logistics.warnings; "
+        "import sys, logistics.cli, logistics.io.reader, logistics.rules.validation, "
+        "logistics.rules.warnings; "
         "print(sorted(m for m in ('pyomo', 'highspy', 'distributed') if m in sys.modules))"
     )
     result = subprocess.run(

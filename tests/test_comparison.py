@@ -15,8 +15,7 @@ import pandas as pd
 import pytest
 from openpyxl.utils.cell import range_boundaries
 
-from logistics import schemas as s
-from logistics.comparison import (
+from logistics.report.comparison import (
     CHART_KPIS,
     DIFFERENCE_COLUMNS,
     FAILED,
@@ -29,9 +28,11 @@ from logistics.comparison import (
     summarise,
     write_comparison_workbook,
 )
-from logistics.export import RunInfo, build_plan_workbook
-from logistics.numbers import percent_met
-from logistics.overlays import InputDifference
+from logistics.report.numbers import percent_met
+from logistics.report.plan_workbook import build_plan_workbook
+from logistics.report.run_sheet import RunInfo
+from logistics.rules import schemas as s
+from logistics.rules.overlays import InputDifference
 from models.results import OBJECTIVE_TERMS, TABLE_COLUMNS, Plan, SolveStatus
 from tests.libreoffice import convert_to_pdf
 from tests.test_export import _cells, _table_frame

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from logistics.compile import compile_scenario
-from logistics.schemas import (
+from logistics.rules.schemas import (
     Base,
     Consumption,
     ConvoyLine,

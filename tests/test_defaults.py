@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from logistics import schemas as s
-from logistics.reader import load, missing_defaults
-from logistics.registry import SHEET_BY_NAME
-from logistics.template import write_input_workbook
+from logistics.io.reader import load, missing_defaults
+from logistics.io.template import write_input_workbook
+from logistics.rules import schemas as s
+from logistics.rules.registry import SHEET_BY_NAME
 from tests.test_bad_inputs import add_row, all_of, delete_rows
 from tests.workbooks import three_base_scenario
 

@@ -41,7 +41,7 @@ from logistics.drawing import (
     write_plan_companions,
 )
 from logistics.errors import OutputError
-from logistics.schemas import Base, Scenario, Settings, Supply, Threat
+from logistics.rules.schemas import Base, Scenario, Settings, Supply, Threat
 from models import Plan
 from models.results import TABLE_COLUMNS, SolveStatus
 

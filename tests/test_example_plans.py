@@ -15,10 +15,12 @@ import openpyxl
 import pytest
 
 from logistics.api import PlanRun, plan_workbook
-from logistics.brief import PlanImages
 from logistics.errors import InputError
-from logistics.export import compute_kpis, plan_frames, write_plan_workbook
-from logistics.reader import load_scenario
+from logistics.io.reader import load_scenario
+from logistics.report.brief import PlanImages
+from logistics.report.kpis import compute_kpis
+from logistics.report.plan_workbook import write_plan_workbook
+from logistics.report.tables import plan_frames
 from models import TABLE_COLUMNS
 from tests.libreoffice import convert_to_pdf
 from tests.models.plan_checker import check_plan

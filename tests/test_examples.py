@@ -17,10 +17,10 @@ from types import ModuleType
 import openpyxl
 import pytest
 
-from logistics.reader import load_scenario, missing_defaults, read_workbook
-from logistics.registry import SHEET_BY_NAME
-from logistics.schemas import BaseKind, Scenario
-from logistics.template import write_template
+from logistics.io.reader import load_scenario, missing_defaults, read_workbook
+from logistics.io.template import write_template
+from logistics.rules.registry import SHEET_BY_NAME
+from logistics.rules.schemas import BaseKind, Scenario
 
 REPO = Path(__file__).resolve().parents[1]
 INPUTS = REPO / "inputs"

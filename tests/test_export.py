@@ -13,16 +13,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from logistics import registry
-from logistics import schemas as s
-from logistics.export import (
-    STAGES,
-    RunInfo,
-    build_plan_workbook,
-    write_plan_workbook,
-)
-from logistics.reader import read_workbook
-from logistics.xlsx import TABLE_NAME_RE, safe_text
+from logistics.io.reader import read_workbook
+from logistics.io.xlsx import TABLE_NAME_RE, safe_text
+from logistics.report.plan_workbook import build_plan_workbook, write_plan_workbook
+from logistics.report.run_sheet import STAGES, RunInfo
+from logistics.rules import registry
+from logistics.rules import schemas as s
 from models.results import TABLE_COLUMNS, Plan, SolveStatus, TierOutcome
 from tests.libreoffice import convert_to_pdf
 

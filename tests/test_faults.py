@@ -20,11 +20,11 @@ from pydantic import TypeAdapter, ValidationError
 from typer.testing import CliRunner
 
 from logistics import api, whatif
-from logistics import schemas as s
 from logistics.cli import app
 from logistics.errors import InputError, Issue
-from logistics.export import CHART_DAY_HEADER, stock_chart_frame
-from logistics.reader import load
+from logistics.io.reader import load
+from logistics.report.summary import CHART_DAY_HEADER, stock_chart_frame
+from logistics.rules import schemas as s
 from logistics.whatif import plan_file_names
 from tests.overlay_workbooks import with_scenarios
 

@@ -16,17 +16,17 @@ import pytest
 from typer.testing import CliRunner
 
 from logistics import api
-from logistics import schemas as s
 from logistics.api import PlanRun
-from logistics.brief import status_words
 from logistics.cli import app
-from logistics.comparison import build_comparison_workbook, failed_summary, summarise
-from logistics.export import build_plan_workbook, write_plan_workbook
 from logistics.i18n import column_name, sheet_name, use_language
-from logistics.overlays import InputDifference
-from logistics.reader import load
-from logistics.registry import INPUT_ECHO_PREFIX
-from logistics.xlsx import save_atomically
+from logistics.io.reader import load
+from logistics.io.xlsx import save_atomically
+from logistics.report.brief import status_words
+from logistics.report.comparison import build_comparison_workbook, failed_summary, summarise
+from logistics.report.plan_workbook import build_plan_workbook, write_plan_workbook
+from logistics.rules import schemas as s
+from logistics.rules.overlays import InputDifference
+from logistics.rules.registry import INPUT_ECHO_PREFIX
 from models.build import build_model
 
 ROOT = Path(__file__).resolve().parents[1]

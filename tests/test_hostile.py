@@ -18,10 +18,10 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from logistics import reader, security
 from logistics.cli import app
 from logistics.errors import InputError, listed
-from logistics.reader import load
+from logistics.io import reader, security
+from logistics.io.reader import load
 from tests.workbooks import (
     ZIP_FLAGS,
     ZIP_METHOD,

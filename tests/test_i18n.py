@@ -24,10 +24,8 @@ from babel.messages.pofile import read_po
 from typer.testing import CliRunner
 
 from logistics import api
-from logistics import schemas as s
 from logistics.cli import app
 from logistics.errors import InputError
-from logistics.fields import shown_number
 from logistics.i18n import (
     COLUMN_CONTEXT,
     LOCALE_DIR,
@@ -37,9 +35,12 @@ from logistics.i18n import (
     sheet_name,
     use_language,
 )
-from logistics.reader import KNOWN_SHEETS, load, load_scenario
-from logistics.registry import INPUT_ECHO_PREFIX, SCENARIOS_SHEET, SHEETS
-from logistics.template import write_input_workbook, write_template
+from logistics.io.reader import load, load_scenario
+from logistics.io.sheets import KNOWN_SHEETS
+from logistics.io.template import write_input_workbook, write_template
+from logistics.rules import schemas as s
+from logistics.rules.fields import shown_number
+from logistics.rules.registry import INPUT_ECHO_PREFIX, SCENARIOS_SHEET, SHEETS
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "inputs" / "tiny.xlsx"

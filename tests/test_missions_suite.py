@@ -16,11 +16,11 @@ from benchmarks.missions import synthetic
 from benchmarks.missions.build import build_scenario
 from benchmarks.missions.suite import HORIZONS_DAYS, VARIANTS, Member, members, select
 from logistics.compile import compile_scenario
-from logistics.locations import SourceMap
-from logistics.reader import load_scenario
-from logistics.schemas import Mode, Scenario
-from logistics.template import write_input_workbook
-from logistics.validation import check
+from logistics.io.reader import load_scenario
+from logistics.io.template import write_input_workbook
+from logistics.rules.locations import SourceMap
+from logistics.rules.schemas import Mode, Scenario
+from logistics.rules.validation import check
 from models import SolveOptions, solve
 from tests.models.plan_checker import check_plan
 

@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 
 from logistics.errors import InputError, Issue
-from logistics.overlays import read_overlays
-from logistics.reader import load
+from logistics.io.reader import load
+from logistics.rules.overlay_sources import read_overlays
 from tests.overlay_workbooks import overlay_workbook
 from tests.test_bad_inputs import add_row, all_of, delete_column, put, rename_sheet
 

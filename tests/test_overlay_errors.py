@@ -12,15 +12,9 @@ import openpyxl
 import pytest
 
 from logistics.errors import InputError
-from logistics.overlays import (
-    Overlay,
-    apply_overlay,
-    parse_shortcut,
-    read_overlays,
-    select_overlays,
-    shortcut_overlay,
-)
-from logistics.reader import load
+from logistics.io.reader import load
+from logistics.rules.overlay_sources import parse_shortcut, read_overlays, shortcut_overlay
+from logistics.rules.overlays import Overlay, apply_overlay, select_overlays
 from tests.overlay_workbooks import ScenarioRow, overlay_workbook, with_scenarios
 
 DAY_VARYING = (

@@ -10,20 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from logistics.locations import CellLocation
-from logistics.overlays import (
+from logistics.io.reader import LoadedScenario, load
+from logistics.rules.locations import CellLocation
+from logistics.rules.overlay_sources import parse_shortcut, read_overlays, shortcut_overlay
+from logistics.rules.overlays import (
     BASE_SCENARIO,
     Change,
     InputDifference,
     Overlay,
     apply_overlay,
-    parse_shortcut,
-    read_overlays,
     select_overlays,
-    shortcut_overlay,
     value_on,
 )
-from logistics.reader import LoadedScenario, load
 from tests.overlay_workbooks import ScenarioRow, overlay_workbook, with_scenarios
 
 REPO = Path(__file__).resolve().parents[1]

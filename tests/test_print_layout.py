@@ -12,11 +12,12 @@ from typing import Any
 import openpyxl
 import pytest
 
-from logistics import registry
-from logistics import schemas as s
-from logistics.brief import PlanImages
-from logistics.comparison import ScenarioSummary, write_comparison_workbook
-from logistics.export import NOT_PRINTED, RunInfo, write_plan_workbook
+from logistics.report.brief import PlanImages
+from logistics.report.comparison import ScenarioSummary, write_comparison_workbook
+from logistics.report.plan_workbook import NOT_PRINTED, write_plan_workbook
+from logistics.report.run_sheet import RunInfo
+from logistics.rules import registry
+from logistics.rules import schemas as s
 from models.results import Plan
 from tests.libreoffice import convert_to_pdf
 from tests.pdf_pages import LONG_DECIMALS, MIN_PRINTED_PT, png, read_pages

@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 from openpyxl.writer.excel import ExcelWriter
 
-from logistics import schemas as s
 from logistics.errors import InputError, Issue
-from logistics.locations import CellLocation, SourceMap
-from logistics.reader import load, read_workbook
-from logistics.template import write_input_workbook, write_template
+from logistics.io.reader import load, read_workbook
+from logistics.io.template import write_input_workbook, write_template
+from logistics.rules import schemas as s
+from logistics.rules.locations import CellLocation, SourceMap
 from tests.workbooks import rewrite_parts, sheet_part
 
 Edit = Callable[[openpyxl.Workbook], None]

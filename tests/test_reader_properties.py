@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from logistics.errors import InputError
-from logistics.reader import load
-from logistics.registry import SHEETS
-from logistics.template import write_input_workbook
+from logistics.io.reader import load
+from logistics.io.template import write_input_workbook
+from logistics.rules.registry import SHEETS
 from tests.workbooks import three_base_scenario
 
 CELL_VALUES = st.one_of(

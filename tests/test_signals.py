@@ -30,7 +30,7 @@ TINY = ROOT / "inputs" / "tiny.xlsx"
 # The command line, with the plan's save held up once it has begun writing its temporary file.
 SLOW_SAVE = """
 import sys, time
-from logistics import xlsx
+from logistics.io import xlsx
 
 def slow_save(workbook, path):
     path.write_bytes(b"PK half a workbook")

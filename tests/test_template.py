@@ -8,11 +8,11 @@ import openpyxl
 import pytest
 
 from logistics.errors import InputError
-from logistics.fields import columns_of, display_value
-from logistics.reader import load
-from logistics.registry import SHEETS
-from logistics.schemas import DEFAULT_CONSUMPTION, Settings
-from logistics.template import EXAMPLES, dictionary_rows, write_template
+from logistics.io.reader import load
+from logistics.io.template import EXAMPLES, dictionary_rows, write_template
+from logistics.rules.fields import columns_of, display_value
+from logistics.rules.registry import SHEETS
+from logistics.rules.schemas import DEFAULT_CONSUMPTION, Settings
 
 
 @pytest.fixture

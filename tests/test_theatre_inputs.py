@@ -11,8 +11,9 @@ import openpyxl
 import pytest
 
 from logistics.errors import InputError
-from logistics.overlays import apply_overlay, read_overlays
-from logistics.reader import load
+from logistics.io.reader import load
+from logistics.rules.overlay_sources import read_overlays
+from logistics.rules.overlays import apply_overlay
 from tests.conftest import header_column
 from tests.overlay_workbooks import with_scenarios
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from logistics.compile import compile_scenario
-from logistics.schemas import (
+from logistics.rules.schemas import (
     Base,
     Consumption,
     ConvoyLine,

@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 
 from logistics.errors import InputError
-from logistics.reader import load
-from logistics.schemas import Settings
+from logistics.io.reader import load
+from logistics.rules.schemas import Settings
 from tests.test_bad_inputs import add_row, all_of, put
 
 Edit = Callable[[openpyxl.Workbook], None]

@@ -13,9 +13,10 @@ import openpyxl
 import pytest
 
 from logistics.compile import compile_scenario
-from logistics.overlays import apply_overlay, read_overlays
-from logistics.reader import load
-from logistics.template import write_input_workbook
+from logistics.io.reader import load
+from logistics.io.template import write_input_workbook
+from logistics.rules.overlay_sources import read_overlays
+from logistics.rules.overlays import apply_overlay
 from logistics.whatif import BASE, run_whatif
 from scripts.build_examples import build_tiny
 from tests.models.plan_checker import check_plan

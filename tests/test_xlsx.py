@@ -19,9 +19,9 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from logistics import xlsx
-from logistics.atomic import check_writable
-from logistics.xlsx import (
+from logistics.io import xlsx
+from logistics.io.atomic import check_writable
+from logistics.io.xlsx import (
     FMT_INTEGER,
     MAX_CELL_CHARS,
     TRUNCATION_MARKER,

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET  # only for files the tests themselves wrote
 import zipfile
 from pathlib import Path
 
-from logistics import schemas as s
+from logistics.rules import schemas as s
 
 
 def three_base_scenario() -> s.Scenario:

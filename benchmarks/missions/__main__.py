@@ -29,7 +29,7 @@ from benchmarks.missions.runner import (
     run_member,
 )
 from benchmarks.missions.suite import QUICK_PATTERN, Member, select
-from logistics.template import write_input_workbook
+from logistics.io.template import write_input_workbook
 
 QUICK_TIME_LIMIT_S = 60.0
 

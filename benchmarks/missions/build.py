@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from benchmarks.missions.facts import LineFact, Link, Place, Theatre
-from logistics.network import haversine_km
-from logistics.reader import load_scenario
-from logistics.schemas import (
+from logistics.io.reader import load_scenario
+from logistics.rules.network import haversine_km
+from logistics.rules.schemas import (
     Aircraft,
     Base,
     BaseKind,

@@ -39,10 +39,10 @@ from functools import lru_cache
 
 from benchmarks.missions.facts import Rains, Theatre, air_lines, lines, links, places, units
 from benchmarks.missions.vehicles import HEAVY_LIFT, LAKE_BOAT, LIGHT_AIRCRAFT, standard_vehicles
-from logistics.schemas import AirfieldClass as A
-from logistics.schemas import BaseKind as K
-from logistics.schemas import Demand, Mode, Threat, ThreatType
-from logistics.schemas import UnitType as U
+from logistics.rules.schemas import AirfieldClass as A
+from logistics.rules.schemas import BaseKind as K
+from logistics.rules.schemas import Demand, Mode, Threat, ThreatType
+from logistics.rules.schemas import UnitType as U
 
 ROAD, RIVER, AIR = Mode.road, Mode.river, Mode.air
 

@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from logistics.schemas import AirfieldClass, BaseKind, Demand, Mode, Threat, UnitType, Vehicle
+from logistics.rules.schemas import AirfieldClass, BaseKind, Demand, Mode, Threat, UnitType, Vehicle
 
 
 @dataclass(frozen=True)

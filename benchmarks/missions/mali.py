@@ -23,7 +23,7 @@ import datetime as dt
 
 from benchmarks.missions.build import planning_scenario
 from benchmarks.missions.variants import RainEffects
-from logistics.schemas import Scenario
+from logistics.rules.schemas import Scenario
 
 MAIN_SUPPLY_ROUTE = ("BKO-SEV-ROAD",)
 ESCORT_UNIT_ID = "GAO-EGY-CCB"

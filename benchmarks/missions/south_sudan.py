@@ -58,10 +58,10 @@ from benchmarks.missions.vehicles import (
     RIVER_BOAT,
     standard_vehicles,
 )
-from logistics.schemas import AirfieldClass as A
-from logistics.schemas import BaseKind as K
-from logistics.schemas import Demand, Mode, Threat, ThreatType
-from logistics.schemas import UnitType as U
+from logistics.rules.schemas import AirfieldClass as A
+from logistics.rules.schemas import BaseKind as K
+from logistics.rules.schemas import Demand, Mode, Threat, ThreatType
+from logistics.rules.schemas import UnitType as U
 
 ROAD, RIVER, AIR = Mode.road, Mode.river, Mode.air
 

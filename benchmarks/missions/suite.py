@@ -22,7 +22,7 @@ from benchmarks.missions.variants import (
     with_horizon,
     withdraw_unit,
 )
-from logistics.schemas import Scenario
+from logistics.rules.schemas import Scenario
 
 HORIZONS_DAYS = (28, 42)
 VARIANTS = ("base", "blockade", "rains", "escort")

@@ -40,8 +40,8 @@ from benchmarks.missions.facts import (
     air_lines,
 )
 from benchmarks.missions.vehicles import BARGE, LIGHT_AIRCRAFT, standard_vehicles
-from logistics.network import haversine_km
-from logistics.schemas import AirfieldClass, BaseKind, Mode, Threat, ThreatType, UnitType
+from logistics.rules.network import haversine_km
+from logistics.rules.schemas import AirfieldClass, BaseKind, Mode, Threat, ThreatType, UnitType
 
 ROAD_FACTOR = 1.3
 """Road km per great-circle km on African tracks [E]."""

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from logistics.schemas import Route, RouteSeason, Scenario, Threat, ThreatType
+from logistics.rules.schemas import Route, RouteSeason, Scenario, Threat, ThreatType
 
 BLOCKADE_LEVEL = 5
 """Level of the blockade threat: the highest, at which every theatre of the suite closes routes."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from benchmarks.missions.build import planning_scenario
 from benchmarks.missions.facts import VehicleFact
-from logistics.schemas import Aircraft, AirfieldClass, Mode, Vehicle
+from logistics.rules.schemas import Aircraft, AirfieldClass, Mode, Vehicle
 
 AIRCRAFT_KIND = {"C-130": Aircraft.fixed_wing, "MI-8": Aircraft.helicopter}
 

@@ -10,7 +10,6 @@ web page, take the PNG bytes and show them at ``EMBEDDED.display_px`` pixels (12
 
 from __future__ import annotations
 
-from logistics.brief import PlanImages
 from logistics.drawing.companions import (
     COMPANION_SUFFIXES,
     companion_paths,
@@ -21,7 +20,8 @@ from logistics.drawing.plan_map import map_extent, plan_map
 from logistics.drawing.style import EMBEDDED, PAGE, Canvas, png_bytes, svg_text
 from logistics.drawing.timeline import convoy_timeline, timeline_canvas
 from logistics.drawing.view import PlanView, plan_view
-from logistics.schemas import Scenario
+from logistics.report.brief import PlanImages
+from logistics.rules.schemas import Scenario
 from models import Plan
 
 __all__ = [

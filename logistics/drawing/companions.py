@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from logistics.atomic import write_atomically
 from logistics.drawing.gis import geojson_text, plan_kml
 from logistics.drawing.plan_map import plan_map
 from logistics.drawing.style import PAGE, png_bytes, svg_text
 from logistics.drawing.timeline import convoy_timeline
 from logistics.drawing.view import PlanView, plan_view
-from logistics.schemas import Scenario
+from logistics.io.atomic import write_atomically
+from logistics.rules.schemas import Scenario
 from models import Plan
 
 COMPANION_SUFFIXES = (".map.png", ".map.svg", ".timeline.png", ".geojson", ".kml")

@@ -13,10 +13,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from logistics import palette
 from logistics.drawing import style
 from logistics.drawing.geo import Ring
 from logistics.drawing.view import BaseMark, PlanView, RouteMark, ThreatArea
+from logistics.report import palette
 
 KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
 COORDINATE_DECIMALS = 6

@@ -30,7 +30,6 @@ from matplotlib.patheffects import withStroke
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import Bbox
 
-from logistics import palette
 from logistics.drawing import style
 from logistics.drawing.geo import (
     KM_PER_DEGREE,
@@ -41,6 +40,7 @@ from logistics.drawing.geo import (
 )
 from logistics.drawing.style import EMBEDDED, Canvas
 from logistics.drawing.view import BaseMark, PlanView, RouteMark
+from logistics.report import palette
 
 MARGIN_FRACTION = 0.08
 """Room around the bases and threat areas, as a fraction of their extent."""

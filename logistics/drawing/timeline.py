@@ -16,10 +16,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
-from logistics import palette
 from logistics.drawing import style
 from logistics.drawing.style import EMBEDDED, Canvas
 from logistics.drawing.view import ConvoyBar, PlanView
+from logistics.report import palette
 
 ROW_CM = 0.42
 """Height of one convoy line's row: room for an 8 pt label."""

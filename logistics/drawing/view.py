@@ -2,8 +2,8 @@
 areas and convoys, in plain frozen records with coordinates.
 
 The map, the timeline and the GIS files all read a ``PlanView``; none of them reaches into the
-plan's tables. The tables come from ``logistics.export.plan_frames``, so the drawings and the plan
-workbook say the same thing.
+plan's tables. The tables come from ``logistics.report.tables.plan_frames``, so the drawings and
+the plan workbook say the same thing.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from logistics.drawing.geo import Ring, circle
-from logistics.export import PATH_SEPARATOR, leg_index, path_routes, plan_frames
-from logistics.schemas import Scenario
+from logistics.report.tables import PATH_SEPARATOR, leg_index, path_routes, plan_frames
+from logistics.rules.schemas import Scenario
 from models import Plan
 
 

@@ -37,7 +37,7 @@ class ComparisonView:
 
 def comparison_view(summaries: Sequence[Any]) -> ComparisonView:
     """The comparison of ``summaries`` (the first is the base), as the workbook shows it."""
-    from logistics.comparison import (
+    from logistics.report.comparison import (
         CHART_KPIS,
         DELTA_PREFIX,
         KPI_COLUMNS,

@@ -13,9 +13,9 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from logistics.errors import InputError, Issue
-from logistics.reader import LoadedScenario, load
-from logistics.registry import SHEETS
-from logistics.security import MAX_FILE_BYTES
+from logistics.io.reader import LoadedScenario, load
+from logistics.io.security import MAX_FILE_BYTES
+from logistics.rules.registry import SHEETS
 
 UPLOAD_CHUNK_BYTES = 64 * 2**10
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES
@@ -181,7 +181,7 @@ def annotate_workbook(source: Path, target: Path, issues: Sequence[dict[str, Any
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    from logistics.xlsx import save_atomically
+    from logistics.io.xlsx import save_atomically
 
     workbook = load_workbook(source)
     marked = 0

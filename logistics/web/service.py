@@ -203,8 +203,9 @@ class Service:
 
     def check_what_ifs(self, upload: Upload, scenarios: Sequence[WhatIf]) -> list[dict[str, Any]]:
         """Every problem of the what-if scenarios, found as ``logistics whatif`` finds them."""
-        from logistics.overlays import apply_overlay, shortcut_overlay
-        from logistics.reader import load
+        from logistics.io.reader import load
+        from logistics.rules.overlay_sources import shortcut_overlay
+        from logistics.rules.overlays import apply_overlay
 
         problems: list[dict[str, Any]] = []
         if not scenarios:
@@ -322,7 +323,7 @@ class Service:
 
     def comparison_workbook(self, runs: Sequence[Run]) -> Path:
         """The comparison workbook of ``runs`` (the first is the base)."""
-        from logistics.comparison import write_comparison_workbook
+        from logistics.report.comparison import write_comparison_workbook
 
         summaries = self.summaries(runs)
         if not summaries:

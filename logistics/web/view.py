@@ -1,7 +1,7 @@
 """What the plan page shows, computed once in the worker from the solved plan and kept as JSON:
 the Brief (status in plain words, headline, days of supply by sector, what cannot be met, units
 moved, fleet and escorts at their busiest, the most exposed convoys and routes: the blocks
-``logistics.brief`` builds for the workbook), the key figures, days of supply per base and class,
+``logistics.report.brief`` builds for the workbook), the key figures, days of supply per base and class,
 shortfalls with their reasons, each base's stock and garrison and each route's convoys (for the
 map). The plan's words are in the plan's language (``export.plan_language``)."""
 
@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from logistics.brief import Block
-from logistics.numbers import QUANTITY_DECIMALS, in_words
-from logistics.xlsx import FMT_DAYS, FMT_INTEGER, FMT_ONE_DECIMAL, FMT_PERCENT
+from logistics.io.xlsx import FMT_DAYS, FMT_INTEGER, FMT_ONE_DECIMAL, FMT_PERCENT
+from logistics.report.brief import Block
+from logistics.report.numbers import QUANTITY_DECIMALS, in_words
 
 if TYPE_CHECKING:
     from logistics.api import PlanRun
-    from logistics.comparison import ScenarioSummary
+    from logistics.report.comparison import ScenarioSummary
 
 HEADLINE_KPIS = (
     "demand_met_pct",
@@ -99,8 +99,8 @@ def drawings(run: PlanRun) -> dict[str, bytes]:
 
 def plan_view(run: PlanRun, summary: ScenarioSummary) -> dict[str, Any]:
     """Everything the plan page shows, as plain data, its words in the plan's language."""
-    from logistics.export import plan_language
     from logistics.i18n import use_language
+    from logistics.report.plan_workbook import plan_language
 
     language = plan_language(run.scenario)
     with use_language(language, language):
@@ -109,9 +109,10 @@ def plan_view(run: PlanRun, summary: ScenarioSummary) -> dict[str, Any]:
 
 def _plan_view(run: PlanRun, summary: ScenarioSummary) -> dict[str, Any]:
     """``plan_view`` in the language in effect."""
-    from logistics.brief import brief_content
-    from logistics.export import headline, plan_frames
     from logistics.i18n import _
+    from logistics.report.brief import brief_content
+    from logistics.report.plan_workbook import headline
+    from logistics.report.tables import plan_frames
 
     frames = plan_frames(run.scenario, run.plan)
     brief = brief_content(run.scenario, run.plan, frames, headline(summary.kpis))

@@ -3,7 +3,7 @@ reporting progress and heeding the Stop button; everything it produces comes bac
 the same function runs in a local process or on a Dask worker of another machine.
 
 The what-if changes are the command line's shortcut texts (``close-route R:5-12``…), read and
-applied by ``logistics.overlays`` exactly as ``logistics whatif`` does.
+applied by ``logistics.rules.overlays`` exactly as ``logistics whatif`` does.
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ def worker_started(niceness: int = 0) -> None:
     watcher thread instead ends the worker (as ``SIGTERM`` would: temporary files removed) once
     its parent is gone.
     """
-    from logistics.atomic import exit_on_signals
+    from logistics.io.atomic import exit_on_signals
 
     exit_on_signals()
     parent = os.getppid()
@@ -211,11 +211,12 @@ def execute(task: Task, channel: Channel) -> Outcome:
 def _solve(task: Task, folder: Path, watcher: _Watcher) -> Outcome:
     """Read, apply the changes, solve and write; everything inside ``folder``."""
     from logistics.api import InputProvenance, solve_and_write, solve_options
-    from logistics.comparison import summarise
-    from logistics.export import plan_language
     from logistics.i18n import use_language
-    from logistics.overlays import InputDifference, apply_overlay, shortcut_overlay
-    from logistics.reader import load
+    from logistics.io.reader import load
+    from logistics.report.comparison import summarise
+    from logistics.report.plan_workbook import plan_language
+    from logistics.rules.overlay_sources import shortcut_overlay
+    from logistics.rules.overlays import InputDifference, apply_overlay
     from logistics.web.view import plan_files
 
     source = folder / "input.xlsx"

@@ -9,8 +9,8 @@ import io
 import openpyxl
 from fastapi.testclient import TestClient
 
-from logistics.comparison import ScenarioSummary
-from logistics.export import Kpi
+from logistics.report.comparison import ScenarioSummary
+from logistics.report.kpis import Kpi
 from logistics.web.compare import comparison_view
 from tests.web.conftest import wait_for
 from tests.web.html import shown

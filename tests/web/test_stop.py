@@ -27,7 +27,7 @@ def long_mission(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A synthetic mission of 20 bases over 30 days: its first plan comes in seconds, its search
     runs past a minute."""
     from benchmarks.synthetic import synthetic_mission
-    from logistics.template import write_input_workbook
+    from logistics.io.template import write_input_workbook
 
     path = tmp_path_factory.mktemp("long") / "synthetic-20.xlsx"
     write_input_workbook(synthetic_mission(20, horizon_days=30), path)

@@ -24,8 +24,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
-from logistics import schemas as s
-from logistics.fields import Column, Kind, columns_of, display_value
 from logistics.i18n import (
     DEFAULT_LANGUAGE,
     N_,
@@ -35,9 +33,11 @@ from logistics.i18n import (
     sheet_name,
     use_language,
 )
-from logistics.registry import SHEET_BY_NAME, SHEETS, SheetSpec
-from logistics.schemas import Scenario, Settings
-from logistics.xlsx import save_atomically, write_cell
+from logistics.io.xlsx import save_atomically, write_cell
+from logistics.rules import schemas as s
+from logistics.rules.fields import Column, Kind, columns_of, display_value
+from logistics.rules.registry import SHEET_BY_NAME, SHEETS, SheetSpec
+from logistics.rules.schemas import Scenario, Settings
 
 LISTS_SHEET = "Lists"
 INSTRUCTIONS_SHEET = "Instructions"

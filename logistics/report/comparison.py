@@ -52,19 +52,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from logistics import __version__
-from logistics.export import (
-    DECIMAL_FORMATS,
-    TERM_PRIORITY,
-    TOOL_NAME,
-    WEIGHTED_UNIT,
-    Kpi,
-    RunInfo,
-    add_named_sheet,
-    compute_kpis,
-    finish_chart,
-    plan_frames,
-    plan_language,
-)
 from logistics.i18n import (
     DEFAULT_LANGUAGE,
     N_,
@@ -75,10 +62,7 @@ from logistics.i18n import (
     sheet_name,
     use_language,
 )
-from logistics.numbers import decimals_for, rounded
-from logistics.overlays import BASE_SCENARIO, WHOLE_RECORD, InputDifference
-from logistics.printing import PrintContext, fit_row_heights, set_page, wrap_long_text
-from logistics.xlsx import (
+from logistics.io.xlsx import (
     FMT_INTEGER,
     FMT_ONE_DECIMAL,
     FMT_PERCENT,
@@ -91,12 +75,20 @@ from logistics.xlsx import (
     write_cell,
     write_table,
 )
+from logistics.report.kpis import TERM_PRIORITY, WEIGHTED_UNIT, Kpi, compute_kpis
+from logistics.report.numbers import decimals_for, rounded
+from logistics.report.plan_workbook import add_named_sheet, plan_language
+from logistics.report.printing import PrintContext, fit_row_heights, set_page, wrap_long_text
+from logistics.report.run_sheet import TOOL_NAME, RunInfo
+from logistics.report.summary import DECIMAL_FORMATS, finish_chart
+from logistics.report.tables import plan_frames
+from logistics.rules.overlays import BASE_SCENARIO, WHOLE_RECORD, InputDifference
 from models.results import OBJECTIVE_TERMS
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from logistics.schemas import Scenario
+    from logistics.rules.schemas import Scenario
     from models.results import Plan
 
 FAILED = "failed"

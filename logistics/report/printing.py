@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from logistics.i18n import _
-from logistics.xlsx import TableRange, plain_text
+from logistics.io.xlsx import TableRange, plain_text
 
 HEADER_FOOTER_PT = 11
 """Size of the header and footer text, as of the cells: both shrink with the page's scale, which

@@ -23,10 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from logistics.i18n import N_, _, sheet_name
-from logistics.numbers import QUANTITY_DECIMALS, in_words, rounded
-from logistics.printing import fit_row_heights
-from logistics.schemas import Scenario
-from logistics.xlsx import (
+from logistics.io.xlsx import (
     FMT_DAYS,
     FMT_INTEGER,
     FMT_ONE_DECIMAL,
@@ -34,6 +31,9 @@ from logistics.xlsx import (
     FONT_NAME,
     write_cell,
 )
+from logistics.report.numbers import QUANTITY_DECIMALS, in_words, rounded
+from logistics.report.printing import fit_row_heights
+from logistics.rules.schemas import Scenario
 from models.results import Plan, SolveStatus
 
 TOP_ROWS = 5

@@ -3,7 +3,8 @@
 Each rule is one small function from (scenario, source map) to the issues it finds, each issue at
 the cell that should change. ``check`` runs every rule (or the ones asked for) and returns all
 issues at once. The source map, not the workbook, gives the cells, so an overlaid what-if scenario
-is checked the same way. Values that are valid but look wrong are ``logistics.warnings``' rules.
+is checked the same way. Values that are valid but look wrong are ``logistics.rules.warnings``'
+rules.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from logistics.errors import Issue, listed
-from logistics.fields import display_value, shown_number
 from logistics.i18n import _, column_name, sheet_name
-from logistics.locations import SourceMap
-from logistics.network import Network, flies_path
-from logistics.registry import SHEET_BY_NAME, SHEETS
-from logistics.schemas import Mode, Scenario, Vehicle
+from logistics.rules.fields import display_value, shown_number
+from logistics.rules.locations import SourceMap
+from logistics.rules.network import Network, flies_path
+from logistics.rules.registry import SHEET_BY_NAME, SHEETS
+from logistics.rules.schemas import Mode, Scenario, Vehicle
 
 Rule = Callable[[Scenario, SourceMap], list[Issue]]
 
@@ -359,7 +360,7 @@ def convoy_fleet(scenario: Scenario, locations: SourceMap) -> list[Issue]:
 def convoy_aircraft(scenario: Scenario, locations: SourceMap) -> list[Issue]:
     """Air convoy lines whose aircraft (those based at the origin that every airfield of the path
     admits) all have a shorter range than the line's longest leg. Aircraft that no airfield of
-    the path admits are a warning of their own (``logistics.warnings``)."""
+    the path admits are a warning of their own (``logistics.rules.warnings``)."""
     network = Network.from_routes(scenario.routes)
     bases = {base.base_id: base for base in scenario.bases}
     vehicles = {vehicle.vehicle_type_id: vehicle for vehicle in scenario.vehicles}

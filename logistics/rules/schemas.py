@@ -795,7 +795,7 @@ class Unit(Row):
 
 
 # --------------------------------------------------------------------------------------------------
-# What-if changes (a ``Scenarios`` sheet, read by ``logistics.overlays``)
+# What-if changes (a ``Scenarios`` sheet, read by ``logistics.rules.overlay_sources``)
 # --------------------------------------------------------------------------------------------------
 
 

@@ -20,12 +20,12 @@ import pandas as pd
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from logistics.brief import busy_by_day
 from logistics.i18n import _, sheet_name
-from logistics.numbers import QUANTITY_DECIMALS, rounded
-from logistics.palette import threat_colour
-from logistics.schemas import Scenario
-from logistics.xlsx import FMT_INTEGER, FONT_NAME, HEADER_FONT, write_cell
+from logistics.io.xlsx import FMT_INTEGER, FONT_NAME, HEADER_FONT, write_cell
+from logistics.report.brief import busy_by_day
+from logistics.report.numbers import QUANTITY_DECIMALS, rounded
+from logistics.report.palette import threat_colour
+from logistics.rules.schemas import Scenario
 
 TITLE_ROW = 1
 NOTE_ROW = 2

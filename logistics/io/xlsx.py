@@ -42,7 +42,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
 
-from logistics.atomic import write_atomically
+from logistics.io.atomic import write_atomically
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
 """First characters that make a spreadsheet (or a CSV made from it) read text as a formula, and the
@@ -330,8 +330,8 @@ def set_print_layout(ws: Any, *, landscape: bool = True) -> None:
 def save_atomically(wb: Any, path: Path) -> None:
     """Save ``wb`` to ``path`` so that readers only ever see the old file or the complete new one.
 
-    ``logistics.atomic.write_atomically`` writes to a temporary file beside ``path`` and renames it
-    into place, removing it on any error; the workbook is flushed to disk before the rename.
+    ``logistics.io.atomic.write_atomically`` writes to a temporary file beside ``path`` and renames
+    it into place, removing it on any error; the workbook is flushed to disk before the rename.
     """
     write_atomically(Path(path), lambda temporary: _save_durably(wb, temporary))
 

@@ -3,8 +3,8 @@
 A warning does not stop the solve. ``logistics validate`` and ``logistics solve`` show them, the
 plan's ``Run`` sheet lists them, and ``--strict`` turns them into errors. Each rule is one small
 function from (scenario, source map) to the warnings it finds, at the cell that should change,
-like the rules of ``logistics.validation``; the reader adds its own (numbers shown as percentages
-in columns that are not in %).
+like the rules of ``logistics.rules.validation``; the reader adds its own (numbers shown as
+percentages in columns that are not in %).
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from collections.abc import Callable, Sequence
 from pydantic import BaseModel
 
 from logistics.errors import Issue
-from logistics.fields import columns_of, display_value, shown_number
 from logistics.i18n import _, column_name, settings_names, sheet_name
-from logistics.locations import SourceMap
-from logistics.network import Network, haversine_km, point_in_area, route_in_area
-from logistics.registry import SHEETS, SheetSpec
-from logistics.schemas import AIRFIELD_RANK, Base, Mode, Scenario, Vehicle
-from logistics.validation import Rule, consumes, rows_of
+from logistics.rules.fields import columns_of, display_value, shown_number
+from logistics.rules.locations import SourceMap
+from logistics.rules.network import Network, haversine_km, point_in_area, route_in_area
+from logistics.rules.registry import SHEETS, SheetSpec
+from logistics.rules.schemas import AIRFIELD_RANK, Base, Mode, Scenario, Vehicle
+from logistics.rules.validation import Rule, consumes, rows_of
 
 FAR_KM = 1500.0
 """A base farther than this from every other base (and than three times the usual spacing of

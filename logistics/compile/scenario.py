@@ -22,8 +22,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from logistics.fields import columns_of
-from logistics.network import (
+from logistics.rules.fields import columns_of
+from logistics.rules.network import (
     Network,
     Path,
     flies_path,
@@ -31,8 +31,8 @@ from logistics.network import (
     point_in_area,
     route_in_area,
 )
-from logistics.registry import SHEET_BY_NAME
-from logistics.schemas import (
+from logistics.rules.registry import SHEET_BY_NAME
+from logistics.rules.schemas import (
     AIRFIELD_RANK,
     Base,
     BaseKind,

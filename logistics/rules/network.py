@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from logistics.schemas import AIRFIELD_RANK, Base, Mode, Route, Vehicle
+from logistics.rules.schemas import AIRFIELD_RANK, Base, Mode, Route, Vehicle
 
 RouteCost = Callable[[Route], tuple[float, float]]
 """Lexicographic cost of using a route: compared on the first element, ties broken by the second."""

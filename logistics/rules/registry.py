@@ -14,8 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from logistics import schemas as s
-from logistics.fields import display_value
+from logistics.rules import schemas as s
+from logistics.rules.fields import display_value
 
 SheetLayout = Literal["table", "key_value"]
 

@@ -15,7 +15,7 @@ import pandas as pd
 from openpyxl.styles import Alignment
 
 from logistics.i18n import N_, _, column_name, column_names
-from logistics.xlsx import write_table
+from logistics.io.xlsx import write_table
 
 WORDS: dict[str, str] = {
     N_("status"): N_(
