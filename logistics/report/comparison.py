@@ -1,6 +1,6 @@
 """Write the what-if comparison workbook: scenarios side by side against the base case (SPEC §4, §5).
 
-Each solved scenario is reduced to a ``ScenarioSummary`` (its KPIs, computed by ``export`` from the
+Each solved scenario is reduced to a ``ScenarioSummary`` (its KPIs, computed by ``report.kpis`` from the
 same frames as its plan workbook, its weighted objective terms and the inputs its overlay changed).
 Summaries are small and picklable, so worker processes and Dask workers send them back instead of
 plans. ``write_comparison_workbook`` lays them out:
@@ -236,7 +236,7 @@ class ScenarioSummary:
     """The plan's solve status (``optimal``, ``feasible``…), or ``failed`` when it was not solved."""
     termination: str
     kpis: tuple[Kpi, ...] = ()
-    """The plan's KPIs as ``export.compute_kpis`` computes them; empty when failed."""
+    """The plan's KPIs as ``kpis.compute_kpis`` computes them; empty when failed."""
     objective_terms: Mapping[str, float] = field(default_factory=dict, hash=False)
     """Weighted objective terms by name in ``OBJECTIVE_TERMS``."""
     differences: tuple[InputDifference, ...] = ()
@@ -250,7 +250,7 @@ class ScenarioSummary:
     classification: str = "UNCLASSIFIED"
     """The scenario's security marking (``Settings.classification``), printed on every page."""
     language: str = DEFAULT_LANGUAGE
-    """The language of the scenario's plan (``export.plan_language``); the base case's is the
+    """The language of the scenario's plan (``plan_workbook.plan_language``); the base case's is the
     comparison's."""
 
     def value(self, kpi: str) -> object:
