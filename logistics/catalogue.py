@@ -124,10 +124,21 @@ def comparison_messages() -> list[Message]:
     ]
 
 
+def reason_messages() -> list[Message]:
+    """Why a demand or an end-stock target is not met, as the model words it."""
+    from models.reasons import ALL_REASONS
+
+    return [(None, reason) for reason in ALL_REASONS]
+
+
 def workbook_messages() -> list[Message]:
     """Every name and text of the input, plan and comparison workbooks, each once, in a stable
     order."""
-    return list(dict.fromkeys([*input_messages(), *plan_messages(), *comparison_messages()]))
+    return list(
+        dict.fromkeys(
+            [*input_messages(), *plan_messages(), *comparison_messages(), *reason_messages()]
+        )
+    )
 
 
 def extract(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[Any]:

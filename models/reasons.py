@@ -52,6 +52,10 @@ CHEAPER = "cheaper to fall short than to deliver under the objective weights"
 NOT_FOUND = "nothing binds: a better plan may exist than the one found within the time limit"
 WITHIN_GAP = "nothing binds: within the requested gap, a better plan may exist"
 REASON_ORDER = (NO_PATH, SOURCE, FLEET, ESCORT, ROUTE, AIRFIELD, CONVOY_SIZE, STORAGE)
+REASON_SEPARATOR = "; "
+"""Joins the reasons of one shortfall, in ``REASON_ORDER``."""
+ALL_REASONS = (*REASON_ORDER, CHEAPER, NOT_FOUND, WITHIN_GAP)
+"""Every reason a shortfall or end-stock miss can give, so that the words can be translated."""
 
 TOLERANCE = 1e-6
 
@@ -104,7 +108,7 @@ def shortfall_reasons(
 def _describe(reasons: set[str], fallback: str) -> str:
     if not reasons:
         return fallback
-    return "; ".join(reason for reason in REASON_ORDER if reason in reasons)
+    return REASON_SEPARATOR.join(reason for reason in REASON_ORDER if reason in reasons)
 
 
 def _reasons_by_day(

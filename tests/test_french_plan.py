@@ -24,10 +24,12 @@ from logistics.io.xlsx import save_atomically
 from logistics.report.brief import status_words
 from logistics.report.comparison import build_comparison_workbook, failed_summary, summarise
 from logistics.report.plan_workbook import build_plan_workbook, write_plan_workbook
+from logistics.report.tables import plan_table, worded_reason
 from logistics.rules import schemas as s
 from logistics.rules.overlays import InputDifference
 from logistics.rules.registry import INPUT_ECHO_PREFIX
 from models.build import build_model
+from models.reasons import ALL_REASONS
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "inputs" / "tiny.xlsx"
@@ -172,7 +174,15 @@ def test_a_french_plan_holds_the_english_plans_numbers_ids_and_names(
     assert english.output is not None
     en, fr = _workbook(english.output), _workbook(french)
     for name in RESULT_SHEETS:
-        assert _table_rows(fr[sheet_name(name, "fr")]) == _table_rows(en[name]), name
+        english_rows = _table_rows(en[name])
+        header = [cell.value for cell in en[name][1]]
+        if "reason" in header:  # reasons are words: the same reasons, in French
+            at = header.index("reason")
+            with use_language("fr"):
+                english_rows = [
+                    (*row[:at], worded_reason(row[at]), *row[at + 1 :]) for row in english_rows
+                ]
+        assert _table_rows(fr[sheet_name(name, "fr")]) == english_rows, name
     for name in en.sheetnames:
         if name.startswith(INPUT_ECHO_PREFIX) and name != "In_Settings":
             assert _table_rows(fr[_french_sheet(name)]) == _table_rows(en[name]), name
@@ -182,6 +192,24 @@ def test_a_french_plan_holds_the_english_plans_numbers_ids_and_names(
     shown = {row[0]: row[1] for row in _data_rows(fr["Synthèse"]) if row and row[0] in values}
     assert shown == {kpi: value for kpi, value in values.items() if kpi in shown}
     assert shown["objective"] == pytest.approx(213_343.17)
+
+
+def test_the_reasons_of_a_french_plans_shortfalls_are_french(
+    english: PlanRun, french: Path
+) -> None:
+    """Tiny falls 10 kL short at CAMP-B on day 2: the reason the model gives is written in the
+    plan's language, the same reason in both plans."""
+    workbook = _workbook(french)
+    shortfalls = workbook[_french_sheet("Shortfalls")]
+    header = [cell.value for cell in shortfalls[1]]
+    column = header.index(column_name("reason", "fr"))
+    reasons = [row[column] for row in _data_rows(shortfalls)]
+    english_reasons = list(plan_table(english.plan, "shortfalls")["reason"])
+    assert reasons and len(reasons) == len(english_reasons)
+    with use_language("fr"):
+        expected = [worded_reason(reason) for reason in english_reasons]
+    assert reasons == expected
+    assert all(reason not in ALL_REASONS for reason in reasons)
 
 
 def test_the_scenarios_language_decides_and_a_chosen_one_overrides_it(english: PlanRun) -> None:

@@ -13,11 +13,13 @@ from typing import Any
 
 import pandas as pd
 
+from logistics.i18n import _
 from logistics.report.formats import COLUMN_DECIMALS, input_value
 from logistics.report.numbers import (
     round_frame,
 )
 from logistics.rules.schemas import Route, Scenario
+from models.reasons import REASON_SEPARATOR
 from models.results import TABLE_COLUMNS, Plan
 
 PATH_SEPARATOR = " > "
@@ -138,10 +140,31 @@ def _joined_frames(scenario: Scenario, plan: Plan) -> dict[str, pd.DataFrame]:
         ),
         "Cargo": _with_base_and_unit(plan_table(plan, "cargo"), look),
         "Stock": _with_base_and_unit(plan_table(plan, "stock"), look),
-        "Shortfalls": _with_base_and_unit(plan_table(plan, "shortfalls"), look),
-        "EndStock": _with_base_and_unit(plan_table(plan, "end_stock"), look),
+        "Shortfalls": _with_reasons_worded(
+            _with_base_and_unit(plan_table(plan, "shortfalls"), look)
+        ),
+        "EndStock": _with_reasons_worded(_with_base_and_unit(plan_table(plan, "end_stock"), look)),
         "Routes": _routes_frame(scenario, plan_table(plan, "routes"), convoys),
     }
+
+
+def _with_reasons_worded(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its ``reason`` column in the message language: each reason of
+    ``models.reasons.ALL_REASONS`` translated, the several reasons of one row joined as the model
+    joins them."""
+    if "reason" not in frame.columns or frame.empty:
+        return frame
+    out = frame.copy()
+    out["reason"] = out["reason"].map(worded_reason)
+    return out
+
+
+def worded_reason(reason: object) -> object:
+    """A model's reason (one or several joined by ``REASON_SEPARATOR``) in the message language;
+    anything else (an empty cell) as it is."""
+    if not isinstance(reason, str) or not reason:
+        return reason
+    return REASON_SEPARATOR.join(_(part) for part in reason.split(REASON_SEPARATOR))
 
 
 def _allocation_frame(allocation: pd.DataFrame, look: _Lookups) -> pd.DataFrame:
