@@ -23,7 +23,7 @@ from logistics.report import palette
 
 ROW_CM = 0.42
 """Height of one convoy line's row: room for an 8 pt label."""
-FRAME_CM = 2.6
+FRAME_CM = 3.2
 """Height of the title, the date axis and the key together."""
 LABEL_CHARS = 26
 """Longest row label, in characters (longer paths are shortened)."""
@@ -72,7 +72,7 @@ def _title_chars(canvas: Canvas) -> int:
 def _axes_rect(canvas: Canvas) -> tuple[float, float, float, float]:
     """Room for the row labels on the left, the title above and the date axis and key below."""
     left_cm = 4.3 if not canvas.detailed else 5.5
-    top_cm, bottom_cm, right_cm = 0.9, 1.7, 1.0
+    top_cm, bottom_cm, right_cm = 0.9, 2.3, 1.0
     return (
         left_cm / canvas.width_cm,
         bottom_cm / canvas.height_cm,
