@@ -42,7 +42,7 @@ LEFT_COLUMN = 1
 RIGHT_COLUMN = 8
 """The right half starts in column H, after a narrow spacer column G."""
 BLOCK_COLUMNS = 6
-COLUMN_WIDTHS: tuple[float, ...] = (16, 8, 8, 10, 10, 13, 2, 15, 19, 10, 8, 7, 9)
+COLUMN_WIDTHS: tuple[float, ...] = (16, 8, 10.5, 10, 10, 13, 2, 15, 19, 10, 8, 7, 9)
 """Widths of columns A-M: wide enough for the headers, narrow enough for one page."""
 MAP_ROWS = 9
 """Rows the map block takes at the top of the right half."""
