@@ -230,12 +230,12 @@ def test_the_what_if_form_writes_command_line_changes(client: TestClient, solved
 
 def test_history_survives_a_restart_and_interrupted_runs_can_be_rerun(tmp_path: Path) -> None:
     from logistics.web.app import WebConfig, create_app
-    from logistics.web.store import Run, RunStatus, Store, now
+    from logistics.web.store import Run, RunStatus, Store, now, sqlite_url
 
     config = WebConfig(data_dir=tmp_path / "server")
     with TestClient(create_app(config)) as first:
         found = upload(first, TINY)
-    store = Store(tmp_path / "server" / "history.sqlite")
+    store = Store(sqlite_url(tmp_path / "server" / "history.sqlite"))
     store.add(
         Run(
             id="left-running-by-a-crash",
