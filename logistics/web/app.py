@@ -165,6 +165,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
         jobs.start()
         yield
         jobs.shutdown()
+        store.close()
 
     app = FastAPI(
         title="Peacekeeping mission logistics planner",

@@ -205,9 +205,14 @@ class Store:
         try:
             upgrade(self.engine)
         except OperationalError as error:
+            self.engine.dispose()
             shown = self.engine.url.render_as_string(hide_password=True)
             raise StoreError(f"cannot open the database {shown}: {error.orig}") from error
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        """Close the database connections (the server stops)."""
+        self.engine.dispose()
 
     @contextmanager
     def session(self) -> Iterator[Session]:

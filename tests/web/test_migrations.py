@@ -5,6 +5,8 @@ the history."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,16 @@ INSERT INTO runs VALUES ('r1', 'u1', 'solve', 'base', NULL, NULL, '2026-01-05 08
 """The tables exactly as the server created them before migrations, with one upload and its run."""
 
 
+@contextmanager
+def opened(url: str) -> Iterator[Store]:
+    """The store at ``url``, closed after the block (PostgreSQL connections are not left open)."""
+    store = Store(url)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
 def head() -> str:
     """The newest revision of the migrations."""
     config = Config()
@@ -65,30 +77,35 @@ def differences(store: Store) -> list[object]:
         return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
 
 
-def test_an_empty_database_is_migrated_to_the_schema_the_code_declares(tmp_path: Path) -> None:
-    store = Store(sqlite_url(tmp_path / "history.sqlite"))
-    assert revision(store.engine) == head()
-    assert differences(store) == []
+def test_an_empty_database_is_migrated_to_the_schema_the_code_declares(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    with opened(database_url or sqlite_url(tmp_path / "history.sqlite")) as store:
+        assert revision(store.engine) == head()
+        assert differences(store) == []
 
 
 def test_a_history_made_before_migrations_is_upgraded_and_kept(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite"
     with sqlite3.connect(path) as old:
         old.executescript(PRE_MIGRATION_SCHEMA)
-    store = Store(sqlite_url(path))
-    assert revision(store.engine) == head()
-    assert differences(store) == []
-    upload, run = store.upload("u1"), store.run("r1")
+    with opened(sqlite_url(path)) as store:
+        assert revision(store.engine) == head()
+        assert differences(store) == []
+        upload, run = store.upload("u1"), store.run("r1")
     assert upload is not None and upload.scenario_name == "Tiny"
     assert run is not None and run.upload_id == "u1" and run.figures == {"demand_met_pct": 100}
 
 
-def test_opening_an_upgraded_database_again_changes_nothing(tmp_path: Path) -> None:
-    url = sqlite_url(tmp_path / "history.sqlite")
-    Store(url).engine.dispose()
-    store = Store(url)
-    assert revision(store.engine) == head()
-    assert differences(store) == []
+def test_opening_an_upgraded_database_again_changes_nothing(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    url = database_url or sqlite_url(tmp_path / "history.sqlite")
+    with opened(url):
+        pass
+    with opened(url) as store:
+        assert revision(store.engine) == head()
+        assert differences(store) == []
 
 
 @pytest.mark.parametrize(
@@ -101,6 +118,13 @@ def test_opening_an_upgraded_database_again_changes_nothing(tmp_path: Path) -> N
 def test_a_database_url_that_cannot_be_used_is_said_so(url: str, message: str) -> None:
     with pytest.raises(StoreError, match=message):
         Store(url)
+
+
+def test_a_database_server_that_cannot_be_reached_is_named_without_its_password() -> None:
+    with pytest.raises(StoreError, match="cannot open the database") as raised:
+        Store("postgresql+psycopg://planner:s3cret@127.0.0.1:9/logistics?connect_timeout=2")
+    assert "s3cret" not in str(raised.value)
+    assert "postgresql+psycopg://planner:***@127.0.0.1:9/logistics" in str(raised.value)
 
 
 def test_serve_reports_a_database_it_cannot_open_in_words(tmp_path: Path) -> None:
@@ -125,5 +149,6 @@ def test_the_server_keeps_its_history_in_the_database_it_is_given(tmp_path: Path
     config = WebConfig(data_dir=tmp_path / "server", database_url=sqlite_url(elsewhere))
     with TestClient(create_app(config)) as client:
         assert client.get("/api/history").json() == {"uploads": [], "runs": []}
-    assert revision(Store(sqlite_url(elsewhere)).engine) == head()
+    with opened(sqlite_url(elsewhere)) as store:
+        assert revision(store.engine) == head()
     assert not (tmp_path / "server" / "history.sqlite").exists()
