@@ -501,14 +501,35 @@ def serve(
         str | None,
         typer.Option("--scheduler", help="Solve on this Dask cluster, e.g. tcp://10.0.0.5:8786."),
     ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            envvar="LOGISTICS_DATABASE_URL",
+            show_envvar=True,
+            help="Keep the history in this database, e.g. postgresql+psycopg://user@host/logistics "
+            "(default: SQLite in --data-dir).",
+        ),
+    ] = None,
 ) -> None:
-    """Start the planning web application (history in SQLite under --data-dir)."""
+    """Start the planning web application (history in SQLite under --data-dir, or --database-url)."""
     import uvicorn
 
     from logistics.web.app import WebConfig, create_app
+    from logistics.web.store import StoreError
 
-    config = WebConfig(data_dir=data_dir, workers=workers, queue_limit=queue, scheduler=scheduler)
+    config = WebConfig(
+        data_dir=data_dir,
+        workers=workers,
+        queue_limit=queue,
+        scheduler=scheduler,
+        database_url=database_url,
+    )
     with user_errors(str(data_dir)):
-        application = create_app(config)
+        try:
+            application = create_app(config)
+        except StoreError as error:
+            console.print(f"[red]Could not open the history:[/red] {error}")
+            raise typer.Exit(EXIT_SYSTEM_ERROR) from None
         console.print(f"Serving on http://{host}:{port}/ (data in {data_dir})")
         uvicorn.run(application, host=host, port=port, log_level="warning")

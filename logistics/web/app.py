@@ -22,7 +22,7 @@ from logistics import __version__
 from logistics.web.files import MAX_UPLOAD_BYTES, DataFolder
 from logistics.web.jobs import JobManager
 from logistics.web.service import Service
-from logistics.web.store import Store
+from logistics.web.store import Store, sqlite_url
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -61,6 +61,8 @@ class WebConfig:
     """Solves that may wait beyond those solving."""
     scheduler: str | None = None
     """A Dask scheduler address: solve on that cluster instead of local processes."""
+    database_url: str | None = None
+    """Where the history is kept (a SQLAlchemy URL); ``None`` is SQLite in ``data_dir``."""
 
 
 class BodyTooLarge(HTTPException):
@@ -143,7 +145,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     config = config or WebConfig()
     folder = DataFolder(config.data_dir)
     folder.create()
-    store = Store(folder.database)
+    store = Store(config.database_url or sqlite_url(folder.database))
     jobs = JobManager(
         store,
         folder,
@@ -163,6 +165,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
         jobs.start()
         yield
         jobs.shutdown()
+        store.close()
 
     app = FastAPI(
         title="Peacekeeping mission logistics planner",

@@ -1,5 +1,7 @@
-"""The history: every upload and every run (solve or what-if), kept in an embedded SQLite
-database so that nothing is lost when the server restarts."""
+"""The history: every upload and every run (solve or what-if), kept in a database (embedded
+SQLite by default, PostgreSQL for a deployment with several server processes) so that nothing is
+lost when the server restarts. Its schema is made and upgraded by the Alembic migrations in
+``logistics/web/migrations`` when the server starts."""
 
 from __future__ import annotations
 
@@ -12,9 +14,80 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, create_engine, select, update
-from sqlalchemy.engine import Engine
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+BEFORE_MIGRATIONS = "0001_history"
+"""The revision whose schema the server made by itself before it had migrations."""
+
+
+class StoreError(Exception):
+    """The database cannot be used: not a URL, no driver for it, or it cannot be reached."""
+
+
+def sqlite_url(path: Path) -> str:
+    """The URL of the embedded SQLite database at ``path``."""
+    return f"sqlite:///{path}"
+
+
+def connect(url: str) -> Engine:
+    """An engine for ``url``; SQLite waits for other processes' writes instead of failing."""
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            return create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
+        return create_engine(parsed, pool_pre_ping=True)
+    except ArgumentError as error:
+        raise StoreError(
+            f"{url!r} is not a database URL (e.g. sqlite:///history.sqlite or "
+            "postgresql+psycopg://user:password@host/logistics)"
+        ) from error
+    except ImportError as error:
+        raise StoreError(
+            f"the driver for {make_url(url).drivername} is not installed ({error})"
+        ) from error
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database's schema to the newest revision (an empty database gets all of it; one
+    made before migrations is first recognised as ``BEFORE_MIGRATIONS``)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        if _predates_migrations(connection):
+            command.stamp(config, BEFORE_MIGRATIONS)
+        command.upgrade(config, "head")
+
+
+def revision(engine: Engine) -> str | None:
+    """The schema revision the database is at (``None`` before any migration)."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        found = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        return None if found is None else str(found)
+
+
+def _predates_migrations(connection: Connection) -> bool:
+    """Whether the history was made by the server before it had migrations."""
+    tables = inspect(connection)
+    return tables.has_table("uploads") and not tables.has_table("alembic_version")
 
 
 def new_id() -> str:
@@ -125,14 +198,21 @@ class Run(Base):
 
 
 class Store:
-    """The SQLite history of one server (``<data dir>/history.sqlite``)."""
+    """The history of one server, in the database at ``url`` (upgraded to the newest schema)."""
 
-    def __init__(self, path: Path) -> None:
-        self.engine: Engine = create_engine(
-            f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 30}
-        )
-        Base.metadata.create_all(self.engine)
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = connect(url)
+        try:
+            upgrade(self.engine)
+        except OperationalError as error:
+            self.engine.dispose()
+            shown = self.engine.url.render_as_string(hide_password=True)
+            raise StoreError(f"cannot open the database {shown}: {error.orig}") from error
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        """Close the database connections (the server stops)."""
+        self.engine.dispose()
 
     @contextmanager
     def session(self) -> Iterator[Session]:

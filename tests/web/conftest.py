@@ -1,13 +1,22 @@
-"""Fixtures of the web tests: an application with its own data folder, and a solved plan."""
+"""Fixtures of the web tests: an application with its own data folder and database, and a solved
+plan.
+
+The history is SQLite in the data folder unless ``LOGISTICS_TEST_DATABASE_URL`` names a PostgreSQL
+database (``.ci/run`` runs the web tests once more with it): each test then gets a database of
+its own, created beside that one and dropped when the test ends.
+"""
 
 from __future__ import annotations
 
+import os
+import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, make_url, text
 
 from logistics.web.app import WebConfig, create_app
 
@@ -16,9 +25,31 @@ TINY = Path("inputs/tiny.xlsx")
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    """The application on a fresh data folder, one worker and a queue of two."""
-    app = create_app(WebConfig(data_dir=tmp_path / "server", workers=1, queue_limit=2))
+def database_url() -> Iterator[str | None]:
+    """A fresh PostgreSQL database when ``LOGISTICS_TEST_DATABASE_URL`` is set; otherwise ``None``
+    (the server's default: SQLite in its data folder)."""
+    given = os.environ.get("LOGISTICS_TEST_DATABASE_URL")
+    if not given:
+        yield None
+        return
+    name = f"logistics_test_{secrets.token_hex(6)}"
+    admin = create_engine(given, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(given).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def client(tmp_path: Path, database_url: str | None) -> Iterator[TestClient]:
+    """The application on a fresh data folder and database, one worker and a queue of two."""
+    app = create_app(
+        WebConfig(data_dir=tmp_path / "server", workers=1, queue_limit=2, database_url=database_url)
+    )
     with TestClient(app) as test_client:
         yield test_client
 

@@ -228,14 +228,16 @@ def test_the_what_if_form_writes_command_line_changes(client: TestClient, solved
     assert wait_for(client, run["id"])["status"] == "done"
 
 
-def test_history_survives_a_restart_and_interrupted_runs_can_be_rerun(tmp_path: Path) -> None:
+def test_history_survives_a_restart_and_interrupted_runs_can_be_rerun(
+    tmp_path: Path, database_url: str | None
+) -> None:
     from logistics.web.app import WebConfig, create_app
-    from logistics.web.store import Run, RunStatus, Store, now
+    from logistics.web.store import Run, RunStatus, Store, now, sqlite_url
 
-    config = WebConfig(data_dir=tmp_path / "server")
+    config = WebConfig(data_dir=tmp_path / "server", database_url=database_url)
     with TestClient(create_app(config)) as first:
         found = upload(first, TINY)
-    store = Store(tmp_path / "server" / "history.sqlite")
+    store = Store(database_url or sqlite_url(tmp_path / "server" / "history.sqlite"))
     store.add(
         Run(
             id="left-running-by-a-crash",
@@ -248,6 +250,7 @@ def test_history_survives_a_restart_and_interrupted_runs_can_be_rerun(tmp_path: 
             status=RunStatus.running.value,
         )
     )
+    store.close()
     with TestClient(create_app(config)) as second:
         run = second.get("/api/runs/left-running-by-a-crash").json()
         assert run["status"] == "interrupted"

@@ -32,7 +32,7 @@ ARGS = [
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
+def server(tmp_path: Path, database_url: str | None) -> Iterator[str]:
     """The application served by uvicorn on a free local port, in a thread."""
     import uvicorn
 
@@ -41,7 +41,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    app = create_app(WebConfig(data_dir=tmp_path / "server"))
+    app = create_app(WebConfig(data_dir=tmp_path / "server", database_url=database_url))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -100,9 +100,11 @@ def cluster() -> Iterator[str]:
 
 
 @pytest.fixture
-def dask_client(tmp_path: Path, cluster: str) -> Iterator[TestClient]:
+def dask_client(tmp_path: Path, cluster: str, database_url: str | None) -> Iterator[TestClient]:
     """The application solving on ``cluster``."""
-    app = create_app(WebConfig(data_dir=tmp_path / "server", scheduler=cluster))
+    app = create_app(
+        WebConfig(data_dir=tmp_path / "server", scheduler=cluster, database_url=database_url)
+    )
     with TestClient(app) as test_client:
         yield test_client
 

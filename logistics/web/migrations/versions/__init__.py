@@ -1,0 +1,1 @@
+"""One module per schema revision, oldest first (each names the one it follows)."""
