@@ -525,8 +525,14 @@ def _gap_words(tier: TierOutcome, options: SolveOptions) -> str:
         return tier.termination
     return (
         f"{tier.termination.split(' with a plan')[0]}: this plan may be up to "
-        f"{tier.gap_pct:.1f} % from the best possible (asked for {options.mip_gap * 100:g} %)"
+        f"{_at_most_pct(tier.gap_pct):.1f} % from the best possible "
+        f"(asked for {options.mip_gap * 100:g} %)"
     )
+
+
+def _at_most_pct(gap_pct: float) -> float:
+    """``gap_pct`` rounded up to 0.1: "up to 1.3 %" must not be said of a 1.34 % gap."""
+    return math.ceil(gap_pct * 10 - 1e-9) / 10
 
 
 def _standard_form(m: pyo.ConcreteModel) -> MatrixView:
