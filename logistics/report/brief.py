@@ -31,7 +31,7 @@ from logistics.io.xlsx import (
     FONT_NAME,
     write_cell,
 )
-from logistics.report.numbers import QUANTITY_DECIMALS, in_words, rounded
+from logistics.report.numbers import QUANTITY_DECIMALS, gap_up, in_words, rounded
 from logistics.report.printing import fit_row_heights
 from logistics.rules.schemas import Scenario
 from models.results import Plan, SolveStatus
@@ -207,7 +207,9 @@ def status_words(plan: Plan) -> str:
     """The plan's status as a sentence a commander reads without knowing what a solver is, in
     the message language."""
     gap = (
-        _("an unknown amount") if plan.mip_gap_pct is None else f"{in_words(plan.mip_gap_pct, 1)} %"
+        _("an unknown amount")
+        if (shown := gap_up(plan.mip_gap_pct)) is None
+        else f"{in_words(shown, 1)} %"
     )
     return _(STATUS_SENTENCES[plan.status]).format(gap=gap)
 
