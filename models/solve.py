@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
+import numpy.typing as npt
 import pyomo.environ as pyo
 from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
@@ -22,6 +23,7 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from models.build import build_model
 from models.data import ModelData
 from models.extract import SolveOutcome, empty_plan, extract_plan
+from models.neighbourhoods import plan_neighbourhoods
 from models.race import ColumnCap, RaceResult, RaceSnapshot, RaceSpec, RowBlock, race
 from models.results import (
     MILESTONES_PCT,
@@ -173,6 +175,7 @@ def solve(data: ModelData, options: SolveOptions | None = None) -> Plan:
         is_mip=bool(view.is_integer.any()),
         warm_up=Tier(WEIGHTED, view.cost, view.cost_offset) if len(tiers) > 1 else None,
         fallback=trivial,
+        neighbourhoods=plan_neighbourhoods(view, data.horizon_days),
     )
     found = trivial if search.values is None else search.values
     values = _polish(view, tiers, options, _settle_end_choices(m, data, index, view, found))
@@ -210,6 +213,7 @@ def _lexicographic(
     is_mip: bool,
     warm_up: Tier | None = None,
     fallback: np.ndarray | None = None,
+    neighbourhoods: Sequence[npt.NDArray[np.int32]] = (),
 ) -> TierSearch:
     """Optimise the tiers in order, each within the requested gap, on the model ``lp``.
 
@@ -227,7 +231,9 @@ def _lexicographic(
     If the warm-up finds no plan in its time, the first tier starts from ``fallback`` (the plan
     with no deliveries, always feasible), so the tiers always end with a plan to improve on.
 
-    Each stage is a race of ``options.threads`` diversified searches (``models.race``).
+    Each stage is a race of ``options.threads`` diversified searches (``models.race``); with two
+    or more, the last racer improves the best plan neighbourhood by neighbourhood
+    (``neighbourhoods``, see ``models.neighbourhoods``).
     """
     values = start
     stages = ([warm_up] if warm_up is not None else []) + tiers
@@ -255,7 +261,18 @@ def _lexicographic(
         gap = max(WARM_UP_GAP, options.mip_gap) if tier is warm_up else options.mip_gap
         proven = [t.gap_pct or 0.0 for t in outcomes]
         on_tick = record.watcher(clock, stage, proven, last=tier is stages[-1])
-        outcome, found = _search(lp, tier, locks, gap, budget, values, options, on_tick, is_mip)
+        outcome, found = _search(
+            lp,
+            tier,
+            locks,
+            gap,
+            budget,
+            values,
+            options,
+            on_tick,
+            is_mip,
+            neighbourhoods,
+        )
         record.by_time |= outcome.termination.startswith(("time limit", "stopped")) or (
             outcome.status is not SolveStatus.optimal and outcome.status.has_plan
         )
@@ -295,6 +312,7 @@ def _search(
     options: SolveOptions,
     on_tick: Callable[[RaceSnapshot], None],
     is_mip: bool,
+    neighbourhoods: Sequence[npt.NDArray[np.int32]] = (),
 ) -> tuple[TierOutcome, np.ndarray | None]:
     """Minimise the tier's objective from ``start`` to the relative ``gap`` within the budget,
     racing diversified searches; its outcome and plan."""
@@ -311,6 +329,7 @@ def _search(
         racers=max(1, options.threads) if is_mip else 1,
         seed=options.random_seed,
         stop=options.stop,
+        neighbourhoods=neighbourhoods if is_mip else (),
     )
     started = time.perf_counter()
     result = race(spec, started + budget_s, on_tick)

@@ -11,7 +11,7 @@ import pytest
 from benchmarks.synthetic import synthetic_mission
 from logistics.api import compile_scenario
 from models import SolveOptions, solve
-from models.race import RaceSpec, race
+from models.race import RaceSpec, _Board, _Improver, _result, race
 from tests.models.plan_checker import check_plan
 
 
@@ -144,3 +144,88 @@ def test_the_plan_records_when_it_came_within_5_and_1_percent() -> None:
     gaps = [gap for _, gap in plan.gap_trace]
     assert gaps == sorted(gaps, reverse=True) and gaps[-1] <= 1.0
     assert plan.mip_gap_pct is not None and plan.mip_gap_pct <= 1.0
+
+
+def knapsack_blocks(n: int, size: int) -> tuple[np.ndarray, ...]:
+    """Neighbourhoods of a knapsack: consecutive blocks of ``size`` items."""
+    return tuple(np.arange(i, min(i + size, n), dtype=np.int32) for i in range(0, n, size))
+
+
+def test_a_race_proven_within_its_gap_ends_as_it_would_without_the_improver() -> None:
+    """The improver's plans never reach the searches nor decide when the race stops, so a race
+    proven within its gap gives the plan its one search gives alone (the plan does not depend
+    on the improver's pace)."""
+    lp = knapsack_lp(60, seed=5)
+    alone = race(knapsack_spec(lp, racers=1), time.perf_counter() + 30.0)
+    spec = RaceSpec(
+        **{
+            **knapsack_spec(lp, racers=2).__dict__,
+            "start": np.zeros(60),
+            "neighbourhoods": knapsack_blocks(60, 10),
+        }
+    )
+    alone_from_start = race(
+        RaceSpec(**{**spec.__dict__, "racers": 1, "neighbourhoods": ()}),
+        time.perf_counter() + 30.0,
+    )
+    with_improver = race(spec, time.perf_counter() + 30.0)
+
+    assert with_improver.status == highspy.HighsModelStatus.kOptimal
+    assert with_improver.value == pytest.approx(alone.value)
+    assert with_improver.winner == 0
+    assert with_improver.values is not None and alone_from_start.values is not None
+    assert list(with_improver.values) == list(alone_from_start.values)
+
+
+def test_the_improver_reoptimises_one_neighbourhood_at_a_time_from_the_start() -> None:
+    """From the empty knapsack, the improver fills block after block (every other item fixed),
+    keeps only feasible plans that improve, and stops once every block in a row improved
+    nothing: its plan is feasible, integral and better than the start."""
+    lp = knapsack_lp(60, seed=5)
+    spec = RaceSpec(
+        **{
+            **knapsack_spec(lp, racers=2).__dict__,
+            "start": np.zeros(60),
+            "neighbourhoods": knapsack_blocks(60, 10),
+        }
+    )
+    board = _Board(spec, time.perf_counter() + 30.0, lambda snapshot: None, searches=1)
+    improver = _Improver(board)
+    improver.run()
+
+    assert improver.solution is not None
+    x = np.round(improver.solution)
+    weights = np.asarray(lp.a_matrix_.value_).reshape(60, 1).T
+    assert np.all(weights @ x <= np.asarray(lp.row_upper_) + 1e-6)
+    assert np.allclose(improver.solution, x)
+    assert improver.value == pytest.approx(float(np.array(lp.col_cost_) @ x))
+    assert improver.value < 0
+    assert improver.value >= knapsack_optimum(lp) - 1e-6
+
+
+def test_a_race_stopped_by_its_deadline_keeps_the_improvers_better_plan() -> None:
+    """When the clock stops the race, the plan is the best of the searches' and the
+    improver's."""
+    lp = knapsack_lp(60, seed=5)
+    spec = RaceSpec(
+        **{
+            **knapsack_spec(lp, racers=2).__dict__,
+            "start": np.zeros(60),
+            "neighbourhoods": knapsack_blocks(60, 10),
+        }
+    )
+    board = _Board(spec, time.perf_counter() + 30.0, lambda snapshot: None, searches=1)
+    improver = _Improver(board)
+    improver.run()
+    search = board.racers[0]
+    search.value, search.solution, search.bound = 0.0, np.zeros(60), knapsack_optimum(lp) - 50
+    board.stopped_by_time = True
+
+    result = _result(board, improver)
+
+    assert result.winner == 1
+    assert result.value == improver.value
+    assert result.values is improver.solution
+    assert result.stopped_by_time
+    board.stopped_by_time = False
+    assert _result(board, improver).winner == 0
