@@ -27,6 +27,7 @@ from logistics.drawing import companion_paths, plan_images, write_plan_companion
 from logistics.errors import Issue, OutputError, PlanNotWrittenError
 from logistics.io.atomic import check_writable
 from logistics.io.reader import LoadedScenario, load, load_scenario
+from logistics.machine import DEFAULT_THREADS
 from logistics.report.plan_workbook import write_plan_workbook
 from logistics.report.run_sheet import RunInfo
 from logistics.rules.schemas import Scenario, Settings
@@ -207,7 +208,7 @@ def plan_workbook(
     *,
     time_limit_s: float | None = None,
     mip_gap_pct: float | None = None,
-    threads: int = 1,
+    threads: int = DEFAULT_THREADS,
     random_seed: int = 0,
     progress: ProgressCallback | None = None,
     on_stage: StageCallback | None = None,

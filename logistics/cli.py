@@ -37,6 +37,7 @@ from logistics.i18n import _, use_language
 from logistics.io.atomic import signals_end_the_run
 from logistics.io.reader import LoadedScenario, load
 from logistics.io.template import write_template
+from logistics.machine import DEFAULT_THREADS
 from logistics.rules.registry import SHEETS
 from logistics.rules.schemas import Language
 
@@ -323,9 +324,13 @@ def solve(
             "--threads",
             min=1,
             max=16,
-            help="Searches raced side by side, one thread each; the plan is the same for any load.",
+            help=(
+                "Threads of the solve (default: 2 on a machine with two cores or more): a search, "
+                "and beside it one that improves its best plan part by part; more threads race "
+                "more searches."
+            ),
         ),
-    ] = 1,
+    ] = DEFAULT_THREADS,
     seed: Annotated[
         int,
         typer.Option(
