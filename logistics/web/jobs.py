@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from logistics.web.files import DataFolder, Validation, validate_workbook
-from logistics.web.store import RunStatus, Store, now
+from logistics.web.store import HEARTBEAT_S, RunStatus, Store, now
 from logistics.web.worker import (
     NOT_STARTED,
     PROGRESS_FILE,
@@ -222,8 +223,14 @@ class JobManager:
         return {}
 
     def _follow(self) -> None:
-        """Mark runs as running when their worker first reports."""
+        """Mark runs as running when their worker first reports; say this server is alive
+        and interrupt the runs of server processes that are gone, every ``HEARTBEAT_S``."""
+        beaten = time.monotonic()
         while not self._stopping.wait(MONITOR_INTERVAL_S):
+            if time.monotonic() - beaten >= HEARTBEAT_S:
+                beaten = time.monotonic()
+                self.store.heartbeat()
+                self.store.mark_interrupted()
             with self._lock:
                 waiting = [job for job in self._jobs.values() if not job.started]
             for job in waiting:

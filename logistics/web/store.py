@@ -5,6 +5,10 @@ lost when the server restarts. Its schema is made and upgraded by the Alembic mi
 
 from __future__ import annotations
 
+import datetime as dt
+import fcntl
+import os
+import socket
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,12 +16,12 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, inspect, select, update
+from sqlalchemy import ColumnElement, create_engine, delete, inspect, or_, select, true, update
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from logistics.web.tables import Base, Run, RunStatus, Upload, new_id, now
+from logistics.web.tables import Base, Run, RunStatus, Server, Upload, new_id, now
 
 __all__ = ["Base", "Run", "RunStatus", "Store", "StoreError", "Upload", "new_id", "now"]
 
@@ -33,6 +37,15 @@ class StoreError(Exception):
 def sqlite_url(path: Path) -> str:
     """The URL of the embedded SQLite database at ``path``."""
     return f"sqlite:///{path}"
+
+
+MIGRATION_LOCK = 0x6C6F6769
+"""PostgreSQL advisory lock held while migrating: server processes starting together migrate
+one after the other (the others then find nothing left to do)."""
+HEARTBEAT_S = 10
+"""How often a server process says it is alive."""
+LEASE_S = 60
+"""A server process silent for this long is gone: its active runs are interrupted."""
 
 
 def connect(url: str) -> Engine:
@@ -58,11 +71,30 @@ def upgrade(engine: Engine) -> None:
     made before migrations is first recognised as ``BEFORE_MIGRATIONS``)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with _migration_lock(engine), engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         config.attributes["connection"] = connection
         if _predates_migrations(connection):
             command.stamp(config, BEFORE_MIGRATIONS)
         command.upgrade(config, "head")
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """For a SQLite file, an exclusive lock on a file beside it while migrating (processes of
+    one host); PostgreSQL locks inside the migration's transaction instead."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    lock = Path(f"{database}.migrating")
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def revision(engine: Engine) -> str | None:
@@ -87,11 +119,14 @@ class Store:
         self.engine: Engine = connect(url)
         try:
             upgrade(self.engine)
-        except OperationalError as error:
+        except (OperationalError, OSError) as error:
             self.engine.dispose()
             shown = self.engine.url.render_as_string(hide_password=True)
-            raise StoreError(f"cannot open the database {shown}: {error.orig}") from error
+            reason = error.orig if isinstance(error, OperationalError) else error.strerror
+            raise StoreError(f"cannot open the database {shown}: {reason}") from error
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.server_id: str | None = None
+        """This process's id among the servers (once ``register_server`` is called)."""
 
     def close(self) -> None:
         """Close the database connections (the server stops)."""
@@ -103,29 +138,37 @@ class Store:
         with self._sessions.begin() as session:
             yield session
 
-    def add(self, record: Upload | Run) -> None:
+    def add(self, record: Base) -> None:
         """Keep a new record."""
         with self.session() as session:
             session.add(record)
 
-    def upload(self, upload_id: str) -> Upload | None:
-        """The upload with this id."""
+    def upload(self, upload_id: str, visible: ColumnElement[bool] | None = None) -> Upload | None:
+        """The upload with this id (among those ``visible`` selects, when given)."""
+        query = select(Upload).where(Upload.id == upload_id, _or_all(visible))
         with self.session() as session:
-            return session.get(Upload, upload_id)
+            return session.scalars(query).first()
 
-    def run(self, run_id: str) -> Run | None:
-        """The run with this id."""
+    def run(self, run_id: str, visible: ColumnElement[bool] | None = None) -> Run | None:
+        """The run with this id (among those ``visible`` selects, when given)."""
+        query = select(Run).where(Run.id == run_id, _or_all(visible))
         with self.session() as session:
-            return session.get(Run, run_id)
+            return session.scalars(query).first()
 
     def set_run(self, run_id: str, **values: Any) -> None:
         """Change fields of a run."""
         with self.session() as session:
             session.execute(update(Run).where(Run.id == run_id).values(**values))
 
-    def runs(self, *, batch_id: str | None = None, limit: int = 200) -> Sequence[Run]:
-        """Runs, newest first (those of one what-if batch, oldest first)."""
-        query = select(Run)
+    def runs(
+        self,
+        *,
+        batch_id: str | None = None,
+        limit: int = 200,
+        visible: ColumnElement[bool] | None = None,
+    ) -> Sequence[Run]:
+        """Runs (those ``visible`` selects), newest first (of one what-if batch, oldest first)."""
+        query = select(Run).where(_or_all(visible))
         if batch_id is not None:
             query = query.where(Run.batch_id == batch_id).order_by(Run.created_at, Run.name)
         else:
@@ -133,18 +176,22 @@ class Store:
         with self.session() as session:
             return session.scalars(query).all()
 
-    def runs_by_ids(self, ids: Sequence[str]) -> list[Run]:
-        """The runs with these ids, in that order (unknown ids left out)."""
+    def runs_by_ids(
+        self, ids: Sequence[str], visible: ColumnElement[bool] | None = None
+    ) -> list[Run]:
+        """The runs with these ids, in that order (unknown and invisible ids left out)."""
+        query = select(Run).where(Run.id.in_(ids), _or_all(visible))
         with self.session() as session:
-            found = {r.id: r for r in session.scalars(select(Run).where(Run.id.in_(ids)))}
+            found = {r.id: r for r in session.scalars(query)}
         return [found[i] for i in ids if i in found]
 
-    def uploads(self, limit: int = 200) -> Sequence[Upload]:
-        """Uploads, newest first."""
+    def uploads(
+        self, limit: int = 200, visible: ColumnElement[bool] | None = None
+    ) -> Sequence[Upload]:
+        """Uploads (those ``visible`` selects), newest first."""
+        query = select(Upload).where(_or_all(visible))
         with self.session() as session:
-            return session.scalars(
-                select(Upload).order_by(Upload.created_at.desc()).limit(limit)
-            ).all()
+            return session.scalars(query.order_by(Upload.created_at.desc()).limit(limit)).all()
 
     def active_runs(self) -> Sequence[Run]:
         """Runs queued or running, oldest first."""
@@ -155,12 +202,59 @@ class Store:
                 .order_by(Run.created_at)
             ).all()
 
+    # ---------------------------------------------------------------------- server processes
+
+    def register_server(self) -> str:
+        """Record this process among the live servers; its runs are its own to follow."""
+        moment = now()
+        server = Server(
+            id=new_id(),
+            host=socket.gethostname()[:255],
+            pid=os.getpid(),
+            started_at=moment,
+            heartbeat_at=moment,
+        )
+        self.add(server)
+        self.server_id = server.id
+        return server.id
+
+    def heartbeat(self) -> None:
+        """Say this process is still alive."""
+        if self.server_id is not None:
+            with self.session() as session:
+                session.execute(
+                    update(Server).where(Server.id == self.server_id).values(heartbeat_at=now())
+                )
+
+    def retire_server(self) -> None:
+        """This process stops: its runs still active are left to be marked interrupted."""
+        if self.server_id is not None:
+            with self.session() as session:
+                session.execute(delete(Server).where(Server.id == self.server_id))
+            self.server_id = None
+
+    def live_servers(self) -> list[str]:
+        """Ids of the server processes alive: beating within ``LEASE_S``, and still running
+        when they are on this host."""
+        stale = now() - dt.timedelta(seconds=LEASE_S)
+        host = socket.gethostname()[:255]
+        with self.session() as session:
+            servers = session.scalars(select(Server).where(Server.heartbeat_at >= stale)).all()
+        return [s.id for s in servers if s.host != host or _process_alive(s.pid)]
+
     def mark_interrupted(self) -> int:
-        """At start-up: runs left queued or running by a server that stopped are interrupted."""
+        """Runs left queued or running by a server process that is gone are interrupted (those
+        of other live processes, which still follow them, are left alone)."""
+        live = self.live_servers()
+        if self.server_id is not None and self.server_id not in live:
+            live.append(self.server_id)
         with self.session() as session:
             result = session.execute(
                 update(Run)
-                .where(Run.status.in_([RunStatus.queued.value, RunStatus.running.value]))
+                .where(
+                    Run.status.in_([RunStatus.queued.value, RunStatus.running.value]),
+                    or_(Run.server_id.is_(None), Run.server_id.not_in(live)),
+                )
                 .values(
                     status=RunStatus.interrupted.value,
                     finished_at=now(),
@@ -168,3 +262,19 @@ class Store:
                 )
             )
             return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _or_all(visible: ColumnElement[bool] | None) -> ColumnElement[bool]:
+    """The visibility condition, or one that selects everything."""
+    return true() if visible is None else visible
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

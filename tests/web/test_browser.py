@@ -15,7 +15,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.web.conftest import TINY
+from logistics.web.tables import Role
+from tests.web.conftest import PASSWORD, TINY, account
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -33,7 +34,8 @@ ARGS = [
 
 @pytest.fixture
 def server(tmp_path: Path, database_url: str | None) -> Iterator[str]:
-    """The application served by uvicorn on a free local port, in a thread."""
+    """The application served by uvicorn on a free local port, in a thread, with a planner
+    account ``planner`` of the default mission."""
     import uvicorn
 
     from logistics.web.app import WebConfig, create_app
@@ -42,6 +44,7 @@ def server(tmp_path: Path, database_url: str | None) -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     app = create_app(WebConfig(data_dir=tmp_path / "server", database_url=database_url))
+    account(app.state.service.store, "planner", Role.planner)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -78,6 +81,15 @@ def page(server: str) -> Iterator[object]:
         context.close()
         browser.close()
         assert outside == [], f"the pages asked for outside resources: {outside}"
+
+
+def sign_in(p: object, server: str, name: str) -> None:
+    """Sign in on the sign-in page, as a person does."""
+    p.goto(server + "/login")  # type: ignore[attr-defined]
+    p.get_by_label("Account").fill(name)  # type: ignore[attr-defined]
+    p.get_by_label("Password").fill(PASSWORD)  # type: ignore[attr-defined]
+    p.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+    p.wait_for_selector("#signed-in-as")  # type: ignore[attr-defined]
 
 
 UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea, button')]
@@ -119,6 +131,7 @@ def test_a_planner_goes_from_a_broken_workbook_to_a_compared_what_if(
     p = page  # a playwright Page
 
     # Upload the broken workbook with the keyboard only.
+    sign_in(p, server, "planner")
     p.goto(server + "/")  # type: ignore[attr-defined]
     p.screenshot(path=shots / "1-upload.png")  # type: ignore[attr-defined]
     assert p.get_by_label("Mission workbook (.xlsx)").count() == 1  # type: ignore[attr-defined]

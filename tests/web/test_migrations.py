@@ -143,12 +143,13 @@ def test_the_server_keeps_its_history_in_the_database_it_is_given(tmp_path: Path
     from fastapi.testclient import TestClient
 
     from logistics.web.app import WebConfig, create_app
+    from tests.web.conftest import as_planner
 
     elsewhere = tmp_path / "shared" / "history.sqlite"
     elsewhere.parent.mkdir()
     config = WebConfig(data_dir=tmp_path / "server", database_url=sqlite_url(elsewhere))
     with TestClient(create_app(config)) as client:
-        assert client.get("/api/history").json() == {"uploads": [], "runs": []}
+        assert as_planner(client).get("/api/history").json() == {"uploads": [], "runs": []}
     with opened(sqlite_url(elsewhere)) as store:
         assert revision(store.engine) == head()
     assert not (tmp_path / "server" / "history.sqlite").exists()

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from logistics.web.app import WebConfig, create_app
-from tests.web.conftest import TINY, upload, wait_for
+from tests.web.conftest import TINY, as_planner, upload, wait_for
 
 STOPPED_WITHIN_S = 15.0
 """From Stop to the run's end: the solver stops at its next tick, then the plan is written."""
@@ -106,7 +106,7 @@ def dask_client(tmp_path: Path, cluster: str, database_url: str | None) -> Itera
         WebConfig(data_dir=tmp_path / "server", scheduler=cluster, database_url=database_url)
     )
     with TestClient(app) as test_client:
-        yield test_client
+        yield as_planner(test_client)
 
 
 def test_a_tiny_solve_on_dask_reports_its_progress_and_completes(
