@@ -27,7 +27,7 @@ from logistics.web.accounts import (
 from logistics.web.pages import address_of, render, service_of
 
 router = APIRouter(include_in_schema=False)
-api_router = APIRouter(prefix="/api", tags=["accounts"])
+api_router = APIRouter(tags=["accounts"])
 
 SIGN_IN_COOKIE = "logistics_sign_in"
 """The sign-in form's double-submit token (the form's hidden field must match it)."""
@@ -78,17 +78,18 @@ def _sign_in_page(
 
 
 def _start_session(request: Request, name: str, password: str) -> tuple[str, Viewer]:
-    """Sign in (ending the session the request carried, if any); audit either way."""
+    """Sign in, ending the session the request carried (if any) only once signed in anew;
+    audit either way."""
     store = service_of(request).store
     address = address_of(request)
-    old = request.cookies.get(SESSION_COOKIE)
-    if old:
-        sign_out(store, old)
     try:
         token, viewer = sign_in(store, name, password, address)
     except SignInRefusedError as error:
         audit.record(store, name[:64], address, "sign-in refused", ("account", name[:64]))
         raise error
+    old = request.cookies.get(SESSION_COOKIE)
+    if old:
+        sign_out(store, old)
     audit.record(store, viewer.name, address, "sign-in", ("account", viewer.user_id))
     return token, viewer
 
@@ -111,7 +112,7 @@ def login(
     expected = request.cookies.get(SIGN_IN_COOKIE, "")
     if not expected or not hmac.compare_digest(form_token.encode(), expected.encode()):
         return _sign_in_page(
-            request, 403, "the sign-in form had expired: sign in again", next_page=next
+            request, 400, "the sign-in form had expired: sign in again", next_page=next
         )
     try:
         token, _ = _start_session(request, name, password)
@@ -151,7 +152,7 @@ def _me(viewer: Viewer) -> dict[str, Any]:
     }
 
 
-@api_router.post("/login")
+@api_router.post("/api/login")
 def api_login(request: Request, credentials: Credentials) -> Response:
     """Sign in: the session cookie is set, and the answer holds the CSRF token to send in the
     ``X-CSRF-Token`` header of every change (POST)."""
@@ -164,7 +165,7 @@ def api_login(request: Request, credentials: Credentials) -> Response:
     return response
 
 
-@api_router.post("/logout")
+@api_router.post("/api/logout")
 def api_logout(request: Request) -> Response:
     """Sign out (the session ends on the server)."""
     _end_session(request)
@@ -173,7 +174,7 @@ def api_logout(request: Request) -> Response:
     return response
 
 
-@api_router.get("/me")
+@api_router.get("/api/me")
 def me(request: Request) -> dict[str, Any]:
     """Who is signed in, their role, missions, team and CSRF token."""
     return _me(viewer_of(request))

@@ -21,7 +21,7 @@ from logistics.web.accounts import (
 from logistics.web.pages import render, service_of, who_of
 from logistics.web.tables import Membership, Mission, Role, Team, User
 
-router = APIRouter(include_in_schema=False, prefix="/admin")
+router = APIRouter(include_in_schema=False)
 
 AUDIT_SHOWN = 500
 """Lines of the audit trail on its page (the CSV export has all of them)."""
@@ -63,13 +63,13 @@ def _done(request: Request, action: str, target: tuple[str, str], detail: str = 
     return RedirectResponse("/admin", status_code=303)
 
 
-@router.get("")
+@router.get("/admin")
 def admin_page(request: Request) -> Response:
     """Missions, teams and accounts, with the forms that change them."""
     return _page(request)
 
 
-@router.post("/missions")
+@router.post("/admin/missions")
 def new_mission(request: Request, name: Annotated[str, Form(max_length=100)]) -> Response:
     """Add a mission."""
     try:
@@ -79,7 +79,7 @@ def new_mission(request: Request, name: Annotated[str, Form(max_length=100)]) ->
     return _done(request, "add mission", ("mission", mission.id), mission.name)
 
 
-@router.post("/teams")
+@router.post("/admin/teams")
 def new_team(
     request: Request,
     mission_id: Annotated[str, Form(max_length=32)],
@@ -93,7 +93,7 @@ def new_team(
     return _done(request, "add team", ("team", team.id), team.name)
 
 
-@router.post("/users")
+@router.post("/admin/users")
 def new_user(
     request: Request,
     name: Annotated[str, Form(max_length=64)],
@@ -112,7 +112,7 @@ def new_user(
     return _done(request, "add account", ("account", user.id), f"{user.name} ({user.role})")
 
 
-@router.post("/users/{user_id}/password")
+@router.post("/admin/users/{user_id}/password")
 def new_password(
     request: Request, user_id: str, password: Annotated[str, Form(max_length=1024)]
 ) -> Response:
@@ -124,7 +124,7 @@ def new_password(
     return _done(request, "reset password", ("account", user_id))
 
 
-@router.post("/users/{user_id}/disable")
+@router.post("/admin/users/{user_id}/disable")
 def disable(request: Request, user_id: str) -> Response:
     """Disable an account (its sessions end)."""
     try:
@@ -134,14 +134,14 @@ def disable(request: Request, user_id: str) -> Response:
     return _done(request, "disable account", ("account", user_id))
 
 
-@router.get("/audit")
+@router.get("/admin/audit")
 def audit_page(request: Request) -> Response:
     """The latest lines of the audit trail."""
     found = audit.events(service_of(request).store, AUDIT_SHOWN)
     return render(request, "audit.html", events=found, shown=AUDIT_SHOWN)
 
 
-@router.get("/audit.csv")
+@router.get("/admin/audit.csv")
 def audit_csv(request: Request) -> Response:
     """The whole audit trail as CSV."""
     text = audit.as_csv(audit.events(service_of(request).store))

@@ -25,7 +25,7 @@ from logistics.web.pages import (
 from logistics.web.service import UploadRefusedError, WhatIf
 from logistics.web.store import Run, Upload
 
-router = APIRouter(prefix="/api", tags=["planning"])
+router = APIRouter(tags=["planning"])
 
 UPLOAD_BODY = {
     "requestBody": {
@@ -122,7 +122,7 @@ def busy(error: BusyError) -> JSONResponse:
     )
 
 
-@router.post("/uploads", status_code=201, openapi_extra=UPLOAD_BODY)
+@router.post("/api/uploads", status_code=201, openapi_extra=UPLOAD_BODY)
 async def post_upload(request: Request) -> JSONResponse:
     """Upload a workbook (multipart field ``workbook``, and ``mission_id`` when the planner
     belongs to several missions): 201 when valid (warnings listed), 422 with every problem
@@ -135,13 +135,13 @@ async def post_upload(request: Request) -> JSONResponse:
     return JSONResponse(upload_json(upload), status_code=201 if upload.valid else 422)
 
 
-@router.get("/uploads/{upload_id}")
+@router.get("/api/uploads/{upload_id}")
 def get_upload(request: Request, upload_id: str) -> dict[str, Any]:
     """An upload and what its validation found."""
     return upload_json(found_or_404(service_of(request).upload, upload_id, viewer_of(request)))
 
 
-@router.get("/uploads/{upload_id}/annotated.xlsx")
+@router.get("/api/uploads/{upload_id}/annotated.xlsx")
 def get_annotated(request: Request, upload_id: str) -> Response:
     """The workbook with each problem's cell filled and commented."""
     service = service_of(request)
@@ -151,7 +151,7 @@ def get_annotated(request: Request, upload_id: str) -> Response:
     )
 
 
-@router.post("/uploads/{upload_id}/solve", status_code=202)
+@router.post("/api/uploads/{upload_id}/solve", status_code=202)
 def post_solve(request: Request, upload_id: str, body: SolveRequest | None = None) -> JSONResponse:
     """Queue a solve: 202 with the run, 429 with Retry-After when the queue is full."""
     service = service_of(request)
@@ -171,13 +171,13 @@ def post_solve(request: Request, upload_id: str, body: SolveRequest | None = Non
     return JSONResponse(run_json(request, run), status_code=202)
 
 
-@router.get("/runs/{run_id}")
+@router.get("/api/runs/{run_id}")
 def get_run(request: Request, run_id: str) -> dict[str, Any]:
     """A run: status, progress while it solves, figures and files when done."""
     return run_json(request, visible_run(request, run_id))
 
 
-@router.get("/runs/{run_id}/plan")
+@router.get("/api/runs/{run_id}/plan")
 def get_plan(request: Request, run_id: str) -> dict[str, Any]:
     """The plan page's data: status, figures, days of supply, shortfalls, bases, routes."""
     service = service_of(request)
@@ -187,7 +187,7 @@ def get_plan(request: Request, run_id: str) -> dict[str, Any]:
     return view
 
 
-@router.post("/runs/{run_id}/stop")
+@router.post("/api/runs/{run_id}/stop")
 def post_stop(request: Request, run_id: str) -> dict[str, Any]:
     """Stop a run: a waiting one is cancelled, a solving one keeps the best plan found."""
     service = service_of(request)
@@ -195,7 +195,7 @@ def post_stop(request: Request, run_id: str) -> dict[str, Any]:
     return {"stopping": service.stop(run, who_of(request))}
 
 
-@router.post("/runs/{run_id}/rerun", status_code=202)
+@router.post("/api/runs/{run_id}/rerun", status_code=202)
 def post_rerun(request: Request, run_id: str) -> JSONResponse:
     """Run the same solve again (also for interrupted runs)."""
     service = service_of(request)
@@ -207,7 +207,7 @@ def post_rerun(request: Request, run_id: str) -> JSONResponse:
     return JSONResponse(run_json(request, again), status_code=202)
 
 
-@router.post("/runs/{run_id}/whatif", status_code=202)
+@router.post("/api/runs/{run_id}/whatif", status_code=202)
 async def post_whatif(request: Request, run_id: str, body: WhatIfRequest) -> JSONResponse:
     """Queue what-ifs of a plan (checked first: 422 lists every problem by scenario)."""
     service = service_of(request)
@@ -229,7 +229,7 @@ async def post_whatif(request: Request, run_id: str, body: WhatIfRequest) -> JSO
     )
 
 
-@router.get("/runs/{run_id}/files/{name}")
+@router.get("/api/runs/{run_id}/files/{name}")
 def get_file(request: Request, run_id: str, name: str) -> Response:
     """Download a run's file: plan.xlsx, plan.geojson, plan.kml, map.svg, timeline.svg."""
     service = service_of(request)
@@ -243,7 +243,7 @@ def get_file(request: Request, run_id: str, name: str) -> Response:
     )
 
 
-@router.get("/compare")
+@router.get("/api/compare")
 def get_compare(
     request: Request, runs: Annotated[list[str], Query(max_length=10)]
 ) -> dict[str, Any]:
@@ -261,7 +261,7 @@ def get_compare(
     }
 
 
-@router.get("/history")
+@router.get("/api/history")
 def get_history(request: Request) -> dict[str, Any]:
     """Every upload and run kept, newest first."""
     service = service_of(request)

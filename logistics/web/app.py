@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -195,16 +195,25 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _error_handlers(app)
 
+    for router in routers():
+        app.include_router(router)
+    return app
+
+
+def routers() -> list[APIRouter]:
+    """The application's routers, API first. Their routes carry their whole path (no prefix),
+    the path ``access.ROUTES`` names them by."""
     from logistics.web import account_pages, admin, api, pages, share_pages
 
-    app.include_router(account_pages.api_router)
-    app.include_router(api.router)
-    app.include_router(share_pages.api_router)
-    app.include_router(account_pages.router)
-    app.include_router(pages.router)
-    app.include_router(share_pages.router)
-    app.include_router(admin.router)
-    return app
+    return [
+        account_pages.api_router,
+        api.router,
+        share_pages.api_router,
+        account_pages.router,
+        pages.router,
+        share_pages.router,
+        admin.router,
+    ]
 
 
 def _error_handlers(app: FastAPI) -> None:

@@ -40,7 +40,7 @@ from logistics.web.sharing import (
 from logistics.web.tables import Role, Run, Share, Team
 
 router = APIRouter(include_in_schema=False)
-api_router = APIRouter(prefix="/api", tags=["sharing"])
+api_router = APIRouter(tags=["sharing"])
 
 PDF_TYPE = "application/pdf"
 
@@ -232,7 +232,7 @@ def link_file(request: Request, token: str, name: str) -> Response:
     return _shared_file(request, found, name, "link")
 
 
-@api_router.get("/shares")
+@api_router.get("/api/shares")
 def get_shares(request: Request) -> dict[str, Any]:
     """The plans shared with the viewer's team (planners: every share of their missions)."""
     found = shares_for(service_of(request).store, share_visibility(viewer_of(request)))

@@ -12,6 +12,7 @@ import os
 import secrets
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -69,10 +70,10 @@ def as_planner(client: TestClient, name: str = "planner") -> TestClient:
     return client
 
 
-@pytest.fixture
-def database_url() -> Iterator[str | None]:
-    """A fresh PostgreSQL database when ``LOGISTICS_TEST_DATABASE_URL`` is set; otherwise ``None``
-    (the server's default: SQLite in its data folder)."""
+@contextmanager
+def new_database() -> Iterator[str | None]:
+    """A fresh PostgreSQL database when ``LOGISTICS_TEST_DATABASE_URL`` is set, dropped after
+    the block; otherwise ``None`` (the server's default: SQLite in its data folder)."""
     given = os.environ.get("LOGISTICS_TEST_DATABASE_URL")
     if not given:
         yield None
@@ -87,6 +88,13 @@ def database_url() -> Iterator[str | None]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def database_url() -> Iterator[str | None]:
+    """A database of the test's own (see ``new_database``)."""
+    with new_database() as url:
+        yield url
 
 
 @pytest.fixture
