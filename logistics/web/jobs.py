@@ -193,18 +193,27 @@ class JobManager:
         with self._lock:
             job = self._jobs.get(run_id)
         if job is None:
-            return False
+            # Another server process may follow the run: its worker reads the same stop signal.
+            run = self.store.run(run_id)
+            if run is None or not run.run_status.active:
+                return False
+            self._signal_stop(run_id)
+            return True
+        self._signal_stop(run_id)
+        if not job.started and not self.progress(run_id):
+            # Only a run still waiting is cancelled: cancelling a Dask future that runs would
+            # drop its task, and the plan found so far with it.
+            job.future.cancel()
+        return True
+
+    def _signal_stop(self, run_id: str) -> None:
+        """Tell the run's worker to stop (a file in the run's folder, or a Dask event)."""
         if self._client is not None:
             from distributed import Event
 
             Event(f"stop-{run_id}", client=self._client).set()  # type: ignore[no-untyped-call]
         else:
             (self.folder.run(run_id) / STOP_FILE).touch()
-        if not job.started and not self.progress(run_id):
-            # Only a run still waiting is cancelled: cancelling a Dask future that runs would
-            # drop its task, and the plan found so far with it.
-            job.future.cancel()
-        return True
 
     # ----------------------------------------------------------------------------- progress
 
