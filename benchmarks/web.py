@@ -12,6 +12,7 @@ beyond its limit, and whether every accepted solve ended (done, stopped or faile
 from __future__ import annotations
 
 import argparse
+import contextlib
 import socket
 import statistics
 import subprocess
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,15 +86,16 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not start within 60 s")
 
 
-def signed_in(base: str) -> httpx.Client:
+@contextlib.contextmanager
+def signed_in(base: str) -> Iterator[httpx.Client]:
     """A client of the server signed in as the benchmark's planner (its changes carry the
     session's CSRF token)."""
     name, password = BENCH_ACCOUNT
-    client = httpx.Client(base_url=base, timeout=60)
-    answer = client.post("/api/login", json={"name": name, "password": password})
-    answer.raise_for_status()
-    client.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
-    return client
+    with httpx.Client(base_url=base, timeout=60) as client:
+        answer = client.post("/api/login", json={"name": name, "password": password})
+        answer.raise_for_status()
+        client.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
+        yield client
 
 
 def upload(client: httpx.Client, path: Path, tally: Tally) -> dict[str, object]:
