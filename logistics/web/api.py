@@ -147,7 +147,9 @@ def get_annotated(request: Request, upload_id: str) -> Response:
     service = service_of(request)
     upload = found_or_404(service.upload, upload_id, viewer_of(request))
     return FileResponse(
-        service.annotated(upload), media_type=DOWNLOADS["plan.xlsx"][0], filename="problems.xlsx"
+        service.annotated(upload, who_of(request)),
+        media_type=DOWNLOADS["plan.xlsx"][0],
+        filename="problems.xlsx",
     )
 
 

@@ -164,7 +164,7 @@ def annotated(request: Request, upload_id: str) -> Response:
     stem = found.file_name.rsplit(".", 1)[0]
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in stem)[:60] or "workbook"
     return FileResponse(
-        service.annotated(found),
+        service.annotated(found, who_of(request)),
         media_type=DOWNLOADS["plan.xlsx"][0],
         filename=f"{safe}-problems.xlsx",
     )
@@ -424,7 +424,8 @@ def compare_workbook(request: Request, runs: Annotated[list[str], Query()]) -> R
     """The comparison workbook of the runs given (the first is the base)."""
     service = service_of(request)
     visible = run_visibility(viewer_of(request))
-    path = found_or_404(service.comparison_workbook, service.store.runs_by_ids(runs[:10], visible))
+    compared = service.store.runs_by_ids(runs[:10], visible)
+    path = found_or_404(service.comparison_workbook, compared, who_of(request))
     return FileResponse(path, media_type=DOWNLOADS["plan.xlsx"][0], filename="comparison.xlsx")
 
 

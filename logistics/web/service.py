@@ -164,11 +164,13 @@ class Service:
             raise NotFoundError(run.upload_id)
         return found
 
-    def annotated(self, upload: Upload) -> Path:
-        """The planner's workbook with each problem's cell filled and commented (made once)."""
+    def annotated(self, upload: Upload, who: Who) -> Path:
+        """The planner's workbook with each problem's cell filled and commented (made once),
+        handed to ``who``."""
         path = self.folder.annotated / f"{upload.id}.xlsx"
         if not path.exists():
             annotate_workbook(self.folder.upload(upload.stored_name), path, upload.issues)
+        self.audit(who, "download", ("upload", upload.id), upload.mission_id, "annotated.xlsx")
         return path
 
     # -------------------------------------------------------------------------------- runs
@@ -383,8 +385,8 @@ class Service:
                 found.append(replace(summary, name=run.name, plan_file=f"{run.id}.xlsx"))
         return found
 
-    def comparison_workbook(self, runs: Sequence[Run]) -> Path:
-        """The comparison workbook of ``runs`` (the first is the base)."""
+    def comparison_workbook(self, runs: Sequence[Run], who: Who) -> Path:
+        """The comparison workbook of ``runs`` (the first is the base), handed to ``who``."""
         from logistics.report.comparison import write_comparison_workbook
 
         summaries = self.summaries(runs)
@@ -394,6 +396,8 @@ class Service:
         path = self.folder.root / "comparisons" / f"{key}.xlsx"
         path.parent.mkdir(exist_ok=True)
         write_comparison_workbook(path, unique_names(summaries), summaries[0].name)
+        ids = " ".join(run.id for run in runs)
+        self.audit(who, "download", ("runs", key), runs[0].mission_id, f"comparison.xlsx: {ids}")
         return path
 
 
