@@ -241,6 +241,7 @@ def sign_in(store: Store, name: str, password: str, address: str) -> tuple[str, 
         _attempt(store, name, address, succeeded=False)
         raise SignInRefusedError(403, "this account is disabled: ask an administrator")
     _attempt(store, name, address, succeeded=True)
+    _forget_the_past(store)
     token = secrets.token_urlsafe(32)
     moment = now()
     record = LoginSession(
@@ -282,6 +283,20 @@ def _throttle(store: Store, account: str, address: str) -> None:
     if (by_address or 0) >= MAX_FAILURES_PER_ADDRESS:
         raise SignInRefusedError(
             429, f"too many failed sign-ins from this address: try again in {minutes} minutes"
+        )
+
+
+def _forget_the_past(store: Store) -> None:
+    """Remove the attempts older than the throttling window and the sessions that have
+    expired: neither counts any more, and the tables stay small."""
+    moment = now()
+    with store.session() as session:
+        session.execute(delete(LoginAttempt).where(LoginAttempt.at < moment - THROTTLE_WINDOW))
+        session.execute(
+            delete(LoginSession).where(
+                (LoginSession.expires_at <= moment)
+                | (LoginSession.seen_at <= moment - SESSION_IDLE)
+            )
         )
 
 

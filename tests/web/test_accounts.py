@@ -311,3 +311,19 @@ def test_an_offline_reset_and_disable_work_on_the_command_line(tmp_path: Path) -
             accounts.sign_in(store, "root", new, "test")
     finally:
         store.close()
+
+
+def test_signing_in_forgets_old_attempts_and_expired_sessions(client: TestClient) -> None:
+    from sqlalchemy import func
+
+    from logistics.web.tables import LoginAttempt
+
+    store = store_of(client)
+    long_ago = accounts.now() - accounts.THROTTLE_WINDOW - dt.timedelta(seconds=1)
+    with store.session() as session:
+        session.execute(update(LoginAttempt).values(at=long_ago))
+        session.execute(update(LoginSession).values(expires_at=accounts.now()))
+    sign_in(TestClient(client.app), "planner")
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(LoginAttempt)) == 1
+        assert session.scalar(select(func.count()).select_from(LoginSession)) == 1
