@@ -310,3 +310,19 @@ def test_a_share_for_another_team_of_the_same_mission_is_not_seen(
     response = world.clients["a", "liaison"].get(f"/shares/{share_id}")
     assert _hidden(response)
     assert world.clients["a", "planner"].get(f"/shares/{share_id}").status_code == 200
+
+
+def test_the_table_keeps_liaison_teams_to_shared_plans_and_admins_away_from_plans() -> None:
+    """What the table must say whatever routes are added: liaison accounts reach plans only
+    through shares, admins reach no plan, and only planners upload, solve and share."""
+    liaison = {path for (_, path), rule in ROUTES.items() if Role.liaison in rule.roles}
+    assert all(
+        path.startswith(("/shares/", "/api/shares", "/logout", "/api/logout", "/api/me"))
+        or path in ("/", "/docs", "/openapi.json")
+        for path in liaison
+    ), liaison
+    admin = {path for (_, path), rule in ROUTES.items() if Role.admin in rule.roles}
+    assert not any(re.search(r"\{(upload_id|run_id|batch_id|share_id)\}", p) for p in admin)
+    for (method, path), rule in ROUTES.items():
+        if method == "POST" and re.search(r"^(/api)?/uploads|/shares?\b|/rerun|/stop", path):
+            assert rule.roles == {Role.planner}, path
