@@ -12,6 +12,7 @@ beyond its limit, and whether every accepted solve ended (done, stopped or faile
 from __future__ import annotations
 
 import argparse
+import contextlib
 import socket
 import statistics
 import subprocess
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,8 +58,19 @@ def free_port() -> int:
         return port
 
 
+BENCH_ACCOUNT = ("bench", "a benchmark passphrase")
+"""The planner account the simulated planners sign in as."""
+
+
 def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    """``logistics serve`` in a child process, once it answers."""
+    """``logistics serve`` in a child process, once it answers, with the planner account
+    ``BENCH_ACCOUNT`` of the default mission."""
+    name, password = BENCH_ACCOUNT
+    subprocess.run(
+        [sys.executable, "-m", "logistics", "users", "add", name, "--role", "planner",
+         "--mission", "Default mission", "--password-stdin", "--data-dir", str(data_dir)],
+        input=password.encode(), check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "logistics", "serve", "--port", str(port), "--data-dir",
          str(data_dir), "--workers", "2", "--queue", "2"],
@@ -71,6 +84,18 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.3)
     server.kill()
     raise SystemExit("the server did not start within 60 s")
+
+
+@contextlib.contextmanager
+def signed_in(base: str) -> Iterator[httpx.Client]:
+    """A client of the server signed in as the benchmark's planner (its changes carry the
+    session's CSRF token)."""
+    name, password = BENCH_ACCOUNT
+    with httpx.Client(base_url=base, timeout=60) as client:
+        answer = client.post("/api/login", json={"name": name, "password": password})
+        answer.raise_for_status()
+        client.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
+        yield client
 
 
 def upload(client: httpx.Client, path: Path, tally: Tally) -> dict[str, object]:
@@ -88,7 +113,7 @@ def upload(client: httpx.Client, path: Path, tally: Tally) -> dict[str, object]:
 def planner(base: str, stop: threading.Event, tally: Tally, plan_run: str) -> None:
     """One simulated planner: home page, upload and validate, the upload page, history, poll
     the Mali runs, download a plan workbook; again until ``stop``."""
-    with httpx.Client(base_url=base, timeout=60) as client:
+    with signed_in(base) as client:
         while not stop.is_set():
             tally.timed("page /", lambda: client.get("/"))
             found = upload(client, TINY, tally)
@@ -121,7 +146,7 @@ def main() -> None:
         server = start_server(Path(folder) / "server", port)
         base = f"http://127.0.0.1:{port}"
         try:
-            with httpx.Client(base_url=base, timeout=60) as client:
+            with signed_in(base) as client:
                 tiny = upload(client, TINY, tally)
                 tiny_run = client.post(f"/api/uploads/{tiny['id']}/solve", json={}).json()["id"]
                 while client.get(f"/api/runs/{tiny_run}").json()["status"] in ("queued", "running"):

@@ -46,6 +46,7 @@ from logistics.rules.schemas import Language
 if TYPE_CHECKING:
     from logistics.api import PlanRun
     from logistics.report.comparison import ScenarioSummary
+    from logistics.web.store import Store
 
 app = typer.Typer(
     name="logistics",
@@ -489,13 +490,27 @@ class _BatchTally:
             )
 
 
+DataDirOption = Annotated[
+    Path, typer.Option("--data-dir", help="Folder for the history, uploads and plans.")
+]
+DEFAULT_DATA_DIR = Path("outputs/server")
+DatabaseUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar="LOGISTICS_DATABASE_URL",
+        show_envvar=True,
+        help="Keep the history in this database, e.g. postgresql+psycopg://user@host/logistics "
+        "(default: SQLite in --data-dir).",
+    ),
+]
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
-    data_dir: Annotated[
-        Path, typer.Option("--data-dir", help="Folder for the history, uploads and plans.")
-    ] = Path("outputs/server"),
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Solves at the same time (worker processes).")
     ] = 1,
@@ -506,16 +521,7 @@ def serve(
         str | None,
         typer.Option("--scheduler", help="Solve on this Dask cluster, e.g. tcp://10.0.0.5:8786."),
     ] = None,
-    database_url: Annotated[
-        str | None,
-        typer.Option(
-            "--database-url",
-            envvar="LOGISTICS_DATABASE_URL",
-            show_envvar=True,
-            help="Keep the history in this database, e.g. postgresql+psycopg://user@host/logistics "
-            "(default: SQLite in --data-dir).",
-        ),
-    ] = None,
+    database_url: DatabaseUrlOption = None,
 ) -> None:
     """Start the planning web application (history in SQLite under --data-dir, or --database-url)."""
     import uvicorn
@@ -538,3 +544,133 @@ def serve(
             raise typer.Exit(EXIT_SYSTEM_ERROR) from None
         console.print(f"Serving on http://{host}:{port}/ (data in {data_dir})")
         uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+users = typer.Typer(
+    help="Accounts of the web application: the first admin, and resets when no admin can sign in.",
+    no_args_is_help=True,
+)
+app.add_typer(users, name="users")
+PasswordStdinOption = Annotated[
+    bool,
+    typer.Option("--password-stdin", help="Read the password from the first line of stdin."),
+]
+
+
+@contextlib.contextmanager
+def account_store(data_dir: Path, database_url: str | None) -> Iterator[Store]:
+    """The web application's history (migrated), with account problems said in words (exit 1)
+    and a database that cannot be used said in words (exit 2)."""
+    from logistics.web.accounts import AccountError
+    from logistics.web.store import Store, StoreError, sqlite_url
+
+    try:
+        if database_url is None:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        store = Store(database_url or sqlite_url(data_dir / "history.sqlite"))
+    except (StoreError, OSError) as error:
+        console.print(f"[red]Could not open the history:[/red] {error}")
+        raise typer.Exit(EXIT_SYSTEM_ERROR) from None
+    try:
+        yield store
+    except AccountError as error:
+        console.print(f"[red]Nothing was changed:[/red] {error}")
+        raise typer.Exit(EXIT_INPUT_ERROR) from None
+    finally:
+        store.close()
+
+
+def new_password(from_stdin: bool) -> str:
+    """The password typed twice at a prompt (never echoed), or the first line of stdin."""
+    import sys
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+def audit_cli(store: Store, action: str, user_id: str, detail: str = "") -> None:
+    """Add the command line's change to the audit trail."""
+    import socket
+
+    from logistics.web import audit
+
+    audit.record(store, "cli", socket.gethostname(), action, ("account", user_id), detail=detail)
+
+
+@users.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="The account's name (lower-case, e.g. j4.planner).")],
+    role: Annotated[
+        str, typer.Option("--role", help="planner, officer, liaison or admin.")
+    ] = "planner",
+    mission: Annotated[
+        list[str] | None,
+        typer.Option("--mission", help="A mission the account belongs to, by name (repeatable)."),
+    ] = None,
+    team: Annotated[
+        str | None,
+        typer.Option("--team", help="The team (officers and liaison), of the one --mission given."),
+    ] = None,
+    password_stdin: PasswordStdinOption = False,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+    database_url: DatabaseUrlOption = None,
+) -> None:
+    """Add an account (the first one: --role admin). The password is asked twice, or read from
+    stdin with --password-stdin."""
+    from logistics.web.accounts import (
+        AccountError,
+        add_user,
+        check_name,
+        mission_by_name,
+        team_by_name,
+    )
+    from logistics.web.tables import Role
+
+    with account_store(data_dir, database_url) as store:
+        if role not in {r.value for r in Role}:
+            raise AccountError(f"{role!r} is not a role: use planner, officer, liaison or admin")
+        check_name(name)
+        missions = [mission_by_name(store, m).id for m in mission or []]
+        team_id = None
+        if team is not None:
+            if len(missions) != 1:
+                raise AccountError("give the team's mission with exactly one --mission")
+            team_id = team_by_name(store, missions[0], team).id
+        user = add_user(store, name, Role(role), new_password(password_stdin), missions, team_id)
+        audit_cli(store, "add account", user.id, f"{user.name} ({user.role})")
+        console.print(f"Added the account {name} ({role}).")
+
+
+@users.command("reset")
+def users_reset(
+    name: Annotated[str, typer.Argument(help="The account's name.")],
+    password_stdin: PasswordStdinOption = False,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+    database_url: DatabaseUrlOption = None,
+) -> None:
+    """Give an account a new password and enable it; its sessions end."""
+    from logistics.web.accounts import reset_password, user_by_name
+
+    with account_store(data_dir, database_url) as store:
+        user = user_by_name(store, name)
+        reset_password(store, user.id, new_password(password_stdin))
+        audit_cli(store, "reset password", user.id)
+        console.print(f"The password of {name} was reset; its sessions ended.")
+
+
+@users.command("disable")
+def users_disable(
+    name: Annotated[str, typer.Argument(help="The account's name.")],
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+    database_url: DatabaseUrlOption = None,
+) -> None:
+    """Disable an account: it can no longer sign in, and its sessions end."""
+    from logistics.web.accounts import disable_user, user_by_name
+
+    with account_store(data_dir, database_url) as store:
+        user = user_by_name(store, name)
+        disable_user(store, user.id)
+        audit_cli(store, "disable account", user.id)
+        console.print(f"Disabled the account {name}; its sessions ended.")

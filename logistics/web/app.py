@@ -10,15 +10,18 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
 from logistics import __version__
+from logistics.web.access import SignInRequiredError, authorize
 from logistics.web.files import MAX_UPLOAD_BYTES, DataFolder
 from logistics.web.jobs import JobManager
 from logistics.web.service import Service
@@ -135,6 +138,11 @@ async def _plain(send: Send, status: int, text: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def csrf_field(token: str) -> Markup:
+    """The hidden field that carries the session's CSRF token in a page's form."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(token)
+
+
 def wants_json(request: Request) -> bool:
     """Whether the request is an API call (answered in JSON)."""
     return request.url.path.startswith("/api/")
@@ -157,6 +165,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store.register_server()
         interrupted = store.mark_interrupted()
         if interrupted:
             log.warning(
@@ -165,6 +174,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
         jobs.start()
         yield
         jobs.shutdown()
+        store.retire_server()
         store.close()
 
     app = FastAPI(
@@ -173,20 +183,37 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
         description="Upload a mission workbook, see its problems by cell, solve it, read the plan and ask what-ifs.",
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(authorize)],
     )
     app.state.service = service
     app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
+    app.state.templates.env.globals["csrf_field"] = csrf_field
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _error_handlers(app)
 
-    from logistics.web import api, pages
-
-    app.include_router(api.router)
-    app.include_router(pages.router)
+    for router in routers():
+        app.include_router(router)
     return app
+
+
+def routers() -> list[APIRouter]:
+    """The application's routers, API first. Their routes carry their whole path (no prefix),
+    the path ``access.ROUTES`` names them by."""
+    from logistics.web import account_pages, admin, api, pages, share_pages
+
+    return [
+        account_pages.api_router,
+        api.router,
+        share_pages.api_router,
+        account_pages.router,
+        pages.router,
+        share_pages.router,
+        admin.router,
+    ]
 
 
 def _error_handlers(app: FastAPI) -> None:
@@ -197,6 +224,16 @@ def _error_handlers(app: FastAPI) -> None:
         return error_response(
             request, error.status_code, str(error.detail), dict(error.headers or {})
         )
+
+    @app.exception_handler(SignInRequiredError)
+    async def sign_in_first(request: Request, error: SignInRequiredError) -> Response:
+        if wants_json(request):
+            return JSONResponse(
+                {"detail": "sign in first (POST /api/login), then send the session cookie"},
+                status_code=401,
+            )
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> Response:

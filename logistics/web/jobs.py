@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from logistics.web.files import DataFolder, Validation, validate_workbook
-from logistics.web.store import RunStatus, Store, now
+from logistics.web.store import HEARTBEAT_S, RunStatus, Store, now
 from logistics.web.worker import (
     NOT_STARTED,
     PROGRESS_FILE,
@@ -192,18 +193,27 @@ class JobManager:
         with self._lock:
             job = self._jobs.get(run_id)
         if job is None:
-            return False
+            # Another server process may follow the run: its worker reads the same stop signal.
+            run = self.store.run(run_id)
+            if run is None or not run.run_status.active:
+                return False
+            self._signal_stop(run_id)
+            return True
+        self._signal_stop(run_id)
+        if not job.started and not self.progress(run_id):
+            # Only a run still waiting is cancelled: cancelling a Dask future that runs would
+            # drop its task, and the plan found so far with it.
+            job.future.cancel()
+        return True
+
+    def _signal_stop(self, run_id: str) -> None:
+        """Tell the run's worker to stop (a file in the run's folder, or a Dask event)."""
         if self._client is not None:
             from distributed import Event
 
             Event(f"stop-{run_id}", client=self._client).set()  # type: ignore[no-untyped-call]
         else:
             (self.folder.run(run_id) / STOP_FILE).touch()
-        if not job.started and not self.progress(run_id):
-            # Only a run still waiting is cancelled: cancelling a Dask future that runs would
-            # drop its task, and the plan found so far with it.
-            job.future.cancel()
-        return True
 
     # ----------------------------------------------------------------------------- progress
 
@@ -222,8 +232,14 @@ class JobManager:
         return {}
 
     def _follow(self) -> None:
-        """Mark runs as running when their worker first reports."""
+        """Mark runs as running when their worker first reports; say this server is alive
+        and interrupt the runs of server processes that are gone, every ``HEARTBEAT_S``."""
+        beaten = time.monotonic()
         while not self._stopping.wait(MONITOR_INTERVAL_S):
+            if time.monotonic() - beaten >= HEARTBEAT_S:
+                beaten = time.monotonic()
+                self.store.heartbeat()
+                self.store.mark_interrupted()
             with self._lock:
                 waiting = [job for job in self._jobs.values() if not job.started]
             for job in waiting:

@@ -10,14 +10,28 @@ from itertools import groupby
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import (
+    FileResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
+from logistics.web.access import (
+    run_visibility,
+    share_visibility,
+    upload_visibility,
+    viewer_of,
+)
 from logistics.web.compare import comparison_view
 from logistics.web.jobs import RETRY_AFTER_S, BusyError
-from logistics.web.service import NotFoundError, Service, UploadRefusedError, WhatIf
+from logistics.web.service import NotFoundError, Service, UploadRefusedError, WhatIf, Who
+from logistics.web.sharing import shares_for
 from logistics.web.store import Run, RunStatus
+from logistics.web.tables import Role
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,15 +56,27 @@ def service_of(request: Request) -> Service:
     return found
 
 
-def client_of(request: Request) -> str:
-    """Who made the request, as the history records it (the client's address)."""
+def address_of(request: Request) -> str:
+    """The address the request came from (the proxy's ``X-Forwarded-For`` when uvicorn runs
+    with ``--proxy-headers``)."""
     return request.client.host if request.client else "unknown"
 
 
+def who_of(request: Request) -> Who:
+    """The signed-in account making the request, and from where."""
+    return Who(viewer_of(request), address_of(request))
+
+
 def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    """A page from its template."""
+    """A page from its template (which knows who is signed in and their CSRF token)."""
     templates: Jinja2Templates = request.app.state.templates
+    viewer = getattr(request.state, "viewer", None)
+    context = {"viewer": viewer, "csrf_token": viewer.csrf_token if viewer else "", **context}
     return templates.TemplateResponse(request, template, context, status_code=status)
+
+
+NOT_FOUND = "there is nothing here: the link may be mistyped"
+"""What an id answers when it names nothing the viewer may see (whether it exists or not)."""
 
 
 def found_or_404(call: Any, *args: Any) -> Any:
@@ -58,7 +84,13 @@ def found_or_404(call: Any, *args: Any) -> Any:
     try:
         return call(*args)
     except (NotFoundError, ValueError):
-        raise HTTPException(404, "there is nothing here: the link may be mistyped") from None
+        raise HTTPException(404, NOT_FOUND) from None
+
+
+def visible_run(request: Request, run_id: str) -> Run:
+    """The run with this id if the viewer may see it, or 404."""
+    found: Run = found_or_404(service_of(request).run, run_id, viewer_of(request))
+    return found
 
 
 def busy_page(request: Request, error: BusyError) -> Response:
@@ -79,9 +111,19 @@ def download_name(run: Run, stem: str, suffix: str) -> str:
 
 @router.get("/")
 def home(request: Request) -> Response:
-    """Upload a workbook; the latest runs."""
+    """Planners upload a workbook and see the latest runs; officers and liaison teams the
+    plans shared with their team; admins go to the administration page."""
     service = service_of(request)
-    return render(request, "home.html", runs=service.store.runs(limit=10))
+    viewer = viewer_of(request)
+    if viewer.role == Role.admin:
+        return RedirectResponse("/admin", status_code=303)
+    return render(
+        request,
+        "home.html",
+        runs=service.store.runs(limit=10, visible=run_visibility(viewer)),
+        shares=shares_for(service.store, share_visibility(viewer)),
+        missions=service.missions(viewer),
+    )
 
 
 @router.post("/uploads")
@@ -89,7 +131,7 @@ async def upload(request: Request) -> Response:
     """Receive a workbook, validate it and show what was found."""
     service = service_of(request)
     try:
-        stored = await service.receive_upload(request, client_of(request))
+        stored = await service.receive_upload(request, who_of(request))
     except UploadRefusedError as error:
         raise HTTPException(error.status, error.message) from None
     return RedirectResponse(f"/uploads/{stored.id}", status_code=303)
@@ -99,7 +141,7 @@ async def upload(request: Request) -> Response:
 def upload_page(request: Request, upload_id: str) -> Response:
     """Every problem and warning of a workbook, grouped by sheet; the solve form when valid."""
     service = service_of(request)
-    found = found_or_404(service.upload, upload_id)
+    found = found_or_404(service.upload, upload_id, viewer_of(request))
     issues = found.issues
     by_sheet = [(sheet, list(group)) for sheet, group in groupby(issues, key=lambda i: i["sheet"])]
     errors = sum(1 for i in issues if i["severity"] == "error")
@@ -118,11 +160,11 @@ def upload_page(request: Request, upload_id: str) -> Response:
 def annotated(request: Request, upload_id: str) -> Response:
     """The planner's workbook with the problems marked on their cells."""
     service = service_of(request)
-    found = found_or_404(service.upload, upload_id)
+    found = found_or_404(service.upload, upload_id, viewer_of(request))
     stem = found.file_name.rsplit(".", 1)[0]
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in stem)[:60] or "workbook"
     return FileResponse(
-        service.annotated(found),
+        service.annotated(found, who_of(request)),
         media_type=DOWNLOADS["plan.xlsx"][0],
         filename=f"{safe}-problems.xlsx",
     )
@@ -137,10 +179,10 @@ def solve(
 ) -> Response:
     """Queue a solve and go to its page."""
     service = service_of(request)
-    found = found_or_404(service.upload, upload_id)
+    found = found_or_404(service.upload, upload_id, viewer_of(request))
     try:
         run = service.solve(
-            found, client_of(request), time_limit_s=time_limit_s, mip_gap_pct=mip_gap_pct
+            found, who_of(request), time_limit_s=time_limit_s, mip_gap_pct=mip_gap_pct
         )
     except BusyError as error:
         return busy_page(request, error)
@@ -153,8 +195,8 @@ def solve(
 def run_page(request: Request, run_id: str) -> Response:
     """A run: its live progress while it solves, then its plan."""
     service = service_of(request)
-    run = found_or_404(service.run, run_id)
-    found = service.upload(run.upload_id)
+    run = visible_run(request, run_id)
+    found = service.upload_of(run)
     return render(
         request,
         "run.html",
@@ -165,7 +207,10 @@ def run_page(request: Request, run_id: str) -> Response:
         ahead=service.jobs.position(run.id),
         has_file=lambda name: (service.folder.run(run.id) / name).is_file(),
         pdf_available=service.pdf_available(),
-        parent=service.store.run(run.parent_id) if run.parent_id else None,
+        parent=service.store.run(run.parent_id, run_visibility(viewer_of(request)))
+        if run.parent_id
+        else None,
+        may_share=viewer_of(request).role == Role.planner,
     )
 
 
@@ -173,7 +218,7 @@ def run_page(request: Request, run_id: str) -> Response:
 async def events(request: Request, run_id: str) -> Response:
     """Server-sent events: the run's progress until it ends, then ``done``."""
     service = service_of(request)
-    found_or_404(service.run, run_id)
+    visible_run(request, run_id)
 
     async def stream() -> AsyncIterator[str]:
         while not await request.is_disconnected():
@@ -200,8 +245,8 @@ async def events(request: Request, run_id: str) -> Response:
 def stop(request: Request, run_id: str) -> Response:
     """Stop a run, keeping the best plan found."""
     service = service_of(request)
-    run = found_or_404(service.run, run_id)
-    service.stop(run)
+    run = visible_run(request, run_id)
+    service.stop(run, who_of(request))
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
 
@@ -209,9 +254,9 @@ def stop(request: Request, run_id: str) -> Response:
 def rerun(request: Request, run_id: str) -> Response:
     """Run the same solve again."""
     service = service_of(request)
-    run = found_or_404(service.run, run_id)
+    run = visible_run(request, run_id)
     try:
-        again = service.rerun(run, client_of(request))
+        again = service.rerun(run, who_of(request))
     except BusyError as error:
         return busy_page(request, error)
     except UploadRefusedError as error:
@@ -223,11 +268,11 @@ def rerun(request: Request, run_id: str) -> Response:
 def run_file(request: Request, run_id: str, name: str) -> Response:
     """Download one of the run's files."""
     service = service_of(request)
-    run = found_or_404(service.run, run_id)
+    run = visible_run(request, run_id)
     if name not in DOWNLOADS:
         raise HTTPException(404, "there is no such file")
     media_type, stem = DOWNLOADS[name]
-    path = found_or_404(service.run_file, run, name)
+    path = found_or_404(service.download, run, name, who_of(request))
     suffix = "." + name.rsplit(".", 1)[1]
     return FileResponse(path, media_type=media_type, filename=download_name(run, stem, suffix))
 
@@ -236,12 +281,13 @@ def run_file(request: Request, run_id: str, name: str) -> Response:
 def plan_pdf(request: Request, run_id: str) -> Response:
     """The plan workbook as PDF (LibreOffice); 404 with the reason when it cannot be made."""
     service = service_of(request)
-    run = found_or_404(service.run, run_id)
+    run = visible_run(request, run_id)
     path = found_or_404(service.pdf, run)
     if path is None:
         raise HTTPException(
             404, "the PDF is unavailable: LibreOffice (soffice) is not installed on the server"
         )
+    service.audit(who_of(request), "download", ("run", run.id), run.mission_id, "plan.pdf")
     return FileResponse(
         path, media_type="application/pdf", filename=download_name(run, "plan", ".pdf")
     )
@@ -251,12 +297,12 @@ def plan_pdf(request: Request, run_id: str) -> Response:
 def whatif_form(request: Request, run_id: str) -> Response:
     """The what-if form of a plan."""
     service = service_of(request)
-    run = found_or_404(service.run, run_id)
+    run = visible_run(request, run_id)
     return render(
         request,
         "whatif.html",
         run=run,
-        upload=service.upload(run.upload_id),
+        upload=service.upload_of(run),
         slots=range(1, WHATIF_SLOTS + 1),
         problems=[],
         values={},
@@ -267,8 +313,8 @@ def whatif_form(request: Request, run_id: str) -> Response:
 async def whatif(request: Request, run_id: str) -> Response:
     """Check the what-ifs like ``logistics whatif``; queue them, or show their problems."""
     service = service_of(request)
-    run = found_or_404(service.run, run_id)
-    found = service.upload(run.upload_id)
+    run = visible_run(request, run_id)
+    found = service.upload_of(run)
     form = await request.form(max_files=0, max_fields=200)
     values = {k: str(v) for k, v in form.items()}
     scenarios = scenarios_from_form(values)
@@ -287,7 +333,7 @@ async def whatif(request: Request, run_id: str) -> Response:
             values=values,
         )
     try:
-        batch = service.what_ifs(run, scenarios, client_of(request))
+        batch = service.what_ifs(run, scenarios, who_of(request))
     except BusyError as error:
         return busy_page(request, error)
     return RedirectResponse(f"/batches/{batch}", status_code=303)
@@ -338,10 +384,11 @@ def scenarios_from_form(values: dict[str, str]) -> list[WhatIf]:
 def batch_page(request: Request, batch_id: str) -> Response:
     """What-ifs asked together: their progress, then the comparison with their base plan."""
     service = service_of(request)
-    runs = list(service.store.runs(batch_id=batch_id))
+    visible = run_visibility(viewer_of(request))
+    runs = list(service.store.runs(batch_id=batch_id, visible=visible))
     if not runs:
-        raise HTTPException(404, "there is nothing here: the link may be mistyped")
-    parent = service.store.run(runs[0].parent_id) if runs[0].parent_id else None
+        raise HTTPException(404, NOT_FOUND)
+    parent = service.store.run(runs[0].parent_id, visible) if runs[0].parent_id else None
     compared = [r for r in [parent, *runs] if r is not None]
     return comparison_page(request, compared, batch_id=batch_id)
 
@@ -350,7 +397,8 @@ def batch_page(request: Request, batch_id: str) -> Response:
 def compare(request: Request, runs: Annotated[list[str], Query()]) -> Response:
     """Plans compared side by side (the first is the base)."""
     service = service_of(request)
-    return comparison_page(request, service.store.runs_by_ids(runs[:10]))
+    visible = run_visibility(viewer_of(request))
+    return comparison_page(request, service.store.runs_by_ids(runs[:10], visible))
 
 
 def comparison_page(request: Request, runs: list[Run], batch_id: str | None = None) -> Response:
@@ -375,7 +423,9 @@ def comparison_page(request: Request, runs: list[Run], batch_id: str | None = No
 def compare_workbook(request: Request, runs: Annotated[list[str], Query()]) -> Response:
     """The comparison workbook of the runs given (the first is the base)."""
     service = service_of(request)
-    path = found_or_404(service.comparison_workbook, service.store.runs_by_ids(runs[:10]))
+    visible = run_visibility(viewer_of(request))
+    compared = service.store.runs_by_ids(runs[:10], visible)
+    path = found_or_404(service.comparison_workbook, compared, who_of(request))
     return FileResponse(path, media_type=DOWNLOADS["plan.xlsx"][0], filename="comparison.xlsx")
 
 
@@ -383,11 +433,12 @@ def compare_workbook(request: Request, runs: Annotated[list[str], Query()]) -> R
 def history(request: Request) -> Response:
     """Every upload and run kept: reopen, run again or compare."""
     service = service_of(request)
+    viewer = viewer_of(request)
     return render(
         request,
         "history.html",
-        uploads=service.store.uploads(),
-        runs=service.store.runs(),
+        uploads=service.store.uploads(visible=upload_visibility(viewer)),
+        runs=service.store.runs(visible=run_visibility(viewer)),
         RunStatus=RunStatus,
     )
 
@@ -396,3 +447,9 @@ def history(request: Request) -> Response:
 def docs(request: Request) -> Response:
     """The API's OpenAPI description in Swagger UI (served from the package)."""
     return render(request, "docs.html")
+
+
+@router.get("/openapi.json")
+def openapi(request: Request) -> Response:
+    """The API's OpenAPI description."""
+    return JSONResponse(request.app.openapi())

@@ -13,10 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from logistics.errors import InputError, Issue
+from logistics.web import audit
+from logistics.web.access import run_visibility, upload_visibility
+from logistics.web.accounts import Viewer
 from logistics.web.files import (
     UPLOAD_CHUNK_BYTES,
     DataFolder,
@@ -28,6 +32,7 @@ from logistics.web.files import (
 )
 from logistics.web.jobs import JobManager, read_pickle
 from logistics.web.store import Run, RunStatus, Store, Upload, new_id, now
+from logistics.web.tables import Mission
 from logistics.web.worker import Task
 
 MAX_SCENARIOS = 6
@@ -50,6 +55,19 @@ class NotFoundError(Exception):
 
 
 @dataclass(frozen=True)
+class Who:
+    """Who asks: the signed-in account and the address the request came from."""
+
+    viewer: Viewer
+    address: str
+
+    @property
+    def client(self) -> str:
+        """How the history shows who asked."""
+        return f"{self.viewer.name} ({self.address})"[:200]
+
+
+@dataclass(frozen=True)
 class WhatIf:
     """A what-if scenario: a name and the command line's change texts."""
 
@@ -68,14 +86,30 @@ class Service:
 
     # ----------------------------------------------------------------------------- uploads
 
-    async def receive_upload(self, request: Request, client: str) -> Upload:
-        """Store the request's workbook under a random name, validate it, keep it in history."""
+    def audit(
+        self, who: Who, action: str, target: tuple[str, str], mission_id: str, detail: str = ""
+    ) -> None:
+        """Add a line to the audit trail."""
+        audit.record(
+            self.store,
+            who.viewer.name,
+            who.address,
+            action,
+            target,
+            mission_id=mission_id,
+            detail=detail,
+        )
+
+    async def receive_upload(self, request: Request, who: Who) -> Upload:
+        """Store the request's workbook under a random name, validate it, keep it in history
+        (in the mission the form names, or the planner's only mission)."""
         form = await request.form(max_files=1, max_fields=5)
         file = form.get("workbook")
         if not isinstance(file, UploadFile):
             raise UploadRefusedError(
                 400, "choose a workbook (.xlsx) to upload in the field 'workbook'"
             )
+        mission_id = upload_mission(form.get("mission_id"), who.viewer)
         display = shown_file_name(file.filename)
 
         async def chunks() -> Any:
@@ -93,8 +127,10 @@ class Service:
         checked = await self.jobs.check(self.folder.upload(stored), display)
         upload = Upload(
             id=new_id(),
+            mission_id=mission_id,
+            created_by=who.viewer.user_id,
             created_at=now(),
-            client=client,
+            client=who.client,
             file_name=display,
             stored_name=stored,
             size_bytes=size,
@@ -105,27 +141,43 @@ class Service:
             ids_json=json.dumps(checked.ids or {}),
         )
         self.store.add(upload)
+        self.audit(who, "upload", ("upload", upload.id), mission_id, display)
         return upload
 
-    def upload(self, upload_id: str) -> Upload:
-        """The upload with this id, or ``NotFoundError``."""
-        found = self.store.upload(upload_id)
+    def upload(self, upload_id: str, viewer: Viewer) -> Upload:
+        """The upload with this id if the viewer may see it, or ``NotFoundError``."""
+        found = self.store.upload(upload_id, upload_visibility(viewer))
         if found is None:
             raise NotFoundError(upload_id)
         return found
 
-    def annotated(self, upload: Upload) -> Path:
-        """The planner's workbook with each problem's cell filled and commented (made once)."""
+    def missions(self, viewer: Viewer) -> list[Mission]:
+        """The viewer's missions, by name (where a planner's uploads may go)."""
+        query = select(Mission).where(Mission.id.in_(viewer.missions)).order_by(Mission.name)
+        with self.store.session() as session:
+            return list(session.scalars(query))
+
+    def upload_of(self, run: Run) -> Upload:
+        """The upload a run solves (whoever may see the run may use its workbook)."""
+        found = self.store.upload(run.upload_id)
+        if found is None:
+            raise NotFoundError(run.upload_id)
+        return found
+
+    def annotated(self, upload: Upload, who: Who) -> Path:
+        """The planner's workbook with each problem's cell filled and commented (made once),
+        handed to ``who``."""
         path = self.folder.annotated / f"{upload.id}.xlsx"
         if not path.exists():
             annotate_workbook(self.folder.upload(upload.stored_name), path, upload.issues)
+        self.audit(who, "download", ("upload", upload.id), upload.mission_id, "annotated.xlsx")
         return path
 
     # -------------------------------------------------------------------------------- runs
 
-    def run(self, run_id: str) -> Run:
-        """The run with this id, or ``NotFoundError``."""
-        found = self.store.run(run_id)
+    def run(self, run_id: str, viewer: Viewer) -> Run:
+        """The run with this id if the viewer may see it, or ``NotFoundError``."""
+        found = self.store.run(run_id, run_visibility(viewer))
         if found is None:
             raise NotFoundError(run_id)
         return found
@@ -133,7 +185,7 @@ class Service:
     def solve(
         self,
         upload: Upload,
-        client: str,
+        who: Who,
         *,
         time_limit_s: float | None = None,
         mip_gap_pct: float | None = None,
@@ -149,12 +201,15 @@ class Service:
         run = Run(
             id=new_id(),
             upload_id=upload.id,
+            mission_id=upload.mission_id,
+            created_by=who.viewer.user_id,
+            server_id=self.store.server_id,
             kind="whatif" if what_if else "solve",
             name=what_if.name if what_if else "base",
             parent_id=parent.id if parent else None,
             batch_id=batch_id,
             created_at=now(),
-            client=client,
+            client=who.client,
             input_sha256=upload.sha256,
             settings_json=json.dumps(
                 {
@@ -182,9 +237,11 @@ class Service:
         except BaseException:
             self.store.set_run(run.id, status=RunStatus.failed.value, message="not queued: busy")
             raise
+        detail = "; ".join(what_if.changes) if what_if else upload.file_name
+        self.audit(who, run.kind, ("run", run.id), run.mission_id, detail)
         return run
 
-    def rerun(self, run: Run, client: str) -> Run:
+    def rerun(self, run: Run, who: Who) -> Run:
         """Queue the same solve again (same upload, settings and changes)."""
         settings = run.settings
         parent = self.store.run(run.parent_id) if run.parent_id else None
@@ -192,8 +249,8 @@ class Service:
             WhatIf(run.name, tuple(settings.get("changes", ()))) if run.kind == "whatif" else None
         )
         return self.solve(
-            self.upload(run.upload_id),
-            client,
+            self.upload_of(run),
+            who,
             time_limit_s=settings.get("time_limit_s"),
             mip_gap_pct=settings.get("mip_gap_pct"),
             what_if=what_if,
@@ -235,15 +292,15 @@ class Service:
                 problems += [{**issue_dict(i), "scenario": scenario.name} for i in error.issues]
         return problems
 
-    def what_ifs(self, run: Run, scenarios: Sequence[WhatIf], client: str) -> str:
+    def what_ifs(self, run: Run, scenarios: Sequence[WhatIf], who: Who) -> str:
         """Queue every scenario as a what-if of ``run``; return the batch's id."""
-        upload = self.upload(run.upload_id)
+        upload = self.upload_of(run)
         batch = new_id()
         settings = run.settings
         for scenario in scenarios:
             self.solve(
                 upload,
-                client,
+                who,
                 time_limit_s=settings.get("time_limit_s"),
                 mip_gap_pct=settings.get("mip_gap_pct"),
                 what_if=scenario,
@@ -252,8 +309,9 @@ class Service:
             )
         return batch
 
-    def stop(self, run: Run) -> bool:
+    def stop(self, run: Run, who: Who) -> bool:
         """Ask a waiting or solving run to stop."""
+        self.audit(who, "stop", ("run", run.id), run.mission_id)
         return self.jobs.stop(run.id)
 
     # ------------------------------------------------------------------------------- files
@@ -263,6 +321,12 @@ class Service:
         path = self.folder.run(run.id) / name
         if not path.is_file():
             raise NotFoundError(name)
+        return path
+
+    def download(self, run: Run, name: str, who: Who) -> Path:
+        """A file of a run, handed to ``who`` (the audit trail says so)."""
+        path = self.run_file(run, name)
+        self.audit(who, "download", ("run", run.id), run.mission_id, name)
         return path
 
     def view(self, run: Run) -> dict[str, Any] | None:
@@ -321,8 +385,8 @@ class Service:
                 found.append(replace(summary, name=run.name, plan_file=f"{run.id}.xlsx"))
         return found
 
-    def comparison_workbook(self, runs: Sequence[Run]) -> Path:
-        """The comparison workbook of ``runs`` (the first is the base)."""
+    def comparison_workbook(self, runs: Sequence[Run], who: Who) -> Path:
+        """The comparison workbook of ``runs`` (the first is the base), handed to ``who``."""
         from logistics.report.comparison import write_comparison_workbook
 
         summaries = self.summaries(runs)
@@ -332,6 +396,8 @@ class Service:
         path = self.folder.root / "comparisons" / f"{key}.xlsx"
         path.parent.mkdir(exist_ok=True)
         write_comparison_workbook(path, unique_names(summaries), summaries[0].name)
+        ids = " ".join(run.id for run in runs)
+        self.audit(who, "download", ("runs", key), runs[0].mission_id, f"comparison.xlsx: {ids}")
         return path
 
 
@@ -346,3 +412,15 @@ def unique_names(summaries: Sequence[Any]) -> tuple[Any, ...]:
         seen[summary.name] = count
         named.append(summary if count == 1 else replace(summary, name=f"{summary.name}-{count}"))
     return tuple(named)
+
+
+def upload_mission(given: object, viewer: Viewer) -> str:
+    """The mission an upload goes to: the one the form names (among the planner's), or the
+    planner's only mission."""
+    if isinstance(given, str) and given:
+        if given not in viewer.missions:
+            raise UploadRefusedError(404, "there is no such mission among yours")
+        return given
+    if len(viewer.missions) == 1:
+        return next(iter(viewer.missions))
+    raise UploadRefusedError(400, "choose the mission this workbook belongs to ('mission_id')")

@@ -6,30 +6,24 @@ lost when the server restarts. Its schema is made and upgraded by the Alembic mi
 from __future__ import annotations
 
 import datetime as dt
-import json
-import secrets
+import fcntl
+import os
+import socket
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import (
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    create_engine,
-    inspect,
-    select,
-    update,
-)
+from sqlalchemy import ColumnElement, create_engine, delete, inspect, or_, select, true, update
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
+
+from logistics.web.tables import Base, Run, RunStatus, Server, Upload, new_id, now
+
+__all__ = ["Base", "Run", "RunStatus", "Store", "StoreError", "Upload", "new_id", "now"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BEFORE_MIGRATIONS = "0001_history"
@@ -43,6 +37,15 @@ class StoreError(Exception):
 def sqlite_url(path: Path) -> str:
     """The URL of the embedded SQLite database at ``path``."""
     return f"sqlite:///{path}"
+
+
+MIGRATION_LOCK = 0x6C6F6769
+"""PostgreSQL advisory lock held while migrating: server processes starting together migrate
+one after the other (the others then find nothing left to do)."""
+HEARTBEAT_S = 10
+"""How often a server process says it is alive."""
+LEASE_S = 60
+"""A server process silent for this long is gone: its active runs are interrupted."""
 
 
 def connect(url: str) -> Engine:
@@ -68,11 +71,30 @@ def upgrade(engine: Engine) -> None:
     made before migrations is first recognised as ``BEFORE_MIGRATIONS``)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with _migration_lock(engine), engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         config.attributes["connection"] = connection
         if _predates_migrations(connection):
             command.stamp(config, BEFORE_MIGRATIONS)
         command.upgrade(config, "head")
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """For a SQLite file, an exclusive lock on a file beside it while migrating (processes of
+    one host); PostgreSQL locks inside the migration's transaction instead."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    lock = Path(f"{database}.migrating")
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def revision(engine: Engine) -> str | None:
@@ -90,113 +112,6 @@ def _predates_migrations(connection: Connection) -> bool:
     return tables.has_table("uploads") and not tables.has_table("alembic_version")
 
 
-def new_id() -> str:
-    """An unguessable id (128 random bits, URL-safe)."""
-    return secrets.token_urlsafe(16)
-
-
-def now() -> dt.datetime:
-    """The current time (UTC, to the second)."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-
-
-class RunStatus(StrEnum):
-    """Where a run is: waiting, solving, or how it ended."""
-
-    queued = "queued"
-    running = "running"
-    done = "done"
-    """Solved: the plan was written (it may still be short of the gap asked for)."""
-    failed = "failed"
-    stopped = "stopped"
-    interrupted = "interrupted"
-    """The server stopped while the run was queued or running; it can be run again."""
-
-    @property
-    def active(self) -> bool:
-        """Whether the run is still waiting or solving."""
-        return self in (RunStatus.queued, RunStatus.running)
-
-
-class Base(DeclarativeBase):
-    """Declarative base of the history's tables."""
-
-
-class Upload(Base):
-    """One uploaded workbook and what its validation found."""
-
-    __tablename__ = "uploads"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    client: Mapped[str] = mapped_column(String(200))
-    file_name: Mapped[str] = mapped_column(String(255))
-    """The name the client gave, for display only: never part of a path."""
-    stored_name: Mapped[str] = mapped_column(String(64))
-    size_bytes: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    valid: Mapped[int] = mapped_column(Integer)
-    scenario_name: Mapped[str] = mapped_column(String(255), default="")
-    issues_json: Mapped[str] = mapped_column(Text, default="[]")
-    ids_json: Mapped[str] = mapped_column(Text, default="{}")
-    """The workbook's route, unit, base, demand and source ids, for the what-if form."""
-
-    @property
-    def issues(self) -> list[dict[str, Any]]:
-        """The problems and warnings found, each as a plain dict (see ``files.issue_dict``)."""
-        found: list[dict[str, Any]] = json.loads(self.issues_json)
-        return found
-
-    @property
-    def ids(self) -> dict[str, list[str]]:
-        """Ids by sheet, for the what-if form's choices."""
-        found: dict[str, list[str]] = json.loads(self.ids_json)
-        return found
-
-
-class Run(Base):
-    """One solve of an upload, possibly with what-if changes."""
-
-    __tablename__ = "runs"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    upload_id: Mapped[str] = mapped_column(ForeignKey("uploads.id"))
-    kind: Mapped[str] = mapped_column(String(16))
-    """``solve`` (the workbook as it is) or ``whatif`` (with ``changes``)."""
-    name: Mapped[str] = mapped_column(String(100), default="base")
-    parent_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    """The plan a what-if was asked from (its comparison's base)."""
-    batch_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
-    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
-    client: Mapped[str] = mapped_column(String(200))
-    input_sha256: Mapped[str] = mapped_column(String(64))
-    settings_json: Mapped[str] = mapped_column(Text, default="{}")
-    """Time limit, MIP gap and the what-if changes (command-line shortcut texts)."""
-    status: Mapped[str] = mapped_column(String(16), default=RunStatus.queued.value)
-    message: Mapped[str] = mapped_column(Text, default="")
-    figures_json: Mapped[str] = mapped_column(Text, default="{}")
-    """Headline figures of the plan (status, termination, demand met, gap…)."""
-
-    @property
-    def settings(self) -> dict[str, Any]:
-        """The run's settings (time limit, gap, changes)."""
-        found: dict[str, Any] = json.loads(self.settings_json)
-        return found
-
-    @property
-    def figures(self) -> dict[str, Any]:
-        """The plan's headline figures (empty until solved)."""
-        found: dict[str, Any] = json.loads(self.figures_json)
-        return found
-
-    @property
-    def run_status(self) -> RunStatus:
-        """The status as its type."""
-        return RunStatus(self.status)
-
-
 class Store:
     """The history of one server, in the database at ``url`` (upgraded to the newest schema)."""
 
@@ -204,11 +119,14 @@ class Store:
         self.engine: Engine = connect(url)
         try:
             upgrade(self.engine)
-        except OperationalError as error:
+        except (OperationalError, OSError) as error:
             self.engine.dispose()
             shown = self.engine.url.render_as_string(hide_password=True)
-            raise StoreError(f"cannot open the database {shown}: {error.orig}") from error
+            reason = error.orig if isinstance(error, OperationalError) else error.strerror
+            raise StoreError(f"cannot open the database {shown}: {reason}") from error
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.server_id: str | None = None
+        """This process's id among the servers (once ``register_server`` is called)."""
 
     def close(self) -> None:
         """Close the database connections (the server stops)."""
@@ -220,29 +138,37 @@ class Store:
         with self._sessions.begin() as session:
             yield session
 
-    def add(self, record: Upload | Run) -> None:
+    def add(self, record: Base) -> None:
         """Keep a new record."""
         with self.session() as session:
             session.add(record)
 
-    def upload(self, upload_id: str) -> Upload | None:
-        """The upload with this id."""
+    def upload(self, upload_id: str, visible: ColumnElement[bool] | None = None) -> Upload | None:
+        """The upload with this id (among those ``visible`` selects, when given)."""
+        query = select(Upload).where(Upload.id == upload_id, _or_all(visible))
         with self.session() as session:
-            return session.get(Upload, upload_id)
+            return session.scalars(query).first()
 
-    def run(self, run_id: str) -> Run | None:
-        """The run with this id."""
+    def run(self, run_id: str, visible: ColumnElement[bool] | None = None) -> Run | None:
+        """The run with this id (among those ``visible`` selects, when given)."""
+        query = select(Run).where(Run.id == run_id, _or_all(visible))
         with self.session() as session:
-            return session.get(Run, run_id)
+            return session.scalars(query).first()
 
     def set_run(self, run_id: str, **values: Any) -> None:
         """Change fields of a run."""
         with self.session() as session:
             session.execute(update(Run).where(Run.id == run_id).values(**values))
 
-    def runs(self, *, batch_id: str | None = None, limit: int = 200) -> Sequence[Run]:
-        """Runs, newest first (those of one what-if batch, oldest first)."""
-        query = select(Run)
+    def runs(
+        self,
+        *,
+        batch_id: str | None = None,
+        limit: int = 200,
+        visible: ColumnElement[bool] | None = None,
+    ) -> Sequence[Run]:
+        """Runs (those ``visible`` selects), newest first (of one what-if batch, oldest first)."""
+        query = select(Run).where(_or_all(visible))
         if batch_id is not None:
             query = query.where(Run.batch_id == batch_id).order_by(Run.created_at, Run.name)
         else:
@@ -250,18 +176,22 @@ class Store:
         with self.session() as session:
             return session.scalars(query).all()
 
-    def runs_by_ids(self, ids: Sequence[str]) -> list[Run]:
-        """The runs with these ids, in that order (unknown ids left out)."""
+    def runs_by_ids(
+        self, ids: Sequence[str], visible: ColumnElement[bool] | None = None
+    ) -> list[Run]:
+        """The runs with these ids, in that order (unknown and invisible ids left out)."""
+        query = select(Run).where(Run.id.in_(ids), _or_all(visible))
         with self.session() as session:
-            found = {r.id: r for r in session.scalars(select(Run).where(Run.id.in_(ids)))}
+            found = {r.id: r for r in session.scalars(query)}
         return [found[i] for i in ids if i in found]
 
-    def uploads(self, limit: int = 200) -> Sequence[Upload]:
-        """Uploads, newest first."""
+    def uploads(
+        self, limit: int = 200, visible: ColumnElement[bool] | None = None
+    ) -> Sequence[Upload]:
+        """Uploads (those ``visible`` selects), newest first."""
+        query = select(Upload).where(_or_all(visible))
         with self.session() as session:
-            return session.scalars(
-                select(Upload).order_by(Upload.created_at.desc()).limit(limit)
-            ).all()
+            return session.scalars(query.order_by(Upload.created_at.desc()).limit(limit)).all()
 
     def active_runs(self) -> Sequence[Run]:
         """Runs queued or running, oldest first."""
@@ -272,12 +202,59 @@ class Store:
                 .order_by(Run.created_at)
             ).all()
 
+    # ---------------------------------------------------------------------- server processes
+
+    def register_server(self) -> str:
+        """Record this process among the live servers; its runs are its own to follow."""
+        moment = now()
+        server = Server(
+            id=new_id(),
+            host=socket.gethostname()[:255],
+            pid=os.getpid(),
+            started_at=moment,
+            heartbeat_at=moment,
+        )
+        self.add(server)
+        self.server_id = server.id
+        return server.id
+
+    def heartbeat(self) -> None:
+        """Say this process is still alive."""
+        if self.server_id is not None:
+            with self.session() as session:
+                session.execute(
+                    update(Server).where(Server.id == self.server_id).values(heartbeat_at=now())
+                )
+
+    def retire_server(self) -> None:
+        """This process stops: its runs still active are left to be marked interrupted."""
+        if self.server_id is not None:
+            with self.session() as session:
+                session.execute(delete(Server).where(Server.id == self.server_id))
+            self.server_id = None
+
+    def live_servers(self) -> list[str]:
+        """Ids of the server processes alive: beating within ``LEASE_S``, and still running
+        when they are on this host."""
+        stale = now() - dt.timedelta(seconds=LEASE_S)
+        host = socket.gethostname()[:255]
+        with self.session() as session:
+            servers = session.scalars(select(Server).where(Server.heartbeat_at >= stale)).all()
+        return [s.id for s in servers if s.host != host or _process_alive(s.pid)]
+
     def mark_interrupted(self) -> int:
-        """At start-up: runs left queued or running by a server that stopped are interrupted."""
+        """Runs left queued or running by a server process that is gone are interrupted (those
+        of other live processes, which still follow them, are left alone)."""
+        live = self.live_servers()
+        if self.server_id is not None and self.server_id not in live:
+            live.append(self.server_id)
         with self.session() as session:
             result = session.execute(
                 update(Run)
-                .where(Run.status.in_([RunStatus.queued.value, RunStatus.running.value]))
+                .where(
+                    Run.status.in_([RunStatus.queued.value, RunStatus.running.value]),
+                    or_(Run.server_id.is_(None), Run.server_id.not_in(live)),
+                )
                 .values(
                     status=RunStatus.interrupted.value,
                     finished_at=now(),
@@ -285,3 +262,19 @@ class Store:
                 )
             )
             return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _or_all(visible: ColumnElement[bool] | None) -> ColumnElement[bool]:
+    """The visibility condition, or one that selects everything."""
+    return true() if visible is None else visible
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

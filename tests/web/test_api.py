@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from logistics.web import files
 from tests.test_bad_inputs import CASES
-from tests.web.conftest import TINY, upload, wait_for
+from tests.web.conftest import TINY, as_planner, upload, wait_for
 
 
 def test_a_valid_workbook_is_accepted_with_its_name_and_no_problems(client: TestClient) -> None:
@@ -233,15 +233,17 @@ def test_history_survives_a_restart_and_interrupted_runs_can_be_rerun(
 ) -> None:
     from logistics.web.app import WebConfig, create_app
     from logistics.web.store import Run, RunStatus, Store, now, sqlite_url
+    from logistics.web.tables import DEFAULT_MISSION_ID
 
     config = WebConfig(data_dir=tmp_path / "server", database_url=database_url)
     with TestClient(create_app(config)) as first:
-        found = upload(first, TINY)
+        found = upload(as_planner(first), TINY)
     store = Store(database_url or sqlite_url(tmp_path / "server" / "history.sqlite"))
     store.add(
         Run(
             id="left-running-by-a-crash",
             upload_id=found["id"],
+            mission_id=DEFAULT_MISSION_ID,
             kind="solve",
             name="base",
             created_at=now(),
@@ -252,6 +254,7 @@ def test_history_survives_a_restart_and_interrupted_runs_can_be_rerun(
     )
     store.close()
     with TestClient(create_app(config)) as second:
+        as_planner(second)
         run = second.get("/api/runs/left-running-by-a-crash").json()
         assert run["status"] == "interrupted"
         assert second.get(f"/api/uploads/{found['id']}").json()["valid"] is True
@@ -308,6 +311,7 @@ def test_an_unexpected_error_shows_no_traceback(
 
     monkeypatch.setattr(Service, "view", broken)
     local = TestClient(client.app, raise_server_exceptions=False)
+    local.cookies = client.cookies
     response = local.get(f"/api/runs/{solved['id']}/plan")
     assert response.status_code == 500
     assert "secret" not in response.text and "Traceback" not in response.text

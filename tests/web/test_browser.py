@@ -15,7 +15,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.web.conftest import TINY
+from logistics.web.tables import Role
+from tests.web.conftest import PASSWORD, TINY, account
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -33,7 +34,8 @@ ARGS = [
 
 @pytest.fixture
 def server(tmp_path: Path, database_url: str | None) -> Iterator[str]:
-    """The application served by uvicorn on a free local port, in a thread."""
+    """The application served by uvicorn on a free local port, in a thread, with a planner
+    account ``planner`` of the default mission."""
     import uvicorn
 
     from logistics.web.app import WebConfig, create_app
@@ -42,6 +44,7 @@ def server(tmp_path: Path, database_url: str | None) -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     app = create_app(WebConfig(data_dir=tmp_path / "server", database_url=database_url))
+    account(app.state.service.store, "planner", Role.planner)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -78,6 +81,15 @@ def page(server: str) -> Iterator[object]:
         context.close()
         browser.close()
         assert outside == [], f"the pages asked for outside resources: {outside}"
+
+
+def sign_in(p: object, server: str, name: str) -> None:
+    """Sign in on the sign-in page, as a person does."""
+    p.goto(server + "/login")  # type: ignore[attr-defined]
+    p.get_by_label("Account").fill(name)  # type: ignore[attr-defined]
+    p.get_by_label("Password").fill(PASSWORD)  # type: ignore[attr-defined]
+    p.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+    p.wait_for_selector("#signed-in-as")  # type: ignore[attr-defined]
 
 
 UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea, button')]
@@ -119,6 +131,7 @@ def test_a_planner_goes_from_a_broken_workbook_to_a_compared_what_if(
     p = page  # a playwright Page
 
     # Upload the broken workbook with the keyboard only.
+    sign_in(p, server, "planner")
     p.goto(server + "/")  # type: ignore[attr-defined]
     p.screenshot(path=shots / "1-upload.png")  # type: ignore[attr-defined]
     assert p.get_by_label("Mission workbook (.xlsx)").count() == 1  # type: ignore[attr-defined]
@@ -213,3 +226,68 @@ def test_a_planner_goes_from_a_broken_workbook_to_a_compared_what_if(
         p.get_by_text("Download the comparison workbook").click()  # type: ignore[attr-defined]
     assert comparison.value.suggested_filename == "comparison.xlsx"
     assert len(list(shots.iterdir())) == 6
+
+
+def test_a_plan_shared_with_a_liaison_team_reaches_it_until_it_is_revoked(
+    page: object, server: str, tmp_path: Path, database_url: str | None
+) -> None:
+    from logistics.web.accounts import add_team
+    from logistics.web.store import Store, sqlite_url
+    from logistics.web.tables import DEFAULT_MISSION_ID
+
+    store = Store(database_url or sqlite_url(tmp_path / "server" / "history.sqlite"))
+    try:
+        team = add_team(store, DEFAULT_MISSION_ID, "Liaison cell Gao")
+        account(store, "liaison", Role.liaison, team_id=team.id)
+    finally:
+        store.close()
+    p = page
+
+    # The planner solves the tiny mission and shares it with the cell, hiding the allocation.
+    sign_in(p, server, "planner")
+    p.set_input_files("#workbook", str(TINY))  # type: ignore[attr-defined]
+    p.get_by_role("button", name="Upload and check").click()  # type: ignore[attr-defined]
+    p.wait_for_url("**/uploads/*")  # type: ignore[attr-defined]
+    p.get_by_role("button", name="Solve", exact=True).click()  # type: ignore[attr-defined]
+    p.wait_for_selector("#status-words", timeout=120_000)  # type: ignore[attr-defined]
+    p.get_by_text("Share this plan with a team").click()  # type: ignore[attr-defined]
+    assert_every_control_is_labelled(p)
+    p.get_by_label("Team").select_option(label="Liaison cell Gao")  # type: ignore[attr-defined]
+    p.get_by_label("Also make a read-only link").check()  # type: ignore[attr-defined]
+    p.get_by_label("Allocation", exact=True).check()  # type: ignore[attr-defined]
+    p.get_by_role("button", name="Share", exact=True).click()  # type: ignore[attr-defined]
+    link = p.input_value("#new-link")  # type: ignore[attr-defined]
+    assert "/links/" in link
+    share_page = p.url  # type: ignore[attr-defined]
+
+    # The liaison signs in, sees only that plan, and downloads it without the hidden sheet.
+    browser = p.context.browser  # type: ignore[attr-defined]
+    liaison_context = browser.new_context(accept_downloads=True)
+    q = liaison_context.new_page()
+    sign_in(q, server, "liaison")
+    rows = q.locator("#shared-plans tbody tr")
+    assert rows.count() == 1
+    assert "Liaison cell Gao" in rows.inner_text()
+    q.locator("#shared-plans a").click()
+    assert "Read-only" in q.inner_text("main")
+    assert q.get_by_text("History").count() == 0
+    with q.expect_download() as download:
+        q.get_by_text("Plan workbook (.xlsx)").click()
+    received = tmp_path / "shared-plan.xlsx"
+    download.value.save_as(received)
+    sheets = openpyxl.load_workbook(received).sheetnames
+    assert "Summary" in sheets and "Allocation" not in sheets
+    assert "not shared with this team" in q.inner_text("#hidden-note")
+    shared_url = q.url
+    assert q.goto(link).status == 200
+
+    # The planner revokes the share: the team's page and the link stop working.
+    p.goto(share_page.replace("/shares", "/share"))  # type: ignore[attr-defined]
+    p.get_by_role("button", name="Revoke").click()  # type: ignore[attr-defined]
+    assert "revoked" in p.inner_text("#shares")  # type: ignore[attr-defined]
+    assert q.goto(shared_url).status == 404
+    assert q.goto(link).status == 404
+    assert "expired or revoked" in q.inner_text("main")
+    q.goto(server + "/")
+    assert q.locator("#shared-plans").count() == 0
+    liaison_context.close()

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from logistics.cli import app as cli
 from logistics.web.store import (
+    BEFORE_MIGRATIONS,
     MIGRATIONS,
     Base,
     Store,
@@ -143,12 +144,135 @@ def test_the_server_keeps_its_history_in_the_database_it_is_given(tmp_path: Path
     from fastapi.testclient import TestClient
 
     from logistics.web.app import WebConfig, create_app
+    from tests.web.conftest import as_planner
 
     elsewhere = tmp_path / "shared" / "history.sqlite"
     elsewhere.parent.mkdir()
     config = WebConfig(data_dir=tmp_path / "server", database_url=sqlite_url(elsewhere))
     with TestClient(create_app(config)) as client:
-        assert client.get("/api/history").json() == {"uploads": [], "runs": []}
+        assert as_planner(client).get("/api/history").json() == {"uploads": [], "runs": []}
     with opened(sqlite_url(elsewhere)) as store:
         assert revision(store.engine) == head()
     assert not (tmp_path / "server" / "history.sqlite").exists()
+
+
+def test_the_history_before_accounts_moves_into_the_default_mission(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from logistics.web.store import connect
+    from logistics.web.tables import DEFAULT_MISSION_ID, Mission
+
+    url = database_url or sqlite_url(tmp_path / "history.sqlite")
+    engine = connect(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, BEFORE_MIGRATIONS)
+        for statement in PRE_MIGRATION_SCHEMA.split(";"):
+            if statement.strip().startswith("INSERT"):
+                connection.execute(text(statement))
+    engine.dispose()
+    with opened(url) as store:
+        assert revision(store.engine) == head()
+        upload, run = store.upload("u1"), store.run("r1")
+        with store.session() as session:
+            mission = session.get(Mission, DEFAULT_MISSION_ID)
+    assert mission is not None and mission.name == "Default mission"
+    assert upload is not None and upload.mission_id == DEFAULT_MISSION_ID
+    assert upload.created_by is None
+    assert run is not None and run.mission_id == DEFAULT_MISSION_ID and run.status == "done"
+
+
+def test_several_processes_starting_together_migrate_once(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = database_url or sqlite_url(tmp_path / "history.sqlite")
+
+    def start() -> str | None:
+        with opened(url) as store:
+            return revision(store.engine)
+
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda _: start(), range(4)))
+    assert found == [head()] * 4
+
+
+def test_start_up_interrupts_only_the_runs_of_server_processes_that_are_gone(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    import datetime as dt
+    import subprocess
+
+    from sqlalchemy import update
+
+    from logistics.web.store import LEASE_S, Run, RunStatus, Server, new_id, now
+    from logistics.web.tables import DEFAULT_MISSION_ID, Upload
+
+    url = database_url or sqlite_url(tmp_path / "history.sqlite")
+    with opened(url) as live, opened(url) as silent, opened(url) as starting:
+        live.register_server()
+        silent.register_server()
+        dead_pid = subprocess.Popen(["true"])
+        dead_pid.wait()
+        dead = Server(
+            id=new_id(), host=socket_host(), pid=dead_pid.pid, started_at=now(), heartbeat_at=now()
+        )
+        starting.add(dead)
+        starting.add(
+            Upload(
+                id="u",
+                mission_id=DEFAULT_MISSION_ID,
+                created_at=now(),
+                client="t",
+                file_name="t.xlsx",
+                stored_name="t.xlsx",
+                size_bytes=1,
+                sha256="0",
+                valid=1,
+                scenario_name="",
+                issues_json="[]",
+                ids_json="{}",
+            )
+        )
+        owners = {"live": live.server_id, "silent": silent.server_id, "dead": dead.id, "none": None}
+        for name, owner in owners.items():
+            starting.add(
+                Run(
+                    id=name,
+                    upload_id="u",
+                    mission_id=DEFAULT_MISSION_ID,
+                    server_id=owner,
+                    kind="solve",
+                    created_at=now(),
+                    client="t",
+                    input_sha256="0",
+                    status=RunStatus.running.value,
+                )
+            )
+        with starting.session() as session:
+            stale = now() - dt.timedelta(seconds=LEASE_S + 1)
+            session.execute(
+                update(Server).where(Server.id == silent.server_id).values(heartbeat_at=stale)
+            )
+        starting.register_server()
+        assert starting.mark_interrupted() == 3
+        statuses = {name: starting.run(name).status for name in owners}  # type: ignore[union-attr]
+    assert statuses == {
+        "live": "running",
+        "silent": "interrupted",
+        "dead": "interrupted",
+        "none": "interrupted",
+    }
+
+
+def socket_host() -> str:
+    """This host's name, as a server process records it."""
+    import socket
+
+    return socket.gethostname()

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from logistics.web.app import WebConfig, create_app
-from tests.web.conftest import TINY, upload, wait_for
+from tests.web.conftest import TINY, as_planner, upload, wait_for
 
 STOPPED_WITHIN_S = 15.0
 """From Stop to the run's end: the solver stops at its next tick, then the plan is written."""
@@ -84,6 +84,26 @@ def test_stop_ends_a_running_solve_and_keeps_its_plan(
     assert_kept_a_plan(client, ended, waited_s)
 
 
+def test_stop_pressed_on_another_server_process_reaches_the_solve(
+    client: TestClient, long_mission: Path, tmp_path: Path, database_url: str | None
+) -> None:
+    """Two server processes share the data folder and the database (a deployment behind a
+    proxy): Stop pressed on the one that does not follow the run still stops it."""
+    found = upload(client, long_mission)
+    run = client.post(
+        f"/api/uploads/{found['id']}/solve", json={"time_limit_s": TIME_LIMIT_S}
+    ).json()
+    solving_with_a_plan(client, run["id"])
+    config = WebConfig(data_dir=tmp_path / "server", database_url=database_url)
+    with TestClient(create_app(config)) as other:
+        as_planner(other)
+        pressed = time.monotonic()
+        assert other.post(f"/api/runs/{run['id']}/stop").json() == {"stopping": True}
+        assert other.get(f"/api/runs/{run['id']}").json()["status"] == "running"
+    ended = wait_for(client, run["id"], timeout_s=60)
+    assert_kept_a_plan(client, ended, time.monotonic() - pressed)
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
     """A one-worker Dask cluster in this process, reached by TCP as ``--scheduler`` is."""
@@ -106,7 +126,7 @@ def dask_client(tmp_path: Path, cluster: str, database_url: str | None) -> Itera
         WebConfig(data_dir=tmp_path / "server", scheduler=cluster, database_url=database_url)
     )
     with TestClient(app) as test_client:
-        yield test_client
+        yield as_planner(test_client)
 
 
 def test_a_tiny_solve_on_dask_reports_its_progress_and_completes(
