@@ -151,19 +151,32 @@ def knapsack_blocks(n: int, size: int) -> tuple[np.ndarray, ...]:
     return tuple(np.arange(i, min(i + size, n), dtype=np.int32) for i in range(0, n, size))
 
 
-def test_a_race_proven_within_its_gap_ends_as_it_would_without_the_improver() -> None:
-    """The improver's plans never reach the searches nor decide when the race stops, so a race
-    proven within its gap gives the plan its one search gives alone (the plan does not depend
-    on the improver's pace)."""
-    lp = knapsack_lp(60, seed=5)
-    alone = race(knapsack_spec(lp, racers=1), time.perf_counter() + 30.0)
-    spec = RaceSpec(
+def improved_knapsack(spec: RaceSpec) -> tuple[_Board, _Improver]:
+    """The board of one search and an improver that has run to its end."""
+    board = _Board(spec, time.perf_counter() + 30.0, lambda snapshot: None, searches=1)
+    improver = _Improver(board)
+    improver.run()
+    return board, improver
+
+
+def improver_spec(lp: highspy.HighsLp) -> RaceSpec:
+    """A search and the improver on a 60-item knapsack, from the empty one, blocks of 10."""
+    return RaceSpec(
         **{
             **knapsack_spec(lp, racers=2).__dict__,
             "start": np.zeros(60),
             "neighbourhoods": knapsack_blocks(60, 10),
         }
     )
+
+
+def test_a_race_proven_within_its_gap_ends_as_it_would_without_the_improver() -> None:
+    """The improver's plans never reach the searches nor decide when the race stops, so a race
+    proven within its gap gives the plan its one search gives alone (the plan does not depend
+    on the improver's pace)."""
+    lp = knapsack_lp(60, seed=5)
+    alone = race(knapsack_spec(lp, racers=1), time.perf_counter() + 30.0)
+    spec = improver_spec(lp)
     alone_from_start = race(
         RaceSpec(**{**spec.__dict__, "racers": 1, "neighbourhoods": ()}),
         time.perf_counter() + 30.0,
@@ -182,16 +195,8 @@ def test_the_improver_reoptimises_one_neighbourhood_at_a_time_from_the_start() -
     keeps only feasible plans that improve, and stops once every block in a row improved
     nothing: its plan is feasible, integral and better than the start."""
     lp = knapsack_lp(60, seed=5)
-    spec = RaceSpec(
-        **{
-            **knapsack_spec(lp, racers=2).__dict__,
-            "start": np.zeros(60),
-            "neighbourhoods": knapsack_blocks(60, 10),
-        }
-    )
-    board = _Board(spec, time.perf_counter() + 30.0, lambda snapshot: None, searches=1)
-    improver = _Improver(board)
-    improver.run()
+    spec = improver_spec(lp)
+    _, improver = improved_knapsack(spec)
 
     assert improver.solution is not None
     x = np.round(improver.solution)
@@ -207,16 +212,8 @@ def test_a_race_stopped_by_its_deadline_keeps_the_improvers_better_plan() -> Non
     """When the clock stops the race, the plan is the best of the searches' and the
     improver's."""
     lp = knapsack_lp(60, seed=5)
-    spec = RaceSpec(
-        **{
-            **knapsack_spec(lp, racers=2).__dict__,
-            "start": np.zeros(60),
-            "neighbourhoods": knapsack_blocks(60, 10),
-        }
-    )
-    board = _Board(spec, time.perf_counter() + 30.0, lambda snapshot: None, searches=1)
-    improver = _Improver(board)
-    improver.run()
+    spec = improver_spec(lp)
+    board, improver = improved_knapsack(spec)
     search = board.racers[0]
     search.value, search.solution, search.bound = 0.0, np.zeros(60), knapsack_optimum(lp) - 50
     board.stopped_by_time = True
