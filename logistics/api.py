@@ -27,7 +27,7 @@ from logistics.drawing import companion_paths, plan_images, write_plan_companion
 from logistics.errors import Issue, OutputError, PlanNotWrittenError
 from logistics.io.atomic import check_writable
 from logistics.io.reader import LoadedScenario, load, load_scenario
-from logistics.report.plan_workbook import write_plan_workbook
+from logistics.report.plan_workbook import PlanAnnex, write_plan_workbook
 from logistics.report.run_sheet import RunInfo
 from logistics.rules.schemas import Scenario, Settings
 from models import ModelData, Plan, SolveOptions, solve
@@ -254,9 +254,15 @@ def solve_and_write(
     on_stage: StageCallback | None = None,
     *,
     drawings: bool = True,
+    prepare: Callable[[ModelData], ModelData] | None = None,
+    annex: Callable[[ModelData, Plan], PlanAnnex] | None = None,
 ) -> PlanRun:
     """Compile, solve and (with ``output``) write the plan workbook of a validated scenario,
     and with ``drawings`` the map, timeline, GeoJSON and KML beside it.
+
+    ``prepare`` adds to the compiled data what the workbook does not hold (a re-plan's
+    commitments); ``annex`` makes the sheets and Brief blocks the plan carries beyond every
+    plan's (a re-plan's changes).
 
     ``timings`` may already hold earlier stages (reading); the model's own stages (build,
     transfer, solve, extract) and compile, write and draw are added. The output locations are
@@ -270,6 +276,8 @@ def solve_and_write(
     stage = _Stages(timings, on_stage)
     with stage("compile"):
         data = compile_scenario(scenario)
+        if prepare is not None:
+            data = prepare(data)
     with stage("solve"):
         plan = solve(data, options)
     timings.pop("solve")
@@ -295,9 +303,10 @@ def solve_and_write(
     done = PlanRun(scenario=scenario, data=data, plan=plan, run=run, output=output)
     if output is None:
         return done
+    extra = annex(data, plan) if annex is not None else None
     try:
         with stage("write"):
-            write_plan_workbook(output, scenario, plan, run, plan_images(scenario, plan))
+            write_plan_workbook(output, scenario, plan, run, plan_images(scenario, plan), extra)
     # A finished solve must never be lost to a failing export: whatever the export raises, the
     # caller gets the plan with the reason it could not be written.
     except Exception as error:
