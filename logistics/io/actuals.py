@@ -35,28 +35,28 @@ _ATTRIBUTE = {
 
 def read_actuals(path: Path, scenario: Scenario, convoys: Mapping[str, PublishedConvoy]) -> Actuals:
     """Read the actuals workbook at ``path`` and check it against the published plan (its
-    inputs ``scenario`` and its ``convoys``); raise ``InputError`` with every problem."""
+    inputs ``scenario`` and its ``convoys``); raise ``InputError`` with every problem: those of
+    the rows that cannot be read, and those of the rows that can against the plan."""
     names, tables = read_sheets(path, [(spec, ()) for spec in ACTUALS_SHEETS])
     context = ReadContext.of(scenario.settings)
     issues: list[Issue] = []
-    if "Report" not in names:
-        message = _("the actuals need a Report sheet with the report_day")
-        issues.append(Issue(path.name, None, None, None, message))
     read = {
         spec.name: _rows(spec, tables.get(spec.name, []), context, issues)
         for spec in ACTUALS_SHEETS
     }
-    reports = read["Report"]
-    if "Report" in names and len(reports) != 1 and not issues:
+    reports = read.pop("Report")
+    if "Report" not in names:
+        message = _("the actuals need a Report sheet with the report_day")
+        issues.append(Issue(path.name, None, None, None, message))
+    elif len(reports) != 1 and not issues:
         message = _("give the report_day on one row (found {count})").format(count=len(reports))
         issues.append(Issue("Report", None, "report_day", None, message))
-    raise_if_any(issues)
+    if len(reports) != 1:
+        raise_if_any(issues)
     actuals = Actuals(
-        path.name,
-        reports[0],
-        **{_ATTRIBUTE[n]: tuple(rows) for n, rows in read.items() if n != "Report"},
+        path.name, reports[0], **{_ATTRIBUTE[name]: tuple(rows) for name, rows in read.items()}
     )
-    raise_if_any(actuals_issues(actuals, scenario, convoys))
+    raise_if_any([*issues, *actuals_issues(actuals, scenario, convoys)])
     return actuals
 
 

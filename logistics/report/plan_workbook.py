@@ -42,7 +42,7 @@ from logistics.io.xlsx import (
 from logistics.report.brief import Block, PlanImages, write_brief
 from logistics.report.glossary import write_glossary
 from logistics.report.grids import DAY_GRIDS, pages_wide, write_days_of_supply, write_timeline
-from logistics.report.kpis import Kpi, compute_kpis, objective_term_meanings
+from logistics.report.kpis import Kpi, compute_kpis, objective_term_meanings, plan_terms
 from logistics.report.numbers import (
     in_words,
 )
@@ -135,7 +135,7 @@ def _compose_plan_workbook(
     write_timeline(add_named_sheet(wb, "Timeline"), scenario, frames)
     for name, frame in {**frames, **annex.sheets}.items():
         write_result_sheet(add_named_sheet(wb, name), name, frame)
-    write_glossary(add_named_sheet(wb, "Glossary"), objective_term_meanings())
+    write_glossary(add_named_sheet(wb, "Glossary"), objective_term_meanings(plan_terms(plan)))
     run_sheet = add_named_sheet(wb, "Run")
     add_input_sheets(wb, scenario)
 

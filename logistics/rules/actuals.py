@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from logistics.errors import Issue
 from logistics.i18n import _
+from logistics.rules.fields import shown_number
 from logistics.rules.locations import CellLocation
 from logistics.rules.registry import SheetSpec
 from logistics.rules.schemas import Day, Id, Row, Scenario, Threat, _columns
@@ -295,7 +296,9 @@ def _stock_issues(
             ).format(base=row.base_id, supply=row.supply_id)
             issues.append(located.at("base_id").issue(row.base_id, message))
         elif row.on_hand > room:
-            message = _("more than the storage capacity of {capacity}").format(capacity=room)
+            message = _(
+                "more than the storage capacity of {base} (Stocks sheet): expected at most {capacity}"
+            ).format(base=row.base_id, capacity=shown_number(room))
             issues.append(located.at("on_hand").issue(row.on_hand, message))
     return issues
 
