@@ -256,13 +256,15 @@ def solve_and_write(
     drawings: bool = True,
     prepare: Callable[[ModelData], ModelData] | None = None,
     annex: Callable[[ModelData, Plan], PlanAnnex] | None = None,
+    warm_start: Callable[[ModelData], Mapping[str, float] | None] | None = None,
 ) -> PlanRun:
     """Compile, solve and (with ``output``) write the plan workbook of a validated scenario,
     and with ``drawings`` the map, timeline, GeoJSON and KML beside it.
 
     ``prepare`` adds to the compiled data what the workbook does not hold (a re-plan's
-    commitments); ``annex`` makes the sheets and Brief blocks the plan carries beyond every
-    plan's (a re-plan's changes).
+    commitments); ``warm_start`` gives a starting plan for the data (a re-plan's published
+    plan), replacing ``options.warm_start``; ``annex`` makes the sheets and Brief blocks the plan
+    carries beyond every plan's (a re-plan's changes).
 
     ``timings`` may already hold earlier stages (reading); the model's own stages (build,
     transfer, solve, extract) and compile, write and draw are added. The output locations are
@@ -278,6 +280,8 @@ def solve_and_write(
         data = compile_scenario(scenario)
         if prepare is not None:
             data = prepare(data)
+        if warm_start is not None:
+            options = replace(options, warm_start=warm_start(data))
     with stage("solve"):
         plan = solve(data, options)
     timings.pop("solve")

@@ -16,6 +16,7 @@ its Brief (``logistics.report.changes``).
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -56,7 +57,7 @@ from logistics.rules.actuals import (
 from logistics.rules.overlays import Addition, Change, Overlay, apply_overlay
 from models import Commitments, ModelData, Plan
 from models.results import ProgressCallback
-from models.sets import escort_troops_required, index_model_data
+from models.sets import escort_group_size, escort_troops_required, index_model_data
 
 __all__ = ["ReplanRun", "Replanning", "prepare_replan", "replan"]
 
@@ -160,12 +161,38 @@ class Replanning:
                 fixed.append(departure)
         return fixed, dropped
 
+    def published_start(self, data: ModelData) -> dict[str, float]:
+        """The published plan's remaining decisions as a starting plan (``SolveOptions.
+        warm_start``): its departures from the report day on with their vehicles and escort
+        groups, and its units' bases. The solve repairs what no longer fits."""
+        start: dict[str, float] = {}
+        for (line_id, day), convoy_id in self.published_departures.items():
+            if convoy_id in self.cancelled or line_id not in data.lines:
+                continue
+            counts = self.published.vehicles.get(convoy_id, {})
+            start[_name("Depart", line_id, day)] = 1.0
+            for v, n in counts.items():
+                start[_name("Vehicles", line_id, day, v)] = float(n)
+            group = escort_group_size(data, (line_id, day))
+            if group:
+                start[_name("EscortGroups", line_id, day)] = float(
+                    math.ceil(sum(counts.values()) / group)
+                )
+        for unit, base in self._published_bases(data).items():
+            start[_name("Assign", unit, base)] = 1.0
+        return start
+
     def _published_bases(self, data: ModelData) -> dict[str, str]:
         return {
             unit: to_base
             for unit, (_from, to_base, _day) in self.published.allocation.items()
             if unit in data.unit_strength
         }
+
+
+def _name(component: str, *index: object) -> str:
+    """A model variable's name as ``Plan.solution`` keys it: ``Vehicles[L1,3,TRUCK]``."""
+    return f"{component}[{','.join(str(i) for i in index)}]"
 
 
 def _closed_route(data: ModelData, departure: tuple[str, int]) -> Cause | None:
@@ -452,12 +479,17 @@ def replan(
     mip_gap_pct: float | None = None,
     drawings: bool = True,
     progress: ProgressCallback | None = None,
+    weight_stability: float | None = None,
+    warm: bool = True,
 ) -> ReplanRun:
     """Re-plan the plan workbook at ``plan_path`` from the actuals at ``actuals_path`` and (with
     ``output``) write the new plan workbook with its ``Changes`` sheet.
 
     Raises ``InputError`` for problems in either workbook (nothing is written) and
     ``OutputError`` before solving when ``output`` would overwrite an input or cannot be written.
+    ``weight_stability`` replaces the Settings' (0 re-solves with no regard for the published
+    plan beyond what is already on the road and the frozen days). With ``warm`` the solve starts
+    from the published plan's remaining decisions, repaired to fit.
     """
     plan_file, actuals_file = Path(plan_path), Path(actuals_path)
     target = None if output is None else Path(output)
@@ -468,14 +500,17 @@ def replan(
     replanning = prepare_replan(plan_loaded, actuals_file, freeze_days)
     timings = {"read": time.perf_counter() - started}
     scenario = replanning.loaded.scenario
+    if weight_stability is not None:
+        settings = scenario.settings.model_copy(update={"weight_stability": weight_stability})
+        scenario = scenario.model_copy(update={"settings": settings})
     options = solve_options(
         scenario.settings, time_limit_s=time_limit_s, mip_gap_pct=mip_gap_pct, progress=progress
     )
+    report = _ReportOnce(replanning, warm)
     note = _("re-planned from day {day} of {plan} with {actuals}").format(
         day=replanning.actuals.report_day, plan=plan_file.name, actuals=actuals_file.name
     )
     provenance = InputProvenance.of(plan_loaded, overrides=(note,))
-    report = _ReportOnce(replanning)
     run = solve_and_write(
         scenario,
         options,
@@ -485,6 +520,7 @@ def replan(
         drawings=drawings,
         prepare=report.prepare,
         annex=report.annex,
+        warm_start=report.start,
     )
     return ReplanRun(run, report.report(run.data, run.plan), replanning)
 
@@ -492,8 +528,9 @@ def replan(
 class _ReportOnce:
     """Adds the commitments to the compiled data and makes the change report once."""
 
-    def __init__(self, replanning: Replanning) -> None:
+    def __init__(self, replanning: Replanning, warm: bool) -> None:
         self.replanning = replanning
+        self.warm = warm
         self.forced: tuple[ForcedChange, ...] = ()
         self.made: ChangeReport | None = None
 
@@ -501,6 +538,10 @@ class _ReportOnce:
         """The compiled data with the commitments (the forced changes kept for the report)."""
         committed, self.forced = self.replanning.model_data(data)
         return committed
+
+    def start(self, data: ModelData) -> dict[str, float] | None:
+        """The published plan as the solve's starting plan, if asked for."""
+        return self.replanning.published_start(data) if self.warm else None
 
     def report(self, data: ModelData, plan: Plan) -> ChangeReport:
         """The changes of ``plan``, made once."""
