@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from typing import Any
 from logistics.api import (
     InputProvenance,
     PlanRun,
+    StageCallback,
     check_outputs,
     plan_outputs,
     solve_and_write,
@@ -481,6 +482,8 @@ def replan(
     progress: ProgressCallback | None = None,
     weight_stability: float | None = None,
     warm: bool = True,
+    on_stage: StageCallback | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> ReplanRun:
     """Re-plan the plan workbook at ``plan_path`` from the actuals at ``actuals_path`` and (with
     ``output``) write the new plan workbook with its ``Changes`` sheet.
@@ -489,7 +492,8 @@ def replan(
     ``OutputError`` before solving when ``output`` would overwrite an input or cannot be written.
     ``weight_stability`` replaces the Settings' (0 re-solves with no regard for the published
     plan beyond what is already on the road and the frozen days). With ``warm`` the solve starts
-    from the published plan's remaining decisions, repaired to fit.
+    from the published plan's remaining decisions, repaired to fit. ``on_stage``, ``progress``
+    and ``stop`` are those of ``logistics.api.solve_and_write`` and ``solve_options``.
     """
     plan_file, actuals_file = Path(plan_path), Path(actuals_path)
     target = None if output is None else Path(output)
@@ -504,7 +508,11 @@ def replan(
         settings = scenario.settings.model_copy(update={"weight_stability": weight_stability})
         scenario = scenario.model_copy(update={"settings": settings})
     options = solve_options(
-        scenario.settings, time_limit_s=time_limit_s, mip_gap_pct=mip_gap_pct, progress=progress
+        scenario.settings,
+        time_limit_s=time_limit_s,
+        mip_gap_pct=mip_gap_pct,
+        progress=progress,
+        stop=stop,
     )
     report = _ReportOnce(replanning, warm)
     note = _("re-planned from day {day} of {plan} with {actuals}").format(
@@ -517,6 +525,7 @@ def replan(
         target,
         provenance,
         timings,
+        on_stage,
         drawings=drawings,
         prepare=report.prepare,
         annex=report.annex,

@@ -182,10 +182,11 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _error_handlers(app)
 
-    from logistics.web import api, pages
+    from logistics.web import api, pages, replan
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(replan.router)
     return app
 
 
