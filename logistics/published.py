@@ -5,14 +5,14 @@ language) for a re-plan (``logistics.replan``).
 
 from __future__ import annotations
 
-import contextlib
+import itertools
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from logistics.errors import InputError, Issue
-from logistics.i18n import LANGUAGES, column_name, fold, sheet_name
+from logistics.i18n import LANGUAGES, _, column_name, fold, sheet_name
 from logistics.io.security import WorkbookFile, open_workbook, reading
 from logistics.rules.actuals import PublishedConvoy
 
@@ -126,39 +126,29 @@ def _by_point_day(rows: list[dict[str, Any]], column: str) -> dict[tuple[str, st
 def _table(
     workbook: Any, source: WorkbookFile, name: str, columns: tuple[str, ...]
 ) -> list[dict[str, Any]]:
-    """The rows of a result sheet (named in any of the plan languages) as dicts of ``columns``;
-    a sheet that says "none" under its header has no rows."""
+    """The rows of a result sheet (named in any of the plan languages) as dicts of ``columns``,
+    down to the first empty row (an empty sheet's "none" note comes after one)."""
     for language in LANGUAGES:
         title = sheet_name(name, language)
         if title not in workbook.sheetnames:
             continue
         rows = workbook[title].iter_rows(values_only=True)
         header = [fold(str(text or "")) for text in next(rows, ())]
-        positions = {}
-        for column in columns:
-            with contextlib.suppress(ValueError):
-                positions[column] = header.index(fold(column_name(column, language)))
-        missing = [c for c in columns if c not in positions]
-        if missing:
+        wanted = {column: fold(column_name(column, language)) for column in columns}
+        if not all(folded in header for folded in wanted.values()):
             break
-        key = positions[columns[0]]
+        at = {column: header.index(folded) for column, folded in wanted.items()}
         return [
-            {column: values[i] for column, i in positions.items()}
-            for values in rows
-            if len(values) > key and values[key] is not None and _is_data(values, positions)
+            {column: values[i] for column, i in at.items()}
+            for values in _filled(rows, at[columns[0]])
         ]
-    message = (
-        f"this is not a plan workbook written by logistics solve: its {name} sheet or its "
-        f"columns {', '.join(columns)} are missing"
-    )
+    message = _(
+        "this is not a plan workbook written by logistics solve: its {sheet} sheet or its "
+        "columns {columns} are missing"
+    ).format(sheet=name, columns=", ".join(columns))
     raise InputError([Issue(source.path.name, None, None, None, message)])
 
 
-def _is_data(values: tuple[Any, ...], positions: Mapping[str, int]) -> bool:
-    """Whether a row holds a record (not the "none" line of an empty sheet): its day or count
-    columns hold numbers."""
-    numeric = [c for c in positions if c.endswith(("_day", "count", "day", "opening", "quantity"))]
-    return all(
-        isinstance(values[positions[c]], int | float) or values[positions[c]] is None
-        for c in numeric
-    ) and any(isinstance(values[positions[c]], int | float) for c in numeric)
+def _filled(rows: Iterator[tuple[Any, ...]], key: int) -> Iterator[tuple[Any, ...]]:
+    """The rows down to the first whose ``key`` cell is empty."""
+    return itertools.takewhile(lambda values: values[key] is not None, rows)
