@@ -136,7 +136,7 @@ def _table(
         header = [fold(str(text or "")) for text in next(rows, ())]
         wanted = {column: fold(column_name(column, language)) for column in columns}
         if not all(folded in header for folded in wanted.values()):
-            break
+            continue  # a sheet named alike in both languages (Stock): try the other
         at = {column: header.index(folded) for column, folded in wanted.items()}
         return [
             {column: values[i] for column, i in at.items()}

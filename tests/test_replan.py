@@ -364,3 +364,16 @@ def test_rolling_renumbers_the_days_and_keeps_the_horizon() -> None:
     assert rolled.convoys[0].first_departure_day == 3
     assert rolled.settings.start_date is not None
     assert rolled.settings.start_date.isoformat() == "2024-01-05"
+
+
+def test_a_french_plan_is_re_planned_from_its_french_sheets(tmp_path: Path) -> None:
+    """A plan written in French (``Convois``, ``jour_depart``…) is read back the same way: the
+    delayed convoy of the English case gives the same shortfall."""
+    from logistics.i18n import use_language
+
+    plan = tmp_path / "plan-fr.xlsx"
+    with use_language("fr"):
+        plan_workbook(TINY, plan, drawings=False)
+    assert "Convois" in openpyxl.load_workbook(plan, read_only=True).sheetnames
+    result = replanned(plan, tmp_path, ConvoyReports=[("L-B-d02", "delayed", 2)])
+    assert shortfall_by_base(result) == {"CAMP-A": 20.0, "CAMP-B": 20.0}
