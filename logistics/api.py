@@ -28,7 +28,7 @@ from logistics.errors import Issue, OutputError, PlanNotWrittenError
 from logistics.io.atomic import check_writable
 from logistics.io.reader import LoadedScenario, load, load_scenario
 from logistics.machine import DEFAULT_THREADS
-from logistics.report.plan_workbook import write_plan_workbook
+from logistics.report.plan_workbook import PlanAnnex, write_plan_workbook
 from logistics.report.run_sheet import RunInfo
 from logistics.rules.schemas import Scenario, Settings
 from models import ModelData, Plan, SolveOptions, solve
@@ -255,9 +255,17 @@ def solve_and_write(
     on_stage: StageCallback | None = None,
     *,
     drawings: bool = True,
+    prepare: Callable[[ModelData], ModelData] | None = None,
+    annex: Callable[[ModelData, Plan], PlanAnnex] | None = None,
+    warm_start: Callable[[ModelData], Mapping[str, float] | None] | None = None,
 ) -> PlanRun:
     """Compile, solve and (with ``output``) write the plan workbook of a validated scenario,
     and with ``drawings`` the map, timeline, GeoJSON and KML beside it.
+
+    ``prepare`` adds to the compiled data what the workbook does not hold (a re-plan's
+    commitments); ``warm_start`` gives a starting plan for the data (a re-plan's published
+    plan), replacing ``options.warm_start``; ``annex`` makes the sheets and Brief blocks the plan
+    carries beyond every plan's (a re-plan's changes).
 
     ``timings`` may already hold earlier stages (reading); the model's own stages (build,
     transfer, solve, extract) and compile, write and draw are added. The output locations are
@@ -271,6 +279,10 @@ def solve_and_write(
     stage = _Stages(timings, on_stage)
     with stage("compile"):
         data = compile_scenario(scenario)
+        if prepare is not None:
+            data = prepare(data)
+        if warm_start is not None:
+            options = replace(options, warm_start=warm_start(data))
     with stage("solve"):
         plan = solve(data, options)
     timings.pop("solve")
@@ -296,9 +308,10 @@ def solve_and_write(
     done = PlanRun(scenario=scenario, data=data, plan=plan, run=run, output=output)
     if output is None:
         return done
+    extra = annex(data, plan) if annex is not None else None
     try:
         with stage("write"):
-            write_plan_workbook(output, scenario, plan, run, plan_images(scenario, plan))
+            write_plan_workbook(output, scenario, plan, run, plan_images(scenario, plan), extra)
     # A finished solve must never be lost to a failing export: whatever the export raises, the
     # caller gets the plan with the reason it could not be written.
     except Exception as error:

@@ -124,6 +124,13 @@ def comparison_messages() -> list[Message]:
     ]
 
 
+def replan_messages() -> list[Message]:
+    """The sheet name and headers a re-plan adds to its plan workbook."""
+    from logistics.report.changes import CHANGE_COLUMNS, CHANGES_SHEET
+
+    return [(SHEET_CONTEXT, CHANGES_SHEET), *((COLUMN_CONTEXT, name) for name in CHANGE_COLUMNS)]
+
+
 def reason_messages() -> list[Message]:
     """Why a demand or an end-stock target is not met, as the model words it."""
     from models.reasons import ALL_REASONS
@@ -136,7 +143,13 @@ def workbook_messages() -> list[Message]:
     order."""
     return list(
         dict.fromkeys(
-            [*input_messages(), *plan_messages(), *comparison_messages(), *reason_messages()]
+            [
+                *input_messages(),
+                *plan_messages(),
+                *comparison_messages(),
+                *replan_messages(),
+                *reason_messages(),
+            ]
         )
     )
 

@@ -36,7 +36,7 @@ from logistics.errors import (
 from logistics.i18n import _, use_language
 from logistics.io.atomic import signals_end_the_run
 from logistics.io.reader import LoadedScenario, load
-from logistics.io.template import write_template
+from logistics.io.template import write_actuals_template, write_template
 from logistics.machine import DEFAULT_THREADS
 from logistics.rules.registry import SHEETS
 from logistics.rules.schemas import Language
@@ -191,13 +191,23 @@ def template(
     language: Annotated[
         Language, typer.Option("--language", help="Language of the workbook.")
     ] = Language.en,
+    actuals: Annotated[
+        bool,
+        typer.Option(
+            "--actuals", help="Write the blank actuals workbook of `logistics replan` instead."
+        ),
+    ] = False,
 ) -> None:
-    """Write the blank input workbook, with instructions, a field dictionary and drop-downs."""
+    """Write the blank input workbook, with instructions, a field dictionary and drop-downs
+    (or, with --actuals, the blank actuals workbook a re-plan reads)."""
     if path.exists() and not force:
         console.print(f"[red]{path} already exists[/red]: choose another name or pass --force")
         raise typer.Exit(EXIT_INPUT_ERROR)
     with user_errors(str(path)):
-        write_template(path, language.value)
+        if actuals:
+            write_actuals_template(path)
+        else:
+            write_template(path, language.value)
     console.print(f"Template written to {path}")
 
 
@@ -376,6 +386,62 @@ def solve(
         console.print(f"  and {drawing}")
     if not run.plan.status.has_plan:
         console.print(f"[red]No plan was found:[/red] {run.plan.termination}")
+        raise typer.Exit(EXIT_NO_PLAN)
+
+
+@app.command()
+def replan(
+    plan: Annotated[Path, typer.Argument(help="The published plan workbook (.xlsx).")],
+    actuals: Annotated[
+        Path, typer.Argument(help="The actuals of the report day (logistics template --actuals).")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="New plan workbook to write.")],
+    freeze: Annotated[
+        int,
+        typer.Option(
+            "--freeze",
+            min=0,
+            max=366,
+            help="Days from the report day whose published departures are kept unless impossible.",
+        ),
+    ] = 2,
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", min=0.1, help="Solver time limit in seconds."),
+    ] = None,
+    mip_gap: Annotated[
+        float | None, typer.Option("--mip-gap", min=0.0, max=100.0, help="Relative MIP gap in %.")
+    ] = None,
+    drawings: Annotated[
+        bool,
+        typer.Option(
+            "--drawings/--no-drawings", help="Also write the map, timeline, GeoJSON, KML."
+        ),
+    ] = True,
+) -> None:
+    """Re-plan from the report day: keep what is moving, change as little as needed, list the changes."""
+    from logistics.progress import ProgressView
+    from logistics.replan import replan as run_replan
+
+    with user_errors(actuals.name), ProgressView(console) as view:
+        require_readable(plan)
+        require_readable(actuals)
+        result = run_replan(
+            plan,
+            actuals,
+            output,
+            freeze_days=freeze,
+            time_limit_s=time_limit,
+            mip_gap_pct=mip_gap,
+            drawings=drawings,
+            progress=view.solver,
+        )
+    console.print(kpi_table(result.run))
+    counts = ", ".join(f"{kind}: {n}" for kind, n in result.changes.counts.items() if n)
+    console.print(f"Changes: {counts or 'none'}")
+    console.print(f"Plan written to {output}")
+    if not result.run.plan.status.has_plan:
+        console.print(f"[red]No plan was found:[/red] {result.run.plan.termination}")
         raise typer.Exit(EXIT_NO_PLAN)
 
 

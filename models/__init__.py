@@ -5,7 +5,7 @@ This package knows Pyomo and HiGHS and nothing about Excel: it takes a ``ModelDa
 """
 
 from models.build import build_model
-from models.data import LineData, ModelData, ObjectiveWeights
+from models.data import Commitments, LineData, ModelData, ObjectiveWeights
 from models.results import (
     OBJECTIVE_TERMS,
     TABLE_COLUMNS,
@@ -20,6 +20,7 @@ from models.solve import solve
 __all__ = [
     "OBJECTIVE_TERMS",
     "TABLE_COLUMNS",
+    "Commitments",
     "LineData",
     "ModelData",
     "ObjectiveWeights",

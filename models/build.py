@@ -12,6 +12,7 @@ from models.constraints.end_stock import add_end_stock
 from models.constraints.escorts import add_escorts
 from models.constraints.fleet import add_fleet
 from models.constraints.garrison import add_garrison
+from models.constraints.replan import add_commitments
 from models.constraints.routes import add_routes
 from models.constraints.sources import add_sources
 from models.constraints.stock import add_stock
@@ -61,6 +62,7 @@ def build_model(data: ModelData, index: ModelIndex | None = None) -> pyo.Concret
     add_escorts(m, data, index)
     add_routes(m, data, index)
     add_airfields(m, data, index)
+    add_commitments(m, data, index)
 
     add_objective(m, data, index)
     return m

@@ -127,12 +127,55 @@ class ObjectiveWeights:
     end_stock: float = 10.0
     exposure: float = 0.01
     cost: float = 0.001
+    stability: float = 100.0
+    """Per departure moved, added or cancelled and per unit re-tasked against the published plan
+    (only when re-planning, ``Commitments``); 0 turns plan stability off."""
 
 
 EndStockPolicy = Literal["safety", "opening", "none"]
 """What each stock point must hold at the close of the last day: ``safety`` the lesser of its
 safety target (for the troops the plan puts there) and its opening stock; ``opening`` its opening
 stock; ``none`` nothing (the stores may be emptied)."""
+
+Departure = tuple[str, int]
+"""(line, departure day)."""
+
+
+@dataclass(frozen=True)
+class Commitments:
+    """What a re-plan inherits from the plan it replaces and from the day's reports
+    (``models/README.md``, Re-planning). Empty for a plan made from scratch.
+
+    Day 1 is the report day. What is already on the road is data, not decisions: the cargo of the
+    convoys in transit arrives as scheduled (``pipeline_arrivals``), and their vehicles and escort
+    troops, like vehicles out of service, are unavailable until they are back
+    (``vehicles_away``, ``escort_troops_away``). The published plan's departures on days
+    ``1..published_days`` and its units' bases are the reference that plan stability measures
+    changes against; ``fixed_departures`` (the published departures of the frozen days that can
+    still run) must run.
+    """
+
+    pipeline_arrivals: Mapping[tuple[BaseId, SupplyId, Day], float] = field(default_factory=dict)
+    """Quantity arriving at a stock point on a day from convoys already on the road."""
+    vehicles_away: Mapping[tuple[BaseId, VehicleTypeId, Day], int] = field(default_factory=dict)
+    """Vehicles (sorties for aircraft) of a home base not available on a day: on the road with a
+    convoy that left before day 1, lost, or out of service."""
+    escort_troops_away: Mapping[tuple[BaseId, Day], int] = field(default_factory=dict)
+    """Escort troops of a base away on a day with a convoy that left before day 1."""
+    published_days: int = 0
+    """Days 1..published_days are covered by the published plan (0: nothing to keep stable)."""
+    published_departures: frozenset[Departure] = frozenset()
+    """Departures of the published plan on days 1..published_days, in this horizon's days."""
+    fixed_departures: frozenset[Departure] = frozenset()
+    """Published departures of the frozen days that must run."""
+    published_bases: Mapping[UnitId, BaseId] = field(default_factory=dict)
+    """The base the published plan allocates each unit to."""
+
+    @property
+    def stable(self) -> bool:
+        """Whether the objective has a plan-stability term (there is a published plan)."""
+        return self.published_days > 0
+
 
 ObjectivePolicy = Literal["priorities", "weights"]
 """How the objective terms are traded: ``priorities`` lexicographically (no amount of a lower tier
@@ -255,6 +298,10 @@ class ModelData:
     max_sorties_per_day: Mapping[BaseId, int] = field(default_factory=dict)
     """Most aircraft movements per day at a base's airfield (a take-off, or a landing with the
     take-off that follows); absent = no limit."""
+
+    # ---- re-planning --------------------------------------------------------------------------------
+    commitments: Commitments = field(default_factory=Commitments)
+    """What is already moving and the published plan, when re-planning (``Commitments``)."""
 
     # ---- derived helpers --------------------------------------------------------------------------
     @property

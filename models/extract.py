@@ -14,7 +14,7 @@ import pyomo.environ as pyo
 from models.data import ModelData
 from models.objective import RAW_TERM_OF
 from models.reasons import end_stock_reason, shortfall_reasons
-from models.results import OBJECTIVE_TERMS, TABLE_COLUMNS, Plan, SolveStatus
+from models.results import TABLE_COLUMNS, Plan, SolveStatus
 from models.sets import ModelIndex, escort_troops_required
 from models.values import SolvedValues
 
@@ -89,10 +89,12 @@ def extract_plan(
         objective=outcome.objective,
         best_bound=outcome.best_bound,
         mip_gap_pct=outcome.mip_gap_pct,
-        objective_terms={name: float(pyo.value(m.ObjectiveTerm[name])) for name in OBJECTIVE_TERMS},
+        objective_terms={
+            name: float(pyo.value(m.ObjectiveTerm[name])) for name in m.OBJECTIVE_TERMS
+        },
         raw_terms={
             RAW_TERM_OF[name]: float(pyo.value(m.RawTerm[RAW_TERM_OF[name]]))
-            for name in OBJECTIVE_TERMS
+            for name in m.OBJECTIVE_TERMS
         },
         tables=tables,
         timings_s=dict(timings),
@@ -248,7 +250,8 @@ def stock_table(data: ModelData, index: ModelIndex, values: SolvedValues) -> pd.
                 k,
                 t,
                 opening,
-                _total(values.cargo, index.arrivals.get(key, ())),
+                _total(values.cargo, index.arrivals.get(key, ()))
+                + data.commitments.pipeline_arrivals.get(key, 0.0),
                 values.source.get(key, 0.0),
                 _total(values.cargo, index.departures.get(key, ())),
                 demand,

@@ -37,8 +37,9 @@ from typing import Any
 
 import pyomo.environ as pyo
 
+from models.constraints.replan import stability_changes
 from models.data import ModelData
-from models.results import OBJECTIVE_TERMS
+from models.results import OBJECTIVE_TERMS, STABILITY_TERM
 from models.sets import ModelIndex
 
 RAW_TERM_OF: dict[str, str] = {
@@ -48,6 +49,7 @@ RAW_TERM_OF: dict[str, str] = {
     "end_stock": "end_stock_deficit_units",
     "exposure": "exposure",
     "cost": "cost_usd",
+    "stability": "plan_changes",
 }
 """Key of each objective term's unweighted total in ``Plan.raw_terms``."""
 
@@ -65,10 +67,26 @@ class TermPart:
         return cls(expression, expression)
 
 
+def objective_term_names(data: ModelData) -> tuple[str, ...]:
+    """The model's objective terms: ``OBJECTIVE_TERMS``, and plan ``stability`` when re-planning
+    against a published plan (``Commitments.stable``)."""
+    return (*OBJECTIVE_TERMS, STABILITY_TERM) if data.commitments.stable else OBJECTIVE_TERMS
+
+
 def objective_parts(
     m: pyo.ConcreteModel, data: ModelData, index: ModelIndex
 ) -> dict[str, list[TermPart]]:
-    """The parts of every objective term, keyed as ``OBJECTIVE_TERMS``."""
+    """The parts of every objective term, keyed as ``objective_term_names``."""
+    parts = _mission_parts(m, data, index)
+    if data.commitments.stable:
+        parts[STABILITY_TERM] = [TermPart.plain(stability_changes(m, data, index))]
+    return parts
+
+
+def _mission_parts(
+    m: pyo.ConcreteModel, data: ModelData, index: ModelIndex
+) -> dict[str, list[TermPart]]:
+    """The parts of the terms every plan has (``OBJECTIVE_TERMS``)."""
     return {
         "shortfall": [
             TermPart(
@@ -143,30 +161,29 @@ def objective_tiers(data: ModelData) -> tuple[tuple[str, ...], ...]:
 
     Unmet demand first, then garrison, then safety and end stock, then exposure and cost, which
     trade at their weights (by default a vehicle-km at risk weight 1 outweighs 10 USD); when the
-    workbook allows rationing, the end-of-horizon reserve comes before daily demand.
+    workbook allows rationing, the end-of-horizon reserve comes before daily demand. A re-plan's
+    changes to the published plan (``stability``) trade with exposure and cost in the last tier:
+    they never buy unmet demand, garrison or stock targets, and a small saving of exposure or cost
+    does not buy a change (``models/README.md``, Re-planning).
     """
+    last = ("exposure", "cost", STABILITY_TERM) if data.commitments.stable else ("exposure", "cost")
     if data.rationing:
-        return (
-            ("end_stock",),
-            ("shortfall",),
-            ("garrison",),
-            ("safety_stock",),
-            ("exposure", "cost"),
-        )
-    return (("shortfall",), ("garrison",), ("safety_stock", "end_stock"), ("exposure", "cost"))
+        return (("end_stock",), ("shortfall",), ("garrison",), ("safety_stock",), last)
+    return (("shortfall",), ("garrison",), ("safety_stock", "end_stock"), last)
 
 
 def add_objective(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> None:
     """Declare ``RawTerm``, ``ObjectiveTerm`` and the objective ``total_penalty`` (minimised)."""
     parts = objective_parts(m, data, index)
-    m.OBJECTIVE_TERMS = pyo.Set(initialize=OBJECTIVE_TERMS, ordered=True)
-    m.RAW_TERMS = pyo.Set(initialize=[RAW_TERM_OF[name] for name in OBJECTIVE_TERMS], ordered=True)
-    raw_of = {RAW_TERM_OF[name]: parts[name] for name in OBJECTIVE_TERMS}
+    names = objective_term_names(data)
+    m.OBJECTIVE_TERMS = pyo.Set(initialize=names, ordered=True)
+    m.RAW_TERMS = pyo.Set(initialize=[RAW_TERM_OF[name] for name in names], ordered=True)
+    raw_of = {RAW_TERM_OF[name]: parts[name] for name in names}
     m.RawTerm = pyo.Expression(m.RAW_TERMS, rule=lambda m, key: sum(p.raw for p in raw_of[key]))
     m.ObjectiveTerm = pyo.Expression(
         m.OBJECTIVE_TERMS,
         rule=lambda m, name: getattr(data.weights, name) * sum(p.priced for p in parts[name]),
     )
     m.total_penalty = pyo.Objective(
-        expr=sum(m.ObjectiveTerm[name] for name in OBJECTIVE_TERMS), sense=pyo.minimize
+        expr=sum(m.ObjectiveTerm[name] for name in names), sense=pyo.minimize
     )

@@ -149,7 +149,11 @@ class _Usage:
 
     @cached_property
     def fleet_away(self) -> dict[tuple[BaseId, str, Day], int]:
-        away: dict[tuple[BaseId, str, Day], int] = defaultdict(int)
+        """Vehicles away on each day: the plan's convoys and, re-planning, those still on the
+        road, lost or out of service (``Commitments.vehicles_away``)."""
+        away: dict[tuple[BaseId, str, Day], int] = defaultdict(
+            int, self.data.commitments.vehicles_away
+        )
         for line_id, t in self.values.convoys():
             origin = self.data.lines[line_id].origin
             for v, n in self.values.vehicles_of(line_id, t).items():
@@ -159,7 +163,10 @@ class _Usage:
 
     @cached_property
     def escorts_away(self) -> dict[tuple[BaseId, Day], int]:
-        away: dict[tuple[BaseId, Day], int] = defaultdict(int)
+        """Escort troops away on each day, those of convoys still on the road included."""
+        away: dict[tuple[BaseId, Day], int] = defaultdict(
+            int, self.data.commitments.escort_troops_away
+        )
         for line_id, t in self.values.convoys():
             troops = escort_troops_required(self.data, (line_id, t), self._size(line_id, t))
             for day in days_away(self.data, (line_id, t)):

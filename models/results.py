@@ -43,6 +43,10 @@ OBJECTIVE_TERMS: tuple[str, ...] = (
 )
 """Names of the weighted objective terms, in order of importance."""
 
+STABILITY_TERM = "stability"
+"""The objective term of a re-plan's changes to the published plan (after ``OBJECTIVE_TERMS``;
+only in re-plans)."""
+
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "allocation": (
         "unit_id",

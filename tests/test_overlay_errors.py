@@ -105,7 +105,7 @@ def _problems(good_workbook: Path, rows: list[ScenarioRow]) -> list[str]:
             "Scenarios!C2 [id] = 'horizon': unknown setting (did you mean horizon_days?); allowed: "
             "scenario_name, start_date, horizon_days, route_closure_threat_level, "
             "weight_shortfall, "
-            "weight_garrison, weight_safety_stock, weight_end_stock, weight_exposure, weight_cost, "
+            "weight_garrison, weight_safety_stock, weight_end_stock, weight_exposure, weight_cost, weight_stability, "
             "relocation_cost_usd_per_troop_km, objective, end_stock, rationing, "
             "unit_move_speed_km_per_day, troops_per_move_vehicle, time_limit_s, mip_gap_pct, language, classification",
         ),

@@ -524,6 +524,7 @@ class _Compiler:
                 end_stock=self.settings.weight_end_stock,
                 exposure=self.settings.weight_exposure,
                 cost=self.settings.weight_cost,
+                stability=self.settings.weight_stability,
             ),
             objective_policy=self.settings.objective.value,
             end_stock_policy=self.settings.end_stock.value,

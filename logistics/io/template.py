@@ -35,6 +35,7 @@ from logistics.i18n import (
 )
 from logistics.io.xlsx import save_atomically, write_cell
 from logistics.rules import schemas as s
+from logistics.rules.actuals import ACTUALS_SHEETS
 from logistics.rules.fields import Column, Kind, columns_of, display_value
 from logistics.rules.registry import SHEET_BY_NAME, SHEETS, SheetSpec
 from logistics.rules.schemas import Scenario, Settings
@@ -188,6 +189,40 @@ def write_template(path: Path, language: str = DEFAULT_LANGUAGE) -> None:
     """Write the blank input template to ``path`` (atomically), in ``language``: its sheet
     names, headers, instructions, dictionary and drop-down help, and its Settings ``language``."""
     workbook = build_workbook(None, language)
+    save_atomically(workbook, Path(path))
+
+
+ACTUALS_INSTRUCTIONS: tuple[str, ...] = (
+    "Actuals: what is known on the report day, to re-plan a published plan",
+    "",
+    "How to fill it in",
+    "Give the report day on the one row of Report: a day of the published plan (its number, or "
+    "its date when the plan has a start date). Every other day here is counted the same way.",
+    "Fill only what differs from the plan: a stock point, convoy or unit not listed is as the "
+    "plan said it would be on the report day.",
+    "Ids are those of the plan workbook: convoy_id as in its Convoys sheet, base, supply class, "
+    "unit, vehicle type and route ids as in its In_ sheets.",
+    "",
+    "Sheets",
+    *(f"{spec.name}: {spec.description}" for spec in ACTUALS_SHEETS),
+    "",
+    "Then: logistics replan PLAN.xlsx ACTUALS.xlsx --output NEW-PLAN.xlsx",
+)
+"""The Instructions sheet of the actuals template (English)."""
+
+
+def write_actuals_template(path: Path) -> None:
+    """Write the blank actuals workbook (``logistics.rules.actuals``) to ``path`` atomically:
+    instructions, the field dictionary, and each sheet with its headers and their notes."""
+    with use_language(DEFAULT_LANGUAGE, DEFAULT_LANGUAGE):
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        workbook.properties.creator = "logistics"
+        _add_instructions(workbook, ACTUALS_INSTRUCTIONS)
+        _add_dictionary(workbook, ACTUALS_SHEETS)
+        for spec in ACTUALS_SHEETS:
+            _fill_table(workbook.create_sheet(spec.name), spec, ())
+        workbook.active = 0
     save_atomically(workbook, Path(path))
 
 
@@ -383,10 +418,10 @@ def _instruction_lines() -> list[str]:
     return lines
 
 
-def _add_instructions(workbook: Workbook) -> None:
+def _add_instructions(workbook: Workbook, lines: Sequence[str] | None = None) -> None:
     sheet = workbook.create_sheet(sheet_name(INSTRUCTIONS_SHEET))
     sheet.column_dimensions["A"].width = 120
-    for number, line in enumerate(_instruction_lines(), start=1):
+    for number, line in enumerate(_instruction_lines() if lines is None else lines, start=1):
         cell = write_cell(sheet, number, 1, line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet["A1"].font = TITLE_FONT
@@ -408,11 +443,11 @@ DICTIONARY_HEADERS = (
 )
 
 
-def dictionary_rows() -> list[tuple[str, ...]]:
-    """One row per column of every sheet (per key of Settings), as in the Dictionary sheet, in
-    the message language."""
+def dictionary_rows(specs: Sequence[SheetSpec] = SHEETS) -> list[tuple[str, ...]]:
+    """One row per column of every sheet of ``specs`` (per key of Settings), as in the
+    Dictionary sheet, in the message language."""
     rows: list[tuple[str, ...]] = []
-    for spec in SHEETS:
+    for spec in specs:
         for column in columns_of(spec.model).values():
             rows.append(
                 (
@@ -437,10 +472,10 @@ def _allowed(column: Column) -> str:
     return ", ".join(column.choices or (YES_NO if column.kind is Kind.yes_no else ()))
 
 
-def _add_dictionary(workbook: Workbook) -> None:
+def _add_dictionary(workbook: Workbook, specs: Sequence[SheetSpec] = SHEETS) -> None:
     sheet = workbook.create_sheet(sheet_name(DICTIONARY_SHEET))
     _write_header(sheet, [column_name(header) for header in DICTIONARY_HEADERS], comments=None)
-    for number, row in enumerate(dictionary_rows(), start=2):
+    for number, row in enumerate(dictionary_rows(specs), start=2):
         _write_row(sheet, number, row)
     for letter, width in zip("ABCDEFGH", (14, 32, 14, 20, 10, 16, 40, 90), strict=True):
         sheet.column_dimensions[letter].width = width

@@ -136,14 +136,16 @@ def write_brief(
     frames: Mapping[str, pd.DataFrame],
     headline: Sequence[str],
     images: PlanImages,
+    first: Sequence[Block] = (),
 ) -> None:
-    """Write the Brief on ``ws``: title, status, and the blocks of both halves."""
+    """Write the Brief on ``ws``: title, status, and the blocks of both halves (``first`` at
+    the top of the left half: a re-plan's "What changed")."""
     for index, width in enumerate(COLUMN_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     content = brief_content(scenario, plan, frames, headline)
     row = _write_heading(ws, content, plan)
     left_row = row
-    for block in content.left:
+    for block in (*first, *content.left):
         left_row = _write_block(ws, left_row, LEFT_COLUMN, block)
     right_row = row
     if images.map_png is not None:

@@ -170,6 +170,17 @@ HEADERS: dict[str, str] = {
     "kpi": N_("Name of a key figure."),
     "value": N_("Its value, rounded to its unit."),
     "description": N_("What it counts."),
+    "change": N_(
+        "Changes sheet of a re-plan: what changed in the published plan (convoy added, "
+        "cancelled or moved, cargo delivered, unit re-tasked, new shortfall)."
+    ),
+    "item": N_("The convoy, base and class (BASE/CLASS) or unit that changed."),
+    "old_day": N_("Day in the published plan, counted from the report day (day 1)."),
+    "new_day": N_("Day in the re-plan (day 1 = the report day)."),
+    "old_value": N_("The published plan's figure: cargo delivered, base or shortfall."),
+    "new_value": N_("The re-plan's figure."),
+    "cause": N_("What forced or explains the change: the report, closure or shortage."),
+    "reported_at": N_("The cell of the actuals workbook that reported the cause."),
 }
 """Headers of the result sheets and the Summary's KPI table with their meanings (the glossary
 names each header as the tables do, ``i18n.column_name``)."""

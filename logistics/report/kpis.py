@@ -24,7 +24,7 @@ from logistics.report.numbers import (
 )
 from logistics.report.tables import plan_table
 from logistics.rules.schemas import Scenario
-from models.results import OBJECTIVE_TERMS, Plan
+from models.results import OBJECTIVE_TERMS, STABILITY_TERM, Plan
 
 
 @dataclass(frozen=True)
@@ -263,6 +263,14 @@ _TERM_RAW: dict[str, tuple[str, str, str]] = {
     ),
     "exposure": ("exposure", EXPOSURE_UNIT, N_("Threat exposure of convoys and unit moves.")),
     "cost": ("cost_usd", "USD", N_("Transport, supply and relocation cost.")),
+    STABILITY_TERM: (
+        "plan_changes",
+        N_("changes"),
+        N_(
+            "Re-plans only: departures moved, added or cancelled and units re-tasked against the "
+            "published plan beyond the frozen days (weight_stability in Settings)."
+        ),
+    ),
 }
 """For each objective term: its raw total in ``Plan.raw_terms``, that total's unit, a description."""
 
@@ -274,6 +282,7 @@ TERM_WORDS: dict[str, str] = {
     "end_stock": N_("stock below end-of-horizon target"),
     "exposure": N_("threat exposure"),
     "cost": N_("cost"),
+    STABILITY_TERM: N_("changes to the published plan"),
 }
 """Each objective term in plain words (English; ``_`` gives them in the message language)."""
 TERM_PRIORITY: dict[str, int] = {
@@ -283,6 +292,7 @@ TERM_PRIORITY: dict[str, int] = {
     "end_stock": 2,
     "exposure": 3,
     "cost": 4,
+    STABILITY_TERM: 5,
 }
 """Rank of each objective term in the objective's priorities (0 first); exposure before cost."""
 OBJECTIVE_TERM_COLUMNS: tuple[str, ...] = (
@@ -295,19 +305,25 @@ OBJECTIVE_TERM_COLUMNS: tuple[str, ...] = (
 """Columns of the Summary's objective terms table; the Glossary says what each term counts."""
 
 
-def objective_term_meanings() -> dict[str, str]:
+def plan_terms(plan: Plan) -> tuple[str, ...]:
+    """The objective terms of ``plan``: ``OBJECTIVE_TERMS``, and plan stability in a re-plan."""
+    return (*OBJECTIVE_TERMS, *(t for t in plan.objective_terms if t not in OBJECTIVE_TERMS))
+
+
+def objective_term_meanings(terms: Sequence[str] = OBJECTIVE_TERMS) -> dict[str, str]:
     """Each objective term in plain words with what it counts, for the Glossary, in the message
     language."""
-    return {_(TERM_WORDS[term]): _(_TERM_RAW[term][2]) for term in OBJECTIVE_TERMS}
+    return {_(TERM_WORDS[term]): _(_TERM_RAW[term][2]) for term in terms}
 
 
 def objective_terms_frame(plan: Plan) -> pd.DataFrame:
     """One row per objective term in plain words: weighted points, amount and unit, share of the
     objective, each rounded to its unit (words and units in the message language, headers
     English: ``OBJECTIVE_TERM_COLUMNS``)."""
-    weighted_total = sum(abs(plan.objective_terms.get(term, 0.0)) for term in OBJECTIVE_TERMS)
+    terms = plan_terms(plan)
+    weighted_total = sum(abs(plan.objective_terms.get(term, 0.0)) for term in terms)
     rows = []
-    for term in OBJECTIVE_TERMS:
+    for term in terms:
         raw_key, raw_unit, _meaning = _TERM_RAW[term]
         weighted = plan.objective_terms.get(term)
         share = (

@@ -22,9 +22,11 @@ frames and KPIs are public so a comparison workbook can reuse them.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 from openpyxl import Workbook
 
 from logistics.i18n import (
@@ -37,10 +39,10 @@ from logistics.io.xlsx import (
     add_sheet,
     save_atomically,
 )
-from logistics.report.brief import PlanImages, write_brief
+from logistics.report.brief import Block, PlanImages, write_brief
 from logistics.report.glossary import write_glossary
 from logistics.report.grids import DAY_GRIDS, pages_wide, write_days_of_supply, write_timeline
-from logistics.report.kpis import Kpi, compute_kpis, objective_term_meanings
+from logistics.report.kpis import Kpi, compute_kpis, objective_term_meanings, plan_terms
 from logistics.report.numbers import (
     in_words,
 )
@@ -67,11 +69,27 @@ DaysOfSupply heat map and the Convoys sheet say on a few pages what the detail s
 the page headers carry the plan's date; every one stays in the workbook."""
 
 
+@dataclass(frozen=True)
+class PlanAnnex:
+    """What a plan carries beyond every plan's sheets: a re-plan's ``Changes`` sheet and the
+    Brief's block that says what changed."""
+
+    sheets: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    """Result sheets by English name, written after the plan's own."""
+    brief: tuple[Block, ...] = ()
+    """Blocks at the top of the Brief's left half."""
+
+
 def write_plan_workbook(
-    path: Path, scenario: Scenario, plan: Plan, run: RunInfo, images: PlanImages | None = None
+    path: Path,
+    scenario: Scenario,
+    plan: Plan,
+    run: RunInfo,
+    images: PlanImages | None = None,
+    annex: PlanAnnex | None = None,
 ) -> None:
     """Write the plan workbook for ``plan`` (solved from ``scenario``) to ``path`` atomically."""
-    save_atomically(build_plan_workbook(scenario, plan, run, images), path)
+    save_atomically(build_plan_workbook(scenario, plan, run, images, annex), path)
 
 
 def plan_language(scenario: Scenario) -> str:
@@ -81,7 +99,11 @@ def plan_language(scenario: Scenario) -> str:
 
 
 def build_plan_workbook(
-    scenario: Scenario, plan: Plan, run: RunInfo, images: PlanImages | None = None
+    scenario: Scenario,
+    plan: Plan,
+    run: RunInfo,
+    images: PlanImages | None = None,
+    annex: PlanAnnex | None = None,
 ) -> Any:
     """Compose the plan workbook in memory (see the module docstring for its sheets), in the
     plan's language (``plan_language``).
@@ -91,7 +113,7 @@ def build_plan_workbook(
     """
     language = plan_language(scenario)
     with use_language(language, language):
-        return _compose_plan_workbook(scenario, plan, run, images)
+        return _compose_plan_workbook(scenario, plan, run, images, annex or PlanAnnex())
 
 
 def add_named_sheet(wb: Any, name: str) -> Any:
@@ -100,7 +122,7 @@ def add_named_sheet(wb: Any, name: str) -> Any:
 
 
 def _compose_plan_workbook(
-    scenario: Scenario, plan: Plan, run: RunInfo, images: PlanImages | None
+    scenario: Scenario, plan: Plan, run: RunInfo, images: PlanImages | None, annex: PlanAnnex
 ) -> Any:
     """The plan workbook, its names and words in the languages in effect."""
     started = time.perf_counter()
@@ -111,9 +133,9 @@ def _compose_plan_workbook(
     brief, summary = add_named_sheet(wb, "Brief"), add_named_sheet(wb, "Summary")
     write_days_of_supply(add_named_sheet(wb, "DaysOfSupply"), scenario, frames)
     write_timeline(add_named_sheet(wb, "Timeline"), scenario, frames)
-    for name, frame in frames.items():
+    for name, frame in {**frames, **annex.sheets}.items():
         write_result_sheet(add_named_sheet(wb, name), name, frame)
-    write_glossary(add_named_sheet(wb, "Glossary"), objective_term_meanings())
+    write_glossary(add_named_sheet(wb, "Glossary"), objective_term_meanings(plan_terms(plan)))
     run_sheet = add_named_sheet(wb, "Run")
     add_input_sheets(wb, scenario)
 
@@ -122,7 +144,7 @@ def _compose_plan_workbook(
     kpis = compute_kpis(scenario, plan, frames, sum(timings.values()))
     write_run_sheet(run_sheet, scenario, plan, run, timings)
     write_summary(summary, scenario, plan, run, kpis, frames)
-    write_brief(brief, scenario, plan, frames, headline(kpis), pictures)
+    write_brief(brief, scenario, plan, frames, headline(kpis), pictures, annex.brief)
     _set_pages(wb, scenario, run)
     wb.active = 0
     wb.active.sheet_view.tabSelected = True

@@ -73,6 +73,7 @@ EMPTY_SHEET_NOTES: dict[str, str] = {
     "Shortfalls": N_("none: every demand is met on every day"),
     "EndStock": N_("none: no stock point has an end-of-horizon target"),
     "Routes": N_("none: the scenario has no routes"),
+    "Changes": N_("none: the re-plan keeps the published plan"),
 }
 """What an empty result sheet says under its header row."""
 

@@ -302,6 +302,12 @@ class Settings(Row):
         le=MAX_WEIGHT,
         description="Objective weight per USD of transport, supply and relocation cost.",
     )
+    weight_stability: float = Field(
+        100.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Re-plans only: objective weight per departure moved, added or cancelled and per unit re-tasked against the published plan, traded with exposure and cost; 0 = no plan stability.",
+    )
     relocation_cost_usd_per_troop_km: float = Field(
         0.5,
         ge=0,

@@ -203,7 +203,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
 def routers() -> list[APIRouter]:
     """The application's routers, API first. Their routes carry their whole path (no prefix),
     the path ``access.ROUTES`` names them by."""
-    from logistics.web import account_pages, admin, api, pages, share_pages
+    from logistics.web import account_pages, admin, api, pages, replan, share_pages
 
     return [
         account_pages.api_router,
@@ -212,6 +212,7 @@ def routers() -> list[APIRouter]:
         account_pages.router,
         pages.router,
         share_pages.router,
+        replan.router,
         admin.router,
     ]
 

@@ -242,7 +242,14 @@ class Service:
         return run
 
     def rerun(self, run: Run, who: Who) -> Run:
-        """Queue the same solve again (same upload, settings and changes)."""
+        """Queue the same solve again (same upload, settings and changes); a re-plan is run
+        again from its plan's Re-plan page, with its actuals."""
+        if run.kind == "replan":
+            raise UploadRefusedError(
+                409,
+                "a re-plan is run again from the published plan's Re-plan page, with the "
+                "actuals workbook",
+            )
         settings = run.settings
         parent = self.store.run(run.parent_id) if run.parent_id else None
         what_if = (

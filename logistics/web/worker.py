@@ -20,10 +20,14 @@ import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from logistics.errors import InputError
 from models.results import Plan, SolveProgress
+
+if TYPE_CHECKING:
+    from logistics.api import PlanRun
+    from logistics.rules.overlays import InputDifference
 
 PROGRESS_FILE = "progress.json"
 STOP_FILE = "stop"
@@ -91,6 +95,9 @@ class Task:
     time_limit_s: float | None = None
     mip_gap_pct: float | None = None
     warm_start: Mapping[str, float] | None = None
+    actuals_bytes: bytes | None = None
+    """A re-plan: the actuals workbook; ``input_bytes`` is then the published plan workbook."""
+    freeze_days: int = 2
 
 
 @dataclass(frozen=True)
@@ -211,14 +218,12 @@ def execute(task: Task, channel: Channel) -> Outcome:
 def _solve(task: Task, folder: Path, watcher: _Watcher) -> Outcome:
     """Read, apply the changes, solve and write; everything inside ``folder``."""
     from logistics.api import InputProvenance, solve_and_write, solve_options
-    from logistics.i18n import use_language
     from logistics.io.reader import load
-    from logistics.report.comparison import summarise
-    from logistics.report.plan_workbook import plan_language
     from logistics.rules.overlay_sources import shortcut_overlay
-    from logistics.rules.overlays import InputDifference, apply_overlay
-    from logistics.web.view import plan_files
+    from logistics.rules.overlays import apply_overlay
 
+    if task.actuals_bytes is not None:
+        return _replan(task, folder, watcher)
     source = folder / "input.xlsx"
     source.write_bytes(task.input_bytes)
     base = load(source)
@@ -242,6 +247,48 @@ def _solve(task: Task, folder: Path, watcher: _Watcher) -> Outcome:
     output = folder / "plan.xlsx"
     run = solve_and_write(loaded.scenario, options, output, provenance, on_stage=watcher.stage)
     description = "; ".join(overrides) if overrides else "the workbook as it is"
+    return _outcome(task, run, output, description, differences, watcher)
+
+
+def _replan(task: Task, folder: Path, watcher: _Watcher) -> Outcome:
+    """Re-plan the published plan workbook from the actuals (``logistics.replan``)."""
+    from logistics.replan import replan
+
+    published, actuals = folder / task.input_name, folder / "actuals.xlsx"
+    published.write_bytes(task.input_bytes)
+    actuals.write_bytes(task.actuals_bytes or b"")
+    output = folder / "plan.xlsx"
+    result = replan(
+        published,
+        actuals,
+        output,
+        freeze_days=task.freeze_days,
+        time_limit_s=task.time_limit_s,
+        mip_gap_pct=task.mip_gap_pct,
+        progress=watcher.solver,
+        on_stage=watcher.stage,
+        stop=watcher.should_stop,
+    )
+    counts = ", ".join(f"{kind}: {n}" for kind, n in result.changes.counts.items() if n)
+    day = result.replanning.actuals.report_day
+    description = f"re-planned from day {day}; {counts or 'no change'}"
+    return _outcome(task, result.run, output, description, (), watcher)
+
+
+def _outcome(
+    task: Task,
+    run: PlanRun,
+    output: Path,
+    description: str,
+    differences: tuple[InputDifference, ...],
+    watcher: _Watcher,
+) -> Outcome:
+    """The files and figures of a solved run, as the plan page and comparisons read them."""
+    from logistics.i18n import use_language
+    from logistics.report.comparison import summarise
+    from logistics.report.plan_workbook import plan_language
+    from logistics.web.view import plan_files
+
     language = plan_language(run.scenario)
     with use_language(language, language):  # the KPIs' descriptions, as the workbook words them
         summary = summarise(

@@ -17,7 +17,7 @@ def add_stock(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> None:
 
         \mathit{Stock}_{b,k,t} = \mathit{Stock}_{b,k,t-1}
         + \sum_{(l,t',b,k) \in A_{b,k,t}} \mathit{Cargo}_{l,t',b,k}
-        + \mathit{SourceSupply}_{b,k,t}
+        + \mathit{SourceSupply}_{b,k,t} + \mathit{pipeline}_{b,k,t}
         - \sum_{(l,t,b',k) \in D_{b,k,t}} \mathit{Cargo}_{l,t,b',k}
         - \mathit{Met}_{b,k,t}
         \quad \forall (b,k,t) \in \mathit{STOCK\_DAYS} \qquad \text{(stock\_balance)}
@@ -28,7 +28,9 @@ def add_stock(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> None:
 
     :math:`\mathit{Stock}_{b,k,0}` is ``initial_stock``; :math:`A_{b,k,t}` are the cargo flows
     unloaded at b on day t (departure + drop offset = t) and :math:`D_{b,k,t}` those loaded at b
-    (the line's origin) on day t. ``0 ≤ Stock ≤ capacity`` are the bounds of ``Stock``. Terms
+    (the line's origin) on day t; :math:`\mathit{pipeline}_{b,k,t}` is the cargo of convoys that
+    left before day 1 and arrives at b on day t (``commitments.pipeline_arrivals``, 0 unless
+    re-planning). ``0 ≤ Stock ≤ capacity`` are the bounds of ``Stock``. Terms
     that do not exist at a stock point (no source, no demand) are left out. Units: the supply
     class's unit (t or kL) per day.
     """
@@ -45,6 +47,7 @@ def add_stock(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> None:
         previous = m.Stock[b, k, t - 1] if t > 1 else data.initial_stock.get((b, k), 0.0)
         inflow = sum(m.Cargo[c] for c in index.arrivals.get(key, ()))
         outflow = sum(m.Cargo[c] for c in index.departures.get(key, ()))
+        inflow += data.commitments.pipeline_arrivals.get(key, 0.0)
         if key in source_days:
             inflow += m.SourceSupply[key]
         if key in demand_days:

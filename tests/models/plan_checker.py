@@ -41,6 +41,7 @@ def check_plan(data: ModelData, plan: Plan) -> None:
         *_routes(data, plan),
         *_fleet(data, plan),
         *_escorts(data, plan),
+        *_frozen(data, plan),
     ]
     assert not problems, "plan breaks the rules:\n" + "\n".join(problems[:50])
 
@@ -128,6 +129,8 @@ def _stock(data: ModelData, plan: Plan) -> Iterator[str]:
     troops = _troops_at(data, plan)
     issued = _journey_issues(data, plan)
     arrivals = _cargo_by(plan, "base_id", "arrival_day")
+    for key, quantity in data.commitments.pipeline_arrivals.items():
+        arrivals[key] = arrivals.get(key, 0.0) + quantity
     departures = _cargo_departures(data, plan)
     for b, k in data.STOCK_POINTS:
         closing_before = data.initial_stock.get((b, k), 0.0)
@@ -141,7 +144,7 @@ def _stock(data: ModelData, plan: Plan) -> Iterator[str]:
             if not _close(row.opening, closing_before):
                 yield f"{where}: opening {row.opening} is not the previous closing {closing_before}"
             if not _close(row.arrivals, arrivals.get((b, k, t), 0.0)):
-                yield f"{where}: arrivals {row.arrivals} differ from the cargo table"
+                yield f"{where}: arrivals {row.arrivals} differ from the cargo table and pipeline"
             if not _close(row.departures, departures.get((b, k, t), 0.0)):
                 yield f"{where}: departures {row.departures} differ from the cargo table"
             balance = row.opening + row.arrivals + row.source_supply - row.departures - row.met
@@ -278,6 +281,7 @@ def _fleet(data: ModelData, plan: Plan) -> Iterator[str]:
             away[convoy.origin_id, row.vehicle_type_id, day] += int(row.count)
     for (h, v, day), n in away.items():
         available = data.fleet.get((h, v), 0) * data.trips_per_day.get(v, 1)
+        available -= data.commitments.vehicles_away.get((h, v, day), 0)
         if n > available:
             yield f"{n} {v} away from {h} on day {day}, fleet {available}"
 
@@ -303,8 +307,18 @@ def _escorts(data: ModelData, plan: Plan) -> Iterator[str]:
         for day in range(int(row.depart_day), int(row.return_day)):
             away[escort_base, day] += int(row.escort_troops)
     for (h, day), n in away.items():
-        if day <= data.horizon_days and n > pool[h, day]:
-            yield f"{n} escort troops away from {h} on day {day}, {pool[h, day]} escort-capable there"
+        pool_left = pool[h, day] - data.commitments.escort_troops_away.get((h, day), 0)
+        if day <= data.horizon_days and n > pool_left:
+            yield f"{n} escort troops away from {h} on day {day}, {pool_left} escort-capable there"
+
+
+def _frozen(data: ModelData, plan: Plan) -> Iterator[str]:
+    """Every frozen departure that can run, runs (a re-plan keeps the frozen days)."""
+    convoys = plan.tables["convoys"]
+    ran = set(zip(convoys["line_id"], convoys["depart_day"].astype(int), strict=True))
+    for line_id, day in sorted(data.commitments.fixed_departures):
+        if day in data.lines[line_id].departure_days and (line_id, day) not in ran:
+            yield f"frozen departure of {line_id} on day {day} does not run"
 
 
 STOCK_NOISE = 1e-4
