@@ -50,8 +50,9 @@ CLOSABLE_ROADS = (
 )
 
 
-def write_actuals(path: Path, report_day: int, **sheets: Sequence[Sequence[Any]]) -> Path:
-    """An actuals workbook from the blank template, with the report day and rows per sheet."""
+def write_actuals(path: Path, report_day: object, **sheets: Sequence[Sequence[Any]]) -> Path:
+    """An actuals workbook from the blank template, with the report day (a day or a date) and
+    rows per sheet."""
     write_actuals_template(path)
     workbook = openpyxl.load_workbook(path)
     workbook["Report"]["A2"] = report_day

@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from benchmarks.replan import write_actuals
 from logistics.api import plan_workbook
 from logistics.cli import app
 from logistics.errors import InputError
@@ -47,16 +48,7 @@ def tiny_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def actuals(folder: Path, report_day: object = 3, **sheets: Sequence[Sequence[Any]]) -> Path:
     """An actuals workbook made from the blank template: the report day and rows per sheet."""
-    path = folder / "actuals.xlsx"
-    write_actuals_template(path)
-    workbook = openpyxl.load_workbook(path)
-    workbook["Report"]["A2"] = report_day
-    for name, rows in sheets.items():
-        for number, row in enumerate(rows, start=2):
-            for column, value in enumerate(row, start=1):
-                workbook[name].cell(number, column, value)
-    workbook.save(path)
-    return path
+    return write_actuals(folder / "actuals.xlsx", report_day, **sheets)
 
 
 def replanned(plan: Path, folder: Path, **sheets: Sequence[Sequence[Any]]) -> ReplanRun:

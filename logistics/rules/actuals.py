@@ -262,6 +262,14 @@ def _unknown(
     return [located.at(column).issue(value, message)]
 
 
+def _unknown_at_base(
+    located: Located[Any], scenario: Scenario, column: str, known: Iterable[str], sheet: str
+) -> list[Issue]:
+    """The problems of a row's ``base_id`` and of its other id ``column`` (of ``sheet``)."""
+    bases = (b.base_id for b in scenario.bases)
+    return [*_unknown(located, "base_id", bases, "Bases"), *_unknown(located, column, known, sheet)]
+
+
 def _report_day_issues(
     actuals: Actuals, scenario: Scenario, _convoys: Mapping[str, PublishedConvoy]
 ) -> list[Issue]:
@@ -282,9 +290,8 @@ def _stock_issues(
     issues: list[Issue] = []
     for located in actuals.stocks:
         row = located.row
-        unknown = _unknown(located, "base_id", (b.base_id for b in scenario.bases), "Bases")
-        unknown += _unknown(
-            located, "supply_id", (k.supply_id for k in scenario.supplies), "Supplies"
+        unknown = _unknown_at_base(
+            located, scenario, "supply_id", (k.supply_id for k in scenario.supplies), "Supplies"
         )
         issues += unknown
         if unknown:
@@ -372,9 +379,12 @@ def _vehicle_issues(
     issues: list[Issue] = []
     for located in actuals.vehicles_out:
         row = located.row
-        unknown = _unknown(located, "base_id", (b.base_id for b in scenario.bases), "Bases")
-        unknown += _unknown(
-            located, "vehicle_type_id", (v.vehicle_type_id for v in scenario.vehicles), "Vehicles"
+        unknown = _unknown_at_base(
+            located,
+            scenario,
+            "vehicle_type_id",
+            (v.vehicle_type_id for v in scenario.vehicles),
+            "Vehicles",
         )
         issues += unknown
         if unknown:
