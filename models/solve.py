@@ -259,7 +259,7 @@ def _lexicographic(
         stage = _stage_name(tier, len(tiers))
         budget = deadline.for_tier(position, len(stages), warm_up=tier is warm_up)
         gap = max(WARM_UP_GAP, options.mip_gap) if tier is warm_up else options.mip_gap
-        proven = [t.gap_pct or 0.0 for t in outcomes]
+        proven = _proven_gaps(outcomes)
         on_tick = record.watcher(clock, stage, proven, last=tier is stages[-1])
         outcome, found = _search(
             lp,
@@ -356,7 +356,8 @@ class _SearchLog:
     """When the plan first came within 5 % and 1 % of the best possible, and its gap over time.
 
     The gap of the whole plan is known once the last tier is being searched: the largest of the
-    gaps the earlier tiers were proven to and the last tier's current gap.
+    gaps the earlier tiers were proven to and the last tier's current gap; it stays unknown when
+    an earlier tier has no proven gap (``proven_pct`` None).
     """
 
     def __init__(self, options: SolveOptions) -> None:
@@ -367,14 +368,14 @@ class _SearchLog:
         self.by_time = False
 
     def watcher(
-        self, clock: _Clock, stage: str, proven_pct: list[float], *, last: bool
+        self, clock: _Clock, stage: str, proven_pct: list[float] | None, *, last: bool
     ) -> Callable[[RaceSnapshot], None]:
         """The progress callback of one stage's race."""
 
         def on_tick(snapshot: RaceSnapshot) -> None:
             gap_pct = 100.0 * snapshot.gap if math.isfinite(snapshot.gap) else None
             elapsed = clock.elapsed()
-            if last and gap_pct is not None:
+            if last and gap_pct is not None and proven_pct is not None:
                 self._note(elapsed, max([gap_pct, *proven_pct]), snapshot)
             clock.report(
                 SolveProgress(
@@ -513,8 +514,8 @@ def _combined_outcome(
 ) -> SolveOutcome:
     """Status and words of the tier-by-tier search, with the plan's weighted objective."""
     requested = f"{options.mip_gap * 100:g} %"
-    gaps = [t.gap_pct for t in search.tiers if t.gap_pct is not None]
-    worst = max(gaps, default=None)
+    gaps = _proven_gaps(search.tiers)
+    worst = max(gaps, default=None) if gaps is not None else None
     objective = _objective(view, values)
     if len(tiers) == 1:
         only = search.tiers[0]
@@ -536,6 +537,14 @@ def _combined_outcome(
         if t.status is not SolveStatus.optimal
     ]
     return SolveOutcome(SolveStatus.feasible, "; ".join(shortfalls), objective, None, worst)
+
+
+def _proven_gaps(outcomes: Sequence[TierOutcome]) -> list[float] | None:
+    """The gaps the tiers were proven to, or None when one has none (not optimised for lack of
+    time, or no bound proven): the plan's distance from the best possible is then unknown, and
+    saying the largest of the others would understate it."""
+    gaps = [t.gap_pct for t in outcomes]
+    return None if any(g is None for g in gaps) else [g for g in gaps if g is not None]
 
 
 def _gap_words(tier: TierOutcome, options: SolveOptions) -> str:

@@ -132,3 +132,25 @@ def test_a_model_without_any_plan_returns_empty_tables_with_columns() -> None:
     for name, columns in TABLE_COLUMNS.items():
         assert plan.tables[name].empty
         assert tuple(plan.tables[name].columns) == columns
+
+
+def test_a_priority_left_unsearched_leaves_the_plans_gap_unknown(road_mission: Mission) -> None:
+    """Stopped once the shortfall priority is solved (to 0 %), the exposure and cost priority is
+    never searched: the plan is feasible, and how far it is from the best possible is unknown,
+    not the 0 % of the one priority that was proven."""
+    data = road_mission.demand("CAMP", "RATIONS", range(1, 6), 10.0).build()
+    reports: list[SolveProgress] = []
+
+    def shortfall_done() -> bool:
+        return any(r.stage == "solve: shortfall" and r.gap_pct == 0.0 for r in reports)
+
+    plan = solve_checked(data, progress=reports.append, stop=shortfall_done)
+
+    assert [(t.name, t.gap_pct) for t in plan.tiers] == [
+        ("shortfall", 0.0),
+        ("exposure + cost", None),
+    ]
+    assert plan.tiers[1].termination == "not optimised: stopped on request"
+    assert plan.status is SolveStatus.feasible
+    assert plan.mip_gap_pct is None
+    assert plan.search is not None and plan.search.within_1pct_s is None
