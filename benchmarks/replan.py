@@ -2,7 +2,8 @@
 
     python -m benchmarks.replan [--time-limit 60] [--weeks 8] [--seed 1] [--skip-stability]
 
-Prints two tables (every plan is solved with ``--time-limit`` seconds, one thread):
+Prints two tables (every plan is solved with ``--time-limit`` seconds and the default threads,
+two on a machine with two cores):
 
 1. **Stability, five cases.** From the published Mali plan (solved first), a re-plan from day 8
    with: the plan's own figures; one convoy on the road delayed 2 days; camp stock of water

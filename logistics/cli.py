@@ -72,6 +72,19 @@ MAX_SHOWN_ISSUES = 1000
 STRICT_HELP = "Treat warnings (suspicious but usable values) as errors: exit 1 if there are any."
 
 LANGUAGE_HELP = "Language of the messages (default: the workbook's Settings language)."
+ThreadsOption = Annotated[
+    int,
+    typer.Option(
+        "--threads",
+        min=1,
+        max=16,
+        help=(
+            "Threads of the solve (default: 2 on a machine with two cores or more): a search, "
+            "and beside it one that improves its best plan part by part; more threads race "
+            "more searches."
+        ),
+    ),
+]
 
 
 def error_table(error: InputError, source: str) -> Table:
@@ -329,19 +342,7 @@ def solve(
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help=STRICT_HELP)] = False,
-    threads: Annotated[
-        int,
-        typer.Option(
-            "--threads",
-            min=1,
-            max=16,
-            help=(
-                "Threads of the solve (default: 2 on a machine with two cores or more): a search, "
-                "and beside it one that improves its best plan part by part; more threads race "
-                "more searches."
-            ),
-        ),
-    ] = DEFAULT_THREADS,
+    threads: ThreadsOption = DEFAULT_THREADS,
     seed: Annotated[
         int,
         typer.Option(
@@ -418,6 +419,7 @@ def replan(
             "--drawings/--no-drawings", help="Also write the map, timeline, GeoJSON, KML."
         ),
     ] = True,
+    threads: ThreadsOption = DEFAULT_THREADS,
 ) -> None:
     """Re-plan from the report day: keep what is moving, change as little as needed, list the changes."""
     from logistics.progress import ProgressView
@@ -435,6 +437,7 @@ def replan(
             mip_gap_pct=mip_gap,
             drawings=drawings,
             progress=view.solver,
+            threads=threads,
         )
     console.print(kpi_table(result.run))
     counts = ", ".join(f"{kind}: {n}" for kind, n in result.changes.counts.items() if n)

@@ -37,6 +37,7 @@ from logistics.errors import InputError, Issue
 from logistics.i18n import _
 from logistics.io.actuals import read_actuals
 from logistics.io.reader import LoadedScenario, load
+from logistics.machine import DEFAULT_THREADS
 from logistics.published import PublishedPlan, read_published_plan
 from logistics.report.changes import (
     Cause,
@@ -484,6 +485,7 @@ def replan(
     warm: bool = True,
     on_stage: StageCallback | None = None,
     stop: Callable[[], bool] | None = None,
+    threads: int = DEFAULT_THREADS,
 ) -> ReplanRun:
     """Re-plan the plan workbook at ``plan_path`` from the actuals at ``actuals_path`` and (with
     ``output``) write the new plan workbook with its ``Changes`` sheet.
@@ -493,7 +495,8 @@ def replan(
     ``weight_stability`` replaces the Settings' (0 re-solves with no regard for the published
     plan beyond what is already on the road and the frozen days). With ``warm`` the solve starts
     from the published plan's remaining decisions, repaired to fit. ``on_stage``, ``progress``
-    and ``stop`` are those of ``logistics.api.solve_and_write`` and ``solve_options``.
+    and ``stop`` are those of ``logistics.api.solve_and_write`` and ``solve_options``;
+    ``threads`` that of ``logistics.api.plan_workbook``.
     """
     plan_file, actuals_file = Path(plan_path), Path(actuals_path)
     target = None if output is None else Path(output)
@@ -511,6 +514,7 @@ def replan(
         scenario.settings,
         time_limit_s=time_limit_s,
         mip_gap_pct=mip_gap_pct,
+        threads=threads,
         progress=progress,
         stop=stop,
     )

@@ -119,6 +119,7 @@ def test_actuals_equal_to_the_plan_keep_every_published_departure(
     and 8) add convoys the published plan could not have had (their cargo arrives after its last
     day): they are not changes."""
     result = replanned(tiny_plan, tmp_path)
+    assert result.run.plan.start.startswith("published plan, repaired to fit (objective ")
     assert result.run.plan.raw_terms["plan_changes"] == 0
     assert shortfall_by_base(result) == {}
     assert ("L-A", 1) in departures(result)
