@@ -268,6 +268,7 @@ def _replan(task: Task, folder: Path, watcher: _Watcher) -> Outcome:
         progress=watcher.solver,
         on_stage=watcher.stage,
         stop=watcher.should_stop,
+        threads=1,  # one core per queued job, like every solve of the web application
     )
     counts = ", ".join(f"{kind}: {n}" for kind, n in result.changes.counts.items() if n)
     day = result.replanning.actuals.report_day
