@@ -10,7 +10,9 @@ two on a machine with two cores):
    reported at half the plan's; a road closed for 4 days; half of a tanker company out of
    service for 5 days. For each: the departures the reports force to change (cancelled because
    they cannot run), the departures changed with plan stability (the Settings default) and
-   without it (``weight_stability`` 0), and the shortfall of each.
+   without it (``weight_stability`` 0), split into published departures cancelled or moved /
+   departures added / units re-tasked, and the shortfall and gap of each (nan: unknown, the
+   published plan was kept and plans that change it were not searched).
 2. **Rolling simulation.** Eight weekly re-plans (report day 8 of the previous plan each time),
    each week a few convoys on the road delayed 1-3 days and one road closed for 2-5 days, drawn
    with ``--seed``: (a) re-planned with stability and the first 2 days frozen, (b) re-solved
@@ -35,6 +37,7 @@ import openpyxl
 from logistics.api import plan_workbook
 from logistics.io.template import write_actuals_template
 from logistics.replan import ReplanRun, replan
+from logistics.report.changes import ADDED, CANCELLED, MOVED, RETASKED
 
 MALI = Path("inputs/mali.xlsx")
 REPORT_DAY = 8
@@ -109,6 +112,13 @@ def figures(result: ReplanRun) -> tuple[float, float, int, int, float]:
     )
 
 
+def changed_split(result: ReplanRun) -> str:
+    """Published departures cancelled or moved / departures added / units re-tasked."""
+    counts = result.changes.counts
+    published = counts.get(CANCELLED, 0) + counts.get(MOVED, 0)
+    return f"{published}/{counts.get(ADDED, 0)}/{counts.get(RETASKED, 0)}"
+
+
 def stability_cases(plan: Path, folder: Path, time_limit: float) -> None:
     """Table 1: five re-plans from day 8, with and without plan stability."""
     convoys = published(plan)
@@ -128,6 +138,7 @@ def stability_cases(plan: Path, folder: Path, time_limit: float) -> None:
     print(
         f"{'case':40} {'forced':>6} {'stable':>7} {'scratch':>8} {'short st.':>10}"
         f" {'short sc.':>10} {'gap st.':>8} {'gap sc.':>8} {'s':>5}"
+        f" {'st. c+m/add/units':>17} {'sc. c+m/add/units':>17}"
     )
     for number, (name, sheets) in enumerate(cases.items()):
         path = write_actuals(folder / f"case{number}.xlsx", REPORT_DAY, **sheets)
@@ -148,6 +159,7 @@ def stability_cases(plan: Path, folder: Path, time_limit: float) -> None:
         print(
             f"{name:40} {forced:6d} {s_changed:7d} {c_changed:8d} {s_short:10.1f} {c_short:10.1f}"
             f" {s_gap:8.1f} {c_gap:8.1f} {time.perf_counter() - started:5.0f}"
+            f" {changed_split(stable):>17} {changed_split(scratch):>17}"
         )
 
 

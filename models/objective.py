@@ -162,14 +162,24 @@ def objective_tiers(data: ModelData) -> tuple[tuple[str, ...], ...]:
     Unmet demand first, then garrison, then safety and end stock, then exposure and cost, which
     trade at their weights (by default a vehicle-km at risk weight 1 outweighs 10 USD); when the
     workbook allows rationing, the end-of-horizon reserve comes before daily demand. A re-plan's
-    changes to the published plan (``stability``) trade with exposure and cost in the last tier:
-    they never buy unmet demand, garrison or stock targets, and a small saving of exposure or cost
-    does not buy a change (``models/README.md``, Re-planning).
+    changes to the published plan (``stability``) trade at their weight with the stock targets
+    (safety and end stock) and again with exposure and cost in the last tier: they never buy
+    unmet demand or garrison, and a small gain in stock targets, exposure or cost does not buy a
+    change (``models/README.md``, Re-planning; ``held_terms``).
     """
-    last = ("exposure", "cost", STABILITY_TERM) if data.commitments.stable else ("exposure", "cost")
+    changes = (STABILITY_TERM,) if data.commitments.stable else ()
+    last = ("exposure", "cost", *changes)
     if data.rationing:
-        return (("end_stock",), ("shortfall",), ("garrison",), ("safety_stock",), last)
-    return (("shortfall",), ("garrison",), ("safety_stock", "end_stock"), last)
+        return (("end_stock",), ("shortfall",), ("garrison",), ("safety_stock", *changes), last)
+    return (("shortfall",), ("garrison",), ("safety_stock", "end_stock", *changes), last)
+
+
+def held_terms(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The terms of a tier that later tiers may not worsen: all but ``stability``. A re-plan's
+    stock-target tier weighs its changes to the published plan (a change must buy its weight in
+    stock targets) but holds only the targets it reached, so the last tier weighs the changes
+    again against exposure and cost instead of inheriting them."""
+    return tuple(name for name in names if name != STABILITY_TERM)
 
 
 def add_objective(m: pyo.ConcreteModel, data: ModelData, index: ModelIndex) -> None:

@@ -8,6 +8,7 @@ time limit during root processing, so an interrupt callback also stops it at the
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -37,6 +38,8 @@ from models.results import (
 from models.sets import ModelIndex, index_model_data
 from models.start import (
     MatrixView,
+    added_convoy_columns,
+    published_columns,
     reoptimised_columns,
     repaired_start,
     set_trivial_plan,
@@ -44,6 +47,13 @@ from models.start import (
     warm_start_proposal,
 )
 from models.tiers import WEIGHTED, Tier, objective_tier_vectors
+
+KEEP_TIME_SHARE = 0.5
+"""Share of a re-plan's time for the search that keeps the published plan (``_keep_then_replan``):
+the rest is left for searching everything when keeping it falls short."""
+
+FEASIBLE_POINT = 2
+"""HiGHS's ``primal_solution_status`` when it holds a plan (``kSolutionStatusFeasible``)."""
 
 REOPTIMISE_SAFETY_SHARE = 0.25
 """Share of the time limit after which re-optimising what a repair lost is abandoned. A safety
@@ -165,29 +175,31 @@ def solve(data: ModelData, options: SolveOptions | None = None) -> Plan:
     trivial = trivial_start(view)
     start, start_note = _warm_start(view, data, options, deadline.final, trivial)
     tiers = objective_tier_vectors(m, data, view)
-    search = _lexicographic(
-        lp,
-        tiers,
-        options,
-        deadline,
-        start,
-        clock,
+    search = functools.partial(
+        _lexicographic,
+        tiers=tiers,
+        options=options,
+        clock=clock,
         is_mip=bool(view.is_integer.any()),
         warm_up=Tier(WEIGHTED, view.cost, view.cost_offset) if len(tiers) > 1 else None,
         fallback=trivial,
         neighbourhoods=plan_neighbourhoods(view, data.horizon_days),
     )
-    found = trivial if search.values is None else search.values
-    values = _polish(view, tiers, options, _settle_end_choices(m, data, index, view, found))
-    if search.values is None:
-        outcome = _no_plan_found(view, search, trivial)
+    if data.commitments.stable and data.weights.stability > 0 and start is not None:
+        found_plan = _keep_then_replan(search, tiers, lp, view, data, deadline, start)
     else:
-        outcome = _combined_outcome(view, tiers, search, options, values)
+        found_plan = search(lp, deadline=deadline, start=start)
+    found = trivial if found_plan.values is None else found_plan.values
+    values = _polish(view, tiers, options, _settle_end_choices(m, data, index, view, found))
+    if found_plan.values is None:
+        outcome = _no_plan_found(view, found_plan, trivial)
+    else:
+        outcome = _combined_outcome(view, tiers, found_plan, options, values)
     clock.end("solve")
 
     clock.begin("extract")
     size = _model_size(view)
-    if search.values is None and outcome.status is not SolveStatus.no_solution:
+    if found_plan.values is None and outcome.status is not SolveStatus.no_solution:
         clock.end("extract")
         return replace(empty_plan(outcome, clock.timings, size), start=start_note)
     _load_solution(view, values)
@@ -197,9 +209,88 @@ def solve(data: ModelData, options: SolveOptions | None = None) -> Plan:
         plan,
         timings_s=dict(clock.timings),
         start=start_note,
-        tiers=search.tiers,
-        search=search.record,
+        tiers=found_plan.tiers,
+        search=found_plan.record,
     )
+
+
+def _keep_then_replan(
+    search: Callable[..., TierSearch],
+    tiers: Sequence[Tier],
+    lp: highspy.HighsLp,
+    view: MatrixView,
+    data: ModelData,
+    deadline: _Deadline,
+    start: np.ndarray,
+) -> TierSearch:
+    """A re-plan's search: the published plan kept, and changed only if keeping it falls short.
+
+    The first search keeps every published departure the start runs and every unit at its
+    published base (``published_columns``) and plans only what is new: convoys added for the new
+    days or for what the reports changed, priced by the stability term like any change. If that
+    plan meets every tier ranked above the changes (unmet demand and garrison: ``_falls_short``),
+    it is the re-plan; its gaps hold among plans that keep the published plan, so its distance
+    from the best plan of all is unknown and said so (``_kept_outcomes``). Otherwise everything
+    is searched again, from that plan, in the time left. Searching everything from the start
+    wandered: on Mali on its own figures, 300 s ended with 7 to 13 changes and plans worse than
+    the published plan kept and extended (``models/README.md``, Re-planning).
+    """
+    kept = _highs_lp(view, integer=True)
+    fixed = published_columns(view, data, start)
+    lower, upper = view.col_lower.copy(), view.col_upper.copy()
+    lower[fixed] = upper[fixed] = np.round(start[fixed])
+    kept.col_lower_, kept.col_upper_ = lower, upper
+    left = max(deadline.final - time.perf_counter(), 0.0)
+    first = search(
+        kept,
+        deadline=_Deadline(time.perf_counter() + KEEP_TIME_SHARE * left),
+        start=start,
+        label="published plan kept",
+    )
+    if first.values is not None and not _falls_short(tiers, first.values):
+        return _kept_outcomes(first)
+    second = search(lp, deadline=deadline, start=start if first.values is None else first.values)
+    reproducible = first.record.reproducible and second.record.reproducible
+    return replace(second, record=replace(second.record, reproducible=reproducible))
+
+
+def _falls_short(tiers: Sequence[Tier], values: np.ndarray) -> bool:
+    """Whether the plan leaves something in a tier ranked above a re-plan's changes (the tiers
+    before the first that weighs them, ``Tier.held``): unmet demand or a garrison gap. Under
+    the ``weights`` policy no tier ranks above the changes (every term trades at its weight), so
+    anything left counts and everything is searched."""
+    for tier in tiers:
+        if tier.held is not tier:
+            return False
+        if tier.value(values) > max(FLOOR_TOLERANCE, tier.absolute_gap):
+            return True
+    return False
+
+
+KEPT_WORDS = (
+    "; the published plan's departures and units were kept, so this holds among plans that "
+    "keep them (plans that change them were not searched: keeping it met every need)"
+)
+
+
+def _kept_outcomes(search: TierSearch) -> TierSearch:
+    """The first search of ``_keep_then_replan`` as the re-plan: a tier at its floor (nothing
+    of it left) is proven for any plan; the others' bounds hold only among plans that keep the
+    published plan, so their gap is unknown and the words say why."""
+    outcomes = tuple(
+        t
+        if t.value is not None and abs(t.value) <= FLOOR_TOLERANCE
+        else replace(
+            t,
+            status=SolveStatus.feasible if t.status is SolveStatus.optimal else t.status,
+            termination=t.termination + KEPT_WORDS,
+            best_bound=None,
+            gap_pct=None,
+        )
+        for t in search.tiers
+    )
+    record = replace(search.record, within_5pct_s=None, within_1pct_s=None, gap_trace=())
+    return replace(search, tiers=outcomes, record=replace(record, root_gap_pct=None))
 
 
 def _lexicographic(
@@ -214,11 +305,13 @@ def _lexicographic(
     warm_up: Tier | None = None,
     fallback: np.ndarray | None = None,
     neighbourhoods: Sequence[npt.NDArray[np.int32]] = (),
+    label: str = "solve",
 ) -> TierSearch:
     """Optimise the tiers in order, each within the requested gap, on the model ``lp``.
 
     Tier i minimises its own cost vector c_i, started from the previous tier's plan; once solved,
-    the row c_i x <= (1 + gap) c_i x_i keeps every later tier from worsening it by more than the
+    the row h_i x <= (1 + gap) h_i x_i, with h_i its held part (``Tier.held``: c_i but for a
+    re-plan's changes), keeps every later tier from worsening it by more than the
     requested gap, the tolerance it was solved to (and by at least its ``absolute_gap``, below
     which differences are noise). The polish then restores each tier exactly, for the integer
     decisions found. A tier stopped by its share of the time
@@ -233,7 +326,8 @@ def _lexicographic(
 
     Each stage is a race of ``options.threads`` diversified searches (``models.race``); with two
     or more, the last racer improves the best plan neighbourhood by neighbourhood
-    (``neighbourhoods``, see ``models.neighbourhoods``).
+    (``neighbourhoods``, see ``models.neighbourhoods``). ``label`` names the search in progress
+    reports.
     """
     values = start
     stages = ([warm_up] if warm_up is not None else []) + tiers
@@ -256,7 +350,7 @@ def _lexicographic(
             continue
         if values is None and tier is not warm_up and warm_up is not None:
             values, from_fallback = fallback, fallback is not None
-        stage = _stage_name(tier, len(tiers))
+        stage = _stage_name(label, tier, len(tiers))
         budget = deadline.for_tier(position, len(stages), warm_up=tier is warm_up)
         gap = max(WARM_UP_GAP, options.mip_gap) if tier is warm_up else options.mip_gap
         proven = _proven_gaps(outcomes)
@@ -285,8 +379,9 @@ def _lexicographic(
         from_fallback = from_fallback and not _improves(tier, found, values, outcome)
         values = found
         if tier is not warm_up and tier is not tiers[-1]:
-            value = tier.value(values)
-            locks.append(_tier_lock(lp, tier, value, max(gap * abs(value), tier.absolute_gap)))
+            held = tier.held
+            value = held.value(values)
+            locks.append(_tier_lock(lp, held, value, max(gap * abs(value), held.absolute_gap)))
     if from_fallback:
         return TierSearch(None, tuple(outcomes), record.finish())
     return TierSearch(values, tuple(outcomes), record.finish())
@@ -412,10 +507,10 @@ class _SearchLog:
         )
 
 
-def _stage_name(tier: Tier, count: int) -> str:
+def _stage_name(label: str, tier: Tier, count: int) -> str:
     if tier.name == WEIGHTED or count == 1:
-        return "solve"
-    return f"solve: {tier.name}"
+        return label
+    return f"{label}: {tier.name}"
 
 
 def _set_cost(highs: highspy.Highs, tier: Tier) -> None:
@@ -473,8 +568,8 @@ def _polish(
             return polished
         polished = np.asarray(highs.getSolution().col_value, dtype=float)
         if position < len(tiers) - 1:
-            value = tier.value(polished)
-            _lock(highs, tier, value, LOCK_TOLERANCE * max(1.0, abs(value)) + 1e-9)
+            value = tier.held.value(polished)
+            _lock(highs, tier.held, value, LOCK_TOLERANCE * max(1.0, abs(value)) + 1e-9)
     polished[view.is_integer] = fixed
     return polished
 
@@ -646,7 +741,7 @@ def _warm_start(
     if completed is None:
         return None, "previous plan not used: its repair could not be completed in time"
     if data.commitments.stable:
-        return _published_start(view, completed)
+        return _published_start(view, options, deadline, completed)
     previous = _objective(view, proposal)
     allowed = previous + max(options.mip_gap, ROUNDING_TOLERANCE) * abs(previous)
     start = _objective(view, completed)
@@ -665,16 +760,28 @@ def _warm_start(
     )
 
 
-def _published_start(view: MatrixView, repaired: np.ndarray) -> tuple[np.ndarray, str]:
-    """A re-plan's start: the published plan, repaired to fit, whatever its objective.
+def _published_start(
+    view: MatrixView, options: SolveOptions, deadline: float, repaired: np.ndarray
+) -> tuple[np.ndarray, str]:
+    """A re-plan's start: the published plan, repaired to fit and extended to the new days,
+    whatever its objective.
 
     It is the plan in force and the reference the stability term measures changes against, so
     a re-plan starts from it and changes it where the search finds something worth changing.
     The published plan has no convoys for the days it did not cover, so the repair leaves the
-    new last days short and is far worse than the published plan was; the test other warm
-    starts pass (within the gap of the previous plan) would reject it. Measured on Mali: fewer
-    changes and a smaller gap in 300 s than without a start (``models/README.md``, Re-planning).
+    new last days short; a MIP over the convoys it does not run (``added_convoy_columns``, all
+    it decided fixed, stopped at its root node) adds what they need. The test other warm starts
+    pass (within the gap of the previous plan) would reject the published plan, whose repair is
+    far worse than it was. Measured on Mali (``models/README.md``, Re-planning).
     """
+    extended, _failure = _sub_mip(
+        view, options, deadline, repaired, added_convoy_columns(view, repaired), proven=False
+    )
+    if extended is not None:
+        return extended, (
+            "published plan, repaired to fit and extended to the new days "
+            f"(objective {_objective(view, extended):,.1f})"
+        )
     return repaired, (
         f"published plan, repaired to fit (objective {_objective(view, repaired):,.1f})"
     )
@@ -696,7 +803,24 @@ def _reoptimise(
     (z <= z* + mip_gap/2 * |z|) and it beats ``start``: on the Mali what-ifs, plans still 1-2 %
     from their neighbourhood's best after the root made the full solve slower than no start.
     """
-    free = reoptimised_columns(view, data, start, previous)
+    return _sub_mip(
+        view, options, deadline, start, reoptimised_columns(view, data, start, previous)
+    )
+
+
+def _sub_mip(
+    view: MatrixView,
+    options: SolveOptions,
+    deadline: float,
+    start: np.ndarray,
+    free: npt.NDArray[np.bool_],
+    *,
+    proven: bool = True,
+) -> tuple[np.ndarray | None, str]:
+    """``start`` improved by a MIP over the ``free`` integer columns, the others fixed at their
+    ``start`` values, stopped at its root node; or None and why not. With ``proven``, its plan
+    is used only if the root node proved it within half the requested gap of the best plan of
+    that neighbourhood; otherwise whenever it beats ``start``."""
     if not free.any():
         return None, "had nothing to change"
     fixed = view.is_integer & ~free
@@ -714,7 +838,8 @@ def _reoptimise(
     status = highs.getModelStatus()
     if status == highspy.HighsModelStatus.kTimeLimit:
         return None, "was stopped by its time limit"
-    if status != highspy.HighsModelStatus.kOptimal:
+    found = highs.getInfo().primal_solution_status == FEASIBLE_POINT
+    if status != highspy.HighsModelStatus.kOptimal and (proven or not found):
         return None, (
             f"did not come within {50 * options.mip_gap:g} % of the best such plan at its root node"
         )

@@ -191,3 +191,38 @@ def reoptimised_columns(
             if key[0] in stationed:
                 free[stationed[key[0]]] = True
     return free
+
+
+def added_convoy_columns(
+    view: MatrixView, repaired: npt.NDArray[np.float64]
+) -> npt.NDArray[np.bool_]:
+    """Integer columns a re-plan's start may set when it extends the published plan to the new
+    days: the convoys the repaired published plan does not run, and the end-target choices.
+    Everything the published plan decided (its convoys, its units' bases) stays as repaired."""
+    free = np.zeros(len(view.columns), dtype=bool)
+    for integer_col in np.flatnonzero(view.is_integer):
+        name = view.columns[integer_col].parent_component().name
+        if name in CONVOY_COMPONENTS:
+            free[integer_col] = repaired[integer_col] < 0.5
+        elif name == "EndChoice":
+            free[integer_col] = True
+    return free
+
+
+def published_columns(
+    view: MatrixView, data: ModelData, start: npt.NDArray[np.float64]
+) -> npt.NDArray[np.bool_]:
+    """Integer columns that keep a re-plan to its published plan: the departure of every
+    published departure the start runs, and every unit's assignments (``Assign``) when the
+    published plan gave the unit a base."""
+    published = data.commitments.published_departures
+    units = data.commitments.published_bases
+    kept = np.zeros(len(view.columns), dtype=bool)
+    for integer_col in np.flatnonzero(view.is_integer):
+        var = view.columns[integer_col]
+        name, key = var.parent_component().name, var.index()
+        if name == "Depart":
+            kept[integer_col] = key in published and start[integer_col] > 0.5
+        elif name == "Assign":
+            kept[integer_col] = key[0] in units
+    return kept

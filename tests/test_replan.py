@@ -117,9 +117,16 @@ def test_actuals_equal_to_the_plan_keep_every_published_departure(
     1, 2 and 3), the tanker of L-B-d02 drops its 20 kL at camp B on new day 1, nothing is short,
     and no departure or unit changes (plan_changes = 0). The new horizon's last days (old days 7
     and 8) add convoys the published plan could not have had (their cargo arrives after its last
-    day): they are not changes."""
+    day): they are not changes. Keeping the published plan met every need, so nothing else was
+    searched and the plan's distance from the best of all plans is unknown, as the Run sheet
+    says."""
     result = replanned(tiny_plan, tmp_path)
-    assert result.run.plan.start.startswith("published plan, repaired to fit (objective ")
+    plan = result.run.plan
+    assert plan.start.startswith("published plan, repaired to fit")
+    kept = [t for t in plan.tiers if t.termination.endswith("keeping it met every need)")]
+    assert [t.name for t in kept][-1] == "exposure + cost + stability"
+    assert all(t.gap_pct is None for t in kept)
+    assert plan.mip_gap_pct is None
     assert result.run.plan.raw_terms["plan_changes"] == 0
     assert shortfall_by_base(result) == {}
     assert ("L-A", 1) in departures(result)
