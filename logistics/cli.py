@@ -420,6 +420,15 @@ def replan(
         ),
     ] = True,
     threads: ThreadsOption = DEFAULT_THREADS,
+    stability: Annotated[
+        float | None,
+        typer.Option(
+            "--stability",
+            min=0.0,
+            help="Weight of a change to the published plan (Settings weight_stability; "
+            "0: search every plan, as after a threat rose without closing a road).",
+        ),
+    ] = None,
 ) -> None:
     """Re-plan from the report day: keep what is moving, change as little as needed, list the changes."""
     from logistics.progress import ProgressView
@@ -438,6 +447,7 @@ def replan(
             drawings=drawings,
             progress=view.solver,
             threads=threads,
+            weight_stability=stability,
         )
     console.print(kpi_table(result.run))
     counts = ", ".join(f"{kind}: {n}" for kind, n in result.changes.counts.items() if n)

@@ -301,7 +301,12 @@ def test_the_command_line_re_plans_and_refuses_to_overwrite_an_input(
         app, ["replan", str(tiny_plan), str(path), "--output", str(output), "--no-drawings"]
     )
     assert done.exit_code == 0, done.output
-    assert output.exists()
+    assert "were kept" in _termination(output)
+    free = tmp_path / "free.xlsx"
+    args = ["replan", str(tiny_plan), str(path), "--output", str(free), "--no-drawings"]
+    done = runner.invoke(app, [*args, "--stability", "0"])
+    assert done.exit_code == 0, done.output
+    assert "were kept" not in _termination(free)
     bad = actuals(tmp_path, 9)
     failed = runner.invoke(
         app, ["replan", str(tiny_plan), str(bad), "--output", str(tmp_path / "x.xlsx")]
@@ -310,6 +315,12 @@ def test_the_command_line_re_plans_and_refuses_to_overwrite_an_input(
     assert "Traceback" not in failed.output
     assert "1 problem in actuals.xlsx" in failed.output
     assert "Report!A2" in failed.output
+
+
+def _termination(plan: Path) -> str:
+    """The solver's termination words on a plan workbook's Run sheet."""
+    rows = openpyxl.load_workbook(plan, read_only=True)["Run"].iter_rows(values_only=True)
+    return next(str(r[2]) for r in rows if r[:2] == ("solver", "termination"))
 
 
 def test_rolling_renumbers_the_days_and_keeps_the_horizon() -> None:
