@@ -235,11 +235,7 @@ def _keep_then_replan(
     wandered: on Mali on its own figures, 300 s ended with 7 to 13 changes and plans worse than
     the published plan kept and extended (``models/README.md``, Re-planning).
     """
-    kept = _highs_lp(view, integer=True)
-    fixed = published_columns(view, data, start)
-    lower, upper = view.col_lower.copy(), view.col_upper.copy()
-    lower[fixed] = upper[fixed] = np.round(start[fixed])
-    kept.col_lower_, kept.col_upper_ = lower, upper
+    kept = _highs_lp(view, integer=True, fixed=published_columns(view, data, start), at=start)
     left = max(deadline.final - time.perf_counter(), 0.0)
     first = search(
         kept,
@@ -553,11 +549,8 @@ def _polish(
     with stock (see ``models/objective.py``). Each step is an LP, warm-started from the last, so
     this costs a fraction of a second and depends on nothing but the data.
     """
-    lp = _highs_lp(view, integer=False)
-    lower, upper = view.col_lower.copy(), view.col_upper.copy()
+    lp = _highs_lp(view, integer=False, fixed=view.is_integer, at=values)
     fixed = np.round(values[view.is_integer])
-    lower[view.is_integer] = upper[view.is_integer] = fixed
-    lp.col_lower_, lp.col_upper_ = lower, upper
     highs = _new_highs(options, max(options.time_limit_s, 60.0))
     highs.passModel(lp)
     polished = values
@@ -678,12 +671,23 @@ def _standard_form(m: pyo.ConcreteModel) -> MatrixView:
     return view
 
 
-def _highs_lp(view: MatrixView, *, integer: bool) -> highspy.HighsLp:
-    """The model as HiGHS data, with integrality or as its LP relaxation."""
+def _highs_lp(
+    view: MatrixView,
+    *,
+    integer: bool,
+    fixed: npt.NDArray[np.bool_] | None = None,
+    at: np.ndarray | None = None,
+) -> highspy.HighsLp:
+    """The model as HiGHS data, with integrality or as its LP relaxation; the ``fixed`` columns
+    (integer decisions) held at their values in ``at``, rounded."""
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = len(view.columns), len(view.row_lower)
     lp.col_cost_, lp.offset_ = view.cost, view.cost_offset
     lp.col_lower_, lp.col_upper_ = view.col_lower, view.col_upper
+    if fixed is not None and at is not None:
+        lower, upper = view.col_lower.copy(), view.col_upper.copy()
+        lower[fixed] = upper[fixed] = np.round(at[fixed])
+        lp.col_lower_, lp.col_upper_ = lower, upper
     lp.row_lower_, lp.row_upper_ = view.row_lower, view.row_upper
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = view.A.indptr
@@ -823,11 +827,7 @@ def _sub_mip(
     that neighbourhood; otherwise whenever it beats ``start``."""
     if not free.any():
         return None, "had nothing to change"
-    fixed = view.is_integer & ~free
-    lp = _highs_lp(view, integer=True)
-    lower, upper = view.col_lower.copy(), view.col_upper.copy()
-    lower[fixed] = upper[fixed] = np.round(start[fixed])
-    lp.col_lower_, lp.col_upper_ = lower, upper
+    lp = _highs_lp(view, integer=True, fixed=view.is_integer & ~free, at=start)
     safety = min(REOPTIMISE_SAFETY_SHARE * options.time_limit_s, deadline - time.perf_counter())
     highs = _new_highs(options, safety)
     highs.setOptionValue("mip_rel_gap", options.mip_gap / 2)
