@@ -35,6 +35,12 @@ def trail(admin: TestClient) -> list[dict[str, str]]:
     return list(reversed(list(csv.DictReader(io.StringIO(response.text)))))
 
 
+def exported(object_id: str) -> str:
+    """An id as the CSV export writes it: a random id may start with '-', which the export
+    defuses with a quote like any cell a spreadsheet would take for a formula."""
+    return "'" + object_id if object_id.startswith(audit.FORMULA_STARTS) else object_id
+
+
 def test_the_trail_says_who_uploaded_solved_shared_downloaded_and_revoked(
     client: TestClient, solved: dict, admin: TestClient
 ) -> None:
@@ -44,11 +50,11 @@ def test_the_trail_says_who_uploaded_solved_shared_downloaded_and_revoked(
     share_id = client.get("/api/shares").json()["shares"][0]["id"]
     client.post(f"/shares/{share_id}/revoke")
     lines = [(line["actor"], line["action"], line["object_id"]) for line in trail(admin)]
-    assert ("planner", "upload", solved["upload_id"]) in lines
-    assert ("planner", "solve", solved["id"]) in lines
-    assert ("planner", "share", share_id) in lines
-    assert ("planner", "download", solved["id"]) in lines
-    assert ("planner", "revoke", share_id) in lines
+    assert ("planner", "upload", exported(solved["upload_id"])) in lines
+    assert ("planner", "solve", exported(solved["id"])) in lines
+    assert ("planner", "share", exported(share_id)) in lines
+    assert ("planner", "download", exported(solved["id"])) in lines
+    assert ("planner", "revoke", exported(share_id)) in lines
     assert lines[-1][1] == "revoke"
     assert [a for _, a, _ in lines].count("sign-in") >= 2
     page = admin.get("/admin/audit").text
