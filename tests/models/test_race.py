@@ -11,7 +11,7 @@ import pytest
 from benchmarks.synthetic import synthetic_mission
 from logistics.api import compile_scenario
 from models import SolveOptions, solve
-from models.race import RaceSpec, _Board, _Improver, _result, race
+from models.race import RaceSpec, RowBlock, _Board, _Improver, _result, cross_over, race
 from tests.models.plan_checker import check_plan
 
 
@@ -226,3 +226,64 @@ def test_a_race_stopped_by_its_deadline_keeps_the_improvers_better_plan() -> Non
     assert result.stopped_by_time
     board.stopped_by_time = False
     assert _result(board, improver).winner == 0
+
+
+def four_item_lp() -> highspy.HighsLp:
+    """Four binary items, at most three taken (x1 + x2 + x3 + x4 <= 3)."""
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = 4, 1
+    lp.col_cost_ = np.zeros(4)
+    lp.col_lower_, lp.col_upper_ = np.zeros(4), np.ones(4)
+    lp.row_lower_, lp.row_upper_ = np.array([-highspy.kHighsInf]), np.array([3.0])
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.arange(5, dtype=np.int32)
+    lp.a_matrix_.index_ = np.zeros(4, dtype=np.int32)
+    lp.a_matrix_.value_ = np.ones(4)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * 4
+    return lp
+
+
+def test_a_crossover_searches_where_two_plans_differ_and_keeps_the_locks() -> None:
+    """A higher tier asks for at least two items (its lock: -x1 - x2 - x3 - x4 <= -2); what
+    is left costs r = (5, 5, 1, 1). The tier's plan takes items 1 and 2 (r = 10); the warm-up's
+    plan takes item 3 alone (r = 1, but only one item). They differ on items 1, 2 and 3 and
+    agree on item 4 (not taken), which stays fixed: the best plan of the crossover takes item 3
+    and one of items 1 and 2, r = 6; {3, 4}, r = 2, is out of its reach."""
+    lock = RowBlock(np.arange(4, dtype=np.int32), -np.ones(4), -highspy.kHighsInf, -2.0)
+    plan, reference = np.array([1.0, 1.0, 0.0, 0.0]), np.array([0.0, 0.0, 1.0, 0.0])
+    spec = RaceSpec(
+        **{
+            **knapsack_spec(four_item_lp(), racers=1).__dict__,
+            "cost": np.array([5.0, 5.0, 1.0, 1.0]),
+            "rows": (lock,),
+        }
+    )
+
+    crossed = cross_over(spec, reference, plan, time.perf_counter() + 30.0)
+
+    assert crossed.free_columns == 3
+    assert not crossed.stopped_by_time
+    assert crossed.values is not None
+    x = np.round(crossed.values)
+    assert x[2] == 1 and x[3] == 0 and x[0] + x[1] == 1
+    assert float(spec.cost @ crossed.values) == pytest.approx(6.0)
+
+
+def test_a_crossover_of_a_plan_with_itself_or_with_nothing_better_returns_none() -> None:
+    """Two equal plans leave nothing free; a reference that offers nothing better than the plan
+    (the plan already takes the cheapest items its lock allows) gives no plan."""
+    lock = RowBlock(np.arange(4, dtype=np.int32), -np.ones(4), -highspy.kHighsInf, -2.0)
+    spec = RaceSpec(
+        **{
+            **knapsack_spec(four_item_lp(), racers=1).__dict__,
+            "cost": np.array([5.0, 5.0, 1.0, 1.0]),
+            "rows": (lock,),
+        }
+    )
+    best = np.array([0.0, 0.0, 1.0, 1.0])
+
+    same = cross_over(spec, best, best, time.perf_counter() + 30.0)
+    worse = cross_over(spec, np.array([1.0, 0.0, 1.0, 1.0]), best, time.perf_counter() + 30.0)
+
+    assert same.values is None and same.free_columns == 0
+    assert worse.values is None and worse.free_columns == 1
