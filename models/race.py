@@ -23,13 +23,14 @@ depend on the machine (``RaceResult.stopped_by_time`` says so).
 With ``RaceSpec.neighbourhoods`` and two or more racers, the last racer is not another HiGHS
 search but an *improver* (``_Improver``): from the start, or the best plan of the searches once
 they have one, it re-optimises one neighbourhood at a time, a sub-MIP with every other integer
-column fixed at the plan's values, each stopped after ``NEIGHBOURHOOD_TICKS`` ticks of its own,
-until as many neighbourhoods in a row as there are have improved nothing. It runs outside the
-lock-step, at its own pace (its sub-MIPs tick several times faster than a search of the whole
-model, which would otherwise wait for it), and the searches never see its plans, so a race that
-ends within the gap ends exactly as it would without it. Only a race stopped by its time limit or
-on request, whose outcome already depends on the machine, takes the improver's plan when it is
-better than the searches'.
+column fixed at the plan's values, each stopped after ``NEIGHBOURHOOD_TICKS`` ticks of its own:
+each time the neighbourhood, among those not tried since the last improvement, whose *reach*
+(``Neighbourhood.reach``) costs the most in the plan, until every one has been tried without
+improving. It runs outside the lock-step, at its own pace (its sub-MIPs tick several times
+faster than a search of the whole model, which would otherwise wait for it), and the searches
+never see its plans, so a race that ends within the gap ends exactly as it would without it.
+Only a race stopped by its time limit or on request, whose outcome already depends on the
+machine, takes the improver's plan when it is better than the searches'.
 """
 
 from __future__ import annotations
@@ -81,6 +82,19 @@ class ColumnCap:
 
 
 @dataclass(frozen=True)
+class Neighbourhood:
+    """The integer columns a sub-MIP of the improver frees (every other integer column fixed at
+    the plan's values), and its *reach*: the columns whose cost they change most directly."""
+
+    columns: npt.NDArray[np.int32]
+    reach: npt.NDArray[np.int32]
+
+    def cost_in_reach(self, cost: npt.NDArray[np.float64], plan: npt.NDArray[np.float64]) -> float:
+        """Σ_{j in reach} c_j x_j: the part of the plan's cost this neighbourhood aims at."""
+        return float(cost[self.reach] @ plan[self.reach])
+
+
+@dataclass(frozen=True)
 class RaceSpec:
     """One search of the race: the model, its objective, extra rows and limits."""
 
@@ -97,8 +111,8 @@ class RaceSpec:
     seed: int = 0
     stop: Callable[[], bool] | None = None
     """Asked at every tick: True ends the race as its deadline would (see ``SolveOptions.stop``)."""
-    neighbourhoods: Sequence[npt.NDArray[np.int32]] = ()
-    """Integer columns of each neighbourhood of the improving racer (``models.neighbourhoods``);
+    neighbourhoods: Sequence[Neighbourhood] = ()
+    """The neighbourhoods of the improving racer (``models.neighbourhoods``);
     with none, every racer is a HiGHS search of the whole model."""
 
 
@@ -371,22 +385,31 @@ class _Improver:
         self.integer_columns = _integer_columns(board.spec)
 
     def run(self) -> None:
-        """Visit the neighbourhoods in turn from the best plan known."""
+        """Visit the neighbourhoods from the best plan known, each time the one not yet tried
+        since the last improvement whose reach costs the most in that plan (the first in the
+        given order on a tie), until every one has been tried without improving."""
         hoods = self.spec.neighbourhoods
         plan = self.spec.start
         if plan is not None:
             self.value = float(self.spec.cost @ plan + self.spec.offset)
-        misses = 0
-        visits = 0
-        while not self.stop.is_set() and misses < len(hoods):
+        untried = list(range(len(hoods)))
+        while not self.stop.is_set() and untried:
             plan = self._best_plan(plan)
             if plan is None:
                 self.stop.wait(timeout=0.1)
                 continue
+            chosen = self._costliest(untried, plan)
             before = self.value
-            self._improve(plan, hoods[visits % len(hoods)])
-            visits += 1
-            misses = 0 if self.value < before - _tolerance(before) else misses + 1
+            self._improve(plan, hoods[chosen].columns)
+            if self.value < before - _tolerance(before):
+                untried = list(range(len(hoods)))
+            else:
+                untried.remove(chosen)
+
+    def _costliest(self, candidates: list[int], plan: Vector) -> int:
+        """The candidate neighbourhood whose reach costs the most in ``plan``."""
+        hoods = self.spec.neighbourhoods
+        return max(candidates, key=lambda i: (hoods[i].cost_in_reach(self.spec.cost, plan), -i))
 
     def _best_plan(self, plan: Vector | None) -> Vector | None:
         """The improver's own plan, or the searches' best if that is better."""

@@ -27,6 +27,7 @@ from models.extract import SolveOutcome, empty_plan, extract_plan
 from models.neighbourhoods import plan_neighbourhoods
 from models.race import (
     ColumnCap,
+    Neighbourhood,
     RaceResult,
     RaceSnapshot,
     RaceSpec,
@@ -320,7 +321,7 @@ def _lexicographic(
     is_mip: bool,
     warm_up: Tier | None = None,
     fallback: np.ndarray | None = None,
-    neighbourhoods: Sequence[npt.NDArray[np.int32]] = (),
+    neighbourhoods: Sequence[Neighbourhood] = (),
     label: str = "solve",
 ) -> TierSearch:
     """Optimise the tiers in order, each within the requested gap, on the model ``lp``.
@@ -470,7 +471,7 @@ def _search(
     options: SolveOptions,
     on_tick: Callable[[RaceSnapshot], None],
     is_mip: bool,
-    neighbourhoods: Sequence[npt.NDArray[np.int32]] = (),
+    neighbourhoods: Sequence[Neighbourhood] = (),
 ) -> tuple[TierOutcome, np.ndarray | None]:
     """Minimise the tier's objective from ``start`` to the relative ``gap`` within the budget,
     racing diversified searches; its outcome and plan."""

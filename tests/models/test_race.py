@@ -11,7 +11,16 @@ import pytest
 from benchmarks.synthetic import synthetic_mission
 from logistics.api import compile_scenario
 from models import SolveOptions, solve
-from models.race import RaceSpec, RowBlock, _Board, _Improver, _result, cross_over, race
+from models.race import (
+    Neighbourhood,
+    RaceSpec,
+    RowBlock,
+    _Board,
+    _Improver,
+    _result,
+    cross_over,
+    race,
+)
 from tests.models.plan_checker import check_plan
 
 
@@ -146,9 +155,11 @@ def test_the_plan_records_when_it_came_within_5_and_1_percent() -> None:
     assert plan.mip_gap_pct is not None and plan.mip_gap_pct <= 1.0
 
 
-def knapsack_blocks(n: int, size: int) -> tuple[np.ndarray, ...]:
-    """Neighbourhoods of a knapsack: consecutive blocks of ``size`` items."""
-    return tuple(np.arange(i, min(i + size, n), dtype=np.int32) for i in range(0, n, size))
+def knapsack_blocks(n: int, size: int) -> tuple[Neighbourhood, ...]:
+    """Neighbourhoods of a knapsack: consecutive blocks of ``size`` items, each reaching its
+    own items."""
+    blocks = (np.arange(i, min(i + size, n), dtype=np.int32) for i in range(0, n, size))
+    return tuple(Neighbourhood(block, block) for block in blocks)
 
 
 def improved_knapsack(spec: RaceSpec) -> tuple[_Board, _Improver]:
@@ -206,6 +217,46 @@ def test_the_improver_reoptimises_one_neighbourhood_at_a_time_from_the_start() -
     assert improver.value == pytest.approx(float(np.array(lp.col_cost_) @ x))
     assert improver.value < 0
     assert improver.value >= knapsack_optimum(lp) - 1e-6
+
+
+def visits_of_the_improver(improving_visits: int) -> list[int]:
+    """The neighbourhoods an improver visits, in order, on six items taken (x = 1) with costs
+    c = (1, 1, 2, 2, 0, 0), where neighbourhood 0 reaches item 1 (cost 1 in the plan), 1
+    reaches items 3 and 4 (cost 4) and 2 reaches items 1 and 3 (cost 3); its first
+    ``improving_visits`` visits improve the plan, the others do not."""
+    reach = ([0], [2, 3], [0, 2])
+    hoods = tuple(
+        Neighbourhood(np.array([i], dtype=np.int32), np.array(r)) for i, r in enumerate(reach)
+    )
+    spec = RaceSpec(
+        **{
+            **knapsack_spec(knapsack_lp(6), racers=2).__dict__,
+            "cost": np.array([1.0, 1.0, 2.0, 2.0, 0.0, 0.0]),
+            "start": np.ones(6),
+            "neighbourhoods": hoods,
+        }
+    )
+    board = _Board(spec, time.perf_counter() + 30.0, lambda snapshot: None, searches=1)
+    improver = _Improver(board)
+    visited: list[int] = []
+
+    def improve(plan: np.ndarray, columns: np.ndarray) -> None:
+        visited.append(int(columns[0]))
+        if len(visited) <= improving_visits:
+            improver.value -= 1.0
+
+    improver._improve = improve  # type: ignore[method-assign,assignment]
+    improver.run()
+    return visited
+
+
+def test_the_improver_visits_first_the_neighbourhood_whose_reach_costs_the_most() -> None:
+    """Costs in reach 1, 4 and 3: the improver visits 1, 2, then 0, and stops once each has
+    been tried without improving; an improvement makes every neighbourhood worth a new try,
+    again costliest first."""
+    assert visits_of_the_improver(0) == [1, 2, 0]
+    assert visits_of_the_improver(1) == [1, 1, 2, 0]
+    assert visits_of_the_improver(2) == [1, 1, 1, 2, 0]
 
 
 def test_a_race_stopped_by_its_deadline_keeps_the_improvers_better_plan() -> None:
