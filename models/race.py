@@ -114,6 +114,10 @@ class RaceSpec:
     neighbourhoods: Sequence[Neighbourhood] = ()
     """The neighbourhoods of the improving racer (``models.neighbourhoods``);
     with none, every racer is a HiGHS search of the whole model."""
+    improver_start: Vector | None = None
+    """Where the improving racer starts when ``start`` is None (the plan with no deliveries):
+    the searches get no start, since a poor one steers HiGHS's heuristics towards it, but the
+    improver's plans never reach them, so it can build a plan window by window meanwhile."""
 
 
 @dataclass(frozen=True)
@@ -128,10 +132,24 @@ class RaceSnapshot:
 
     @property
     def gap(self) -> float:
-        """Relative gap |value - bound| / |value| (inf without a plan or bound)."""
+        """Relative gap (``relative_gap``; inf without a plan or bound)."""
         if not (math.isfinite(self.value) and math.isfinite(self.bound)):
             return math.inf
-        return max(self.value - self.bound, 0.0) / max(abs(self.value), 1e-9)
+        return relative_gap(self.value, self.bound)
+
+
+GAP_NOISE = 1e-6
+"""A plan's value and bound closer than this (relative, and at least absolute) count as equal:
+a plan of value 0 against a bound of -7e-9 is proven, not 745 % from it."""
+
+
+def relative_gap(value: float, bound: float) -> float:
+    """HiGHS's relative gap max(value - bound, 0) / |value|, 0 when the difference is noise
+    (below ``GAP_NOISE`` · max(1, |value|))."""
+    difference = max(value - bound, 0.0)
+    if difference <= GAP_NOISE * max(1.0, abs(value)):
+        return 0.0
+    return difference / max(abs(value), 1e-9)
 
 
 @dataclass
@@ -389,7 +407,7 @@ class _Improver:
         since the last improvement whose reach costs the most in that plan (the first in the
         given order on a tie), until every one has been tried without improving."""
         hoods = self.spec.neighbourhoods
-        plan = self.spec.start
+        plan = self.spec.start if self.spec.start is not None else self.spec.improver_start
         if plan is not None:
             self.value = float(self.spec.cost @ plan + self.spec.offset)
         untried = list(range(len(hoods)))

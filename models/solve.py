@@ -34,6 +34,7 @@ from models.race import (
     RowBlock,
     cross_over,
     race,
+    relative_gap,
 )
 from models.results import (
     MILESTONES_PCT,
@@ -384,6 +385,7 @@ def _lexicographic(
             on_tick,
             is_mip,
             neighbourhoods,
+            fallback,
         )
         record.by_time |= outcome.termination.startswith(("time limit", "stopped")) or (
             outcome.status is not SolveStatus.optimal and outcome.status.has_plan
@@ -472,9 +474,11 @@ def _search(
     on_tick: Callable[[RaceSnapshot], None],
     is_mip: bool,
     neighbourhoods: Sequence[Neighbourhood] = (),
+    fallback: np.ndarray | None = None,
 ) -> tuple[TierOutcome, np.ndarray | None]:
     """Minimise the tier's objective from ``start`` to the relative ``gap`` within the budget,
-    racing diversified searches; its outcome and plan."""
+    racing diversified searches; its outcome and plan. Without a start, the improving racer
+    starts from ``fallback`` (the plan with no deliveries)."""
     spec = RaceSpec(
         lp=lp,
         cost=tier.cost,
@@ -489,6 +493,7 @@ def _search(
         seed=options.random_seed,
         stop=options.stop,
         neighbourhoods=neighbourhoods if is_mip else (),
+        improver_start=fallback,
     )
     started = time.perf_counter()
     result = race(spec, started + budget_s, on_tick)
@@ -1022,10 +1027,10 @@ def _outcome(result: RaceResult, requested_gap: float, *, is_mip: bool) -> Solve
 
 
 def _race_gap_pct(value: float | None, bound: float | None) -> float | None:
-    """HiGHS's relative gap, |value - bound| / |value|, in %."""
+    """HiGHS's relative gap (``race.relative_gap``), in %."""
     if value is None or bound is None:
         return None
-    return 100.0 * max(value - bound, 0.0) / max(abs(value), 1e-9)
+    return 100.0 * relative_gap(value, bound)
 
 
 _LIMIT_WORDS = {

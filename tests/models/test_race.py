@@ -20,6 +20,7 @@ from models.race import (
     _result,
     cross_over,
     race,
+    relative_gap,
 )
 from tests.models.plan_checker import check_plan
 
@@ -217,6 +218,39 @@ def test_the_improver_reoptimises_one_neighbourhood_at_a_time_from_the_start() -
     assert improver.value == pytest.approx(float(np.array(lp.col_cost_) @ x))
     assert improver.value < 0
     assert improver.value >= knapsack_optimum(lp) - 1e-6
+
+
+def test_without_a_start_the_improver_builds_a_plan_from_its_own() -> None:
+    """A race without a start (the searches get none) still has the improver build a plan
+    from ``improver_start``, the empty knapsack: feasible, integral and better than empty."""
+    lp = knapsack_lp(60, seed=5)
+    spec = RaceSpec(**{**improver_spec(lp).__dict__, "start": None, "improver_start": np.zeros(60)})
+    _, improver = improved_knapsack(spec)
+
+    assert improver.solution is not None
+    x = np.round(improver.solution)
+    weights = np.asarray(lp.a_matrix_.value_)
+    assert weights @ x <= float(np.asarray(lp.row_upper_)[0]) + 1e-6
+    assert improver.value == pytest.approx(float(np.array(lp.col_cost_) @ x))
+    assert improver.value < 0
+
+
+@pytest.mark.parametrize(
+    ("value", "bound", "gap"),
+    [
+        (100.0, 90.0, 0.1),
+        (0.0, -7.45e-9, 0.0),
+        (0.0, 0.0, 0.0),
+        (2.0, 3.0, 0.0),
+        (1e6, 999_999.5, 0.0),
+    ],
+)
+def test_a_gap_is_relative_to_the_plan_and_noise_is_no_gap(
+    value: float, bound: float, gap: float
+) -> None:
+    """A plan of value 0 against a bound of -7e-9 is proven (HiGHS's tolerance), not 745 %
+    from it; a bound above the plan is no gap."""
+    assert relative_gap(value, bound) == pytest.approx(gap)
 
 
 def visits_of_the_improver(improving_visits: int) -> list[int]:
