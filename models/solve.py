@@ -213,6 +213,9 @@ def solve(data: ModelData, options: SolveOptions | None = None) -> Plan:
         found_plan = search(lp, deadline=deadline, start=start)
     found = trivial if found_plan.values is None else found_plan.values
     values = _polish(view, tiers, options, _settle_end_choices(m, data, index, view, found))
+    if found_plan.values is not None:
+        polished = _polished_outcomes(tiers, found_plan.tiers, values, options.mip_gap)
+        found_plan = replace(found_plan, tiers=polished)
     if found_plan.values is None:
         outcome = _no_plan_found(view, found_plan, trivial)
     else:
@@ -700,6 +703,60 @@ def _combined_outcome(
         if t.status is not SolveStatus.optimal
     ]
     return SolveOutcome(SolveStatus.feasible, "; ".join(shortfalls), objective, None, worst)
+
+
+POLISHED_WORDS = "once the continuous decisions were polished"
+
+
+def _polished_outcomes(
+    tiers: Sequence[Tier],
+    outcomes: Sequence[TierOutcome],
+    values: np.ndarray,
+    requested_gap: float,
+) -> tuple[TierOutcome, ...]:
+    """Each tier's outcome for the polished plan ``values``, the plan the workbook shows.
+
+    The polish re-optimises the continuous decisions tier by tier, so a tier's value may differ
+    from the search's (a search stopped with 24,000 weighted points of unmet demand whose
+    convoys could meet it all). The tier's bound stays a valid bound: it was proven among plans
+    whose earlier tiers are no worse than the search's, and the polish makes them no worse. So
+    the value is re-read and the gap recomputed against the same bound: a tier that comes
+    within the requested gap so is optimal; one that rises beyond it (stock the search kept is
+    used to meet a higher priority) is not, and its words say why.
+    """
+    polished = []
+    for tier, outcome in zip(tiers, outcomes, strict=True):
+        if outcome.value is None:
+            polished.append(outcome)
+            continue
+        value = tier.value(values)
+        if abs(value - outcome.value) <= ROUNDING_TOLERANCE * max(1.0, abs(outcome.value)):
+            polished.append(outcome)
+            continue
+        gap = (
+            None if outcome.best_bound is None else 100.0 * relative_gap(value, outcome.best_bound)
+        )
+        polished.append(_restated(outcome, value, gap, requested_gap))
+    return tuple(polished)
+
+
+def _restated(
+    outcome: TierOutcome, value: float, gap: float | None, requested_gap: float
+) -> TierOutcome:
+    """``outcome`` with the polished plan's value and gap, and words that say them."""
+    if gap is not None and gap <= 100 * requested_gap + 1e-9:
+        words = f"optimal within the requested {requested_gap * 100:g} % gap {POLISHED_WORDS}"
+        status = SolveStatus.optimal
+    elif gap is not None:
+        if outcome.status is SolveStatus.optimal:
+            ending = "the polish met a higher priority first"
+        else:
+            ending = outcome.termination.split(" with a plan")[0]
+        words = f"{ending} with a plan {gap:.2f} % from the best bound {POLISHED_WORDS}"
+        status = SolveStatus.feasible
+    else:
+        words, status = outcome.termination, outcome.status
+    return replace(outcome, status=status, termination=words, value=value, gap_pct=gap)
 
 
 def _proven_gaps(outcomes: Sequence[TierOutcome]) -> list[float] | None:
