@@ -721,7 +721,8 @@ def _polished_outcomes(
     convoys could meet it all). The tier's bound stays a valid bound: it was proven among plans
     whose earlier tiers are no worse than the search's, and the polish makes them no worse. So
     the value is re-read and the gap recomputed against the same bound: a tier that comes
-    within the requested gap so is optimal; one that rises beyond it (stock the search kept is
+    within the requested gap (or within its absolute gap, ``Tier.absolute_gap``: differences
+    below it are noise, as in the search) so is optimal; one that rises beyond it (stock the search kept is
     used to meet a higher priority) is not, and its words say why.
     """
     polished = []
@@ -730,21 +731,25 @@ def _polished_outcomes(
             polished.append(outcome)
             continue
         value = tier.value(values)
-        if abs(value - outcome.value) <= ROUNDING_TOLERANCE * max(1.0, abs(outcome.value)):
+        noise = max(ROUNDING_TOLERANCE * max(1.0, abs(outcome.value)), tier.absolute_gap)
+        if abs(value - outcome.value) <= noise:
             polished.append(outcome)
             continue
-        gap = (
-            None if outcome.best_bound is None else 100.0 * relative_gap(value, outcome.best_bound)
+        bound = outcome.best_bound
+        gap = None if bound is None else 100.0 * relative_gap(value, bound)
+        proven = bound is not None and (
+            value - bound <= tier.absolute_gap or relative_gap(value, bound) <= requested_gap
         )
-        polished.append(_restated(outcome, value, gap, requested_gap))
+        polished.append(_restated(outcome, value, gap, proven, requested_gap))
     return tuple(polished)
 
 
 def _restated(
-    outcome: TierOutcome, value: float, gap: float | None, requested_gap: float
+    outcome: TierOutcome, value: float, gap: float | None, proven: bool, requested_gap: float
 ) -> TierOutcome:
-    """``outcome`` with the polished plan's value and gap, and words that say them."""
-    if gap is not None and gap <= 100 * requested_gap + 1e-9:
+    """``outcome`` with the polished plan's value and gap, and words that say them; ``proven``:
+    within the requested gap (or the tier's absolute gap) of its bound."""
+    if proven:
         words = f"optimal within the requested {requested_gap * 100:g} % gap {POLISHED_WORDS}"
         status = SolveStatus.optimal
     elif gap is not None:

@@ -172,7 +172,8 @@ def polished(value: float, before: TierOutcome) -> TierOutcome:
 def test_the_run_sheet_states_each_priority_of_the_polished_plan() -> None:
     """A search stopped with 24,000 points of unmet demand whose convoys, polished, meet it all:
     the priority is stated at 0 against its bound 0, so optimal, not 100 % from it; one the
-    polish worsens beyond the requested gap is stated at its new gap and no longer optimal."""
+    polish worsens beyond the requested gap is stated at its new gap and no longer optimal; a
+    difference within the tier's absolute gap is noise, as in the search."""
     stopped = TierOutcome(
         "shortfall",
         SolveStatus.feasible,
@@ -196,3 +197,4 @@ def test_the_run_sheet_states_each_priority_of_the_polished_plan() -> None:
         "once the continuous decisions were polished"
     )
     assert polished(100.0 + 1e-9, proven) is proven
+    assert polished(100.005, proven) is proven  # within the tier's absolute gap (0.01): noise
