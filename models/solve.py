@@ -722,8 +722,8 @@ def _polished_outcomes(
     whose earlier tiers are no worse than the search's, and the polish makes them no worse. So
     the value is re-read and the gap recomputed against the same bound: a tier that comes
     within the requested gap (or within its absolute gap, ``Tier.absolute_gap``: differences
-    below it are noise, as in the search) so is optimal; one that rises beyond it (stock the search kept is
-    used to meet a higher priority) is not, and its words say why.
+    below it are noise, as in the search) so is optimal; one that rises beyond it (stock the
+    search kept is used to meet a higher priority) is not, and its words say why.
     """
     polished = []
     for tier, outcome in zip(tiers, outcomes, strict=True):
