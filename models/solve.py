@@ -500,6 +500,7 @@ def _search(
     )
     started = time.perf_counter()
     result = race(spec, started + budget_s, on_tick)
+    result = _raised_to_floor(result, tier_floor(tier, lp.col_lower_))
     outcome = _outcome(result, gap, is_mip=is_mip)
     if outcome.objective is not None:
         bound = outcome.best_bound if outcome.best_bound is not None else -math.inf
@@ -577,6 +578,31 @@ class _SearchLog:
             gap_trace=tuple(self.trace),
             reproducible=not self.by_time,
         )
+
+
+def tier_floor(tier: Tier, col_lower: npt.ArrayLike) -> float:
+    """The least value the tier can take whatever the constraints: offset + sum of c_j l_j over
+    the priced columns when every price c_j is non-negative and every priced column has a finite
+    lower bound l_j (deficits, shortfalls, vehicles), else -inf.
+
+    A finite bound the solver proves below it is numerical noise, and against a plan of value
+    v > 0 a bound of -1e-9 would read a gap just above 100 %; the tier's bound is raised to the
+    floor, so that gap reads 100 %.
+    """
+    priced = tier.cost != 0
+    prices = tier.cost[priced]
+    lower = np.asarray(col_lower, dtype=float)[priced]
+    if bool(np.any(prices < 0)) or not bool(np.all(np.isfinite(lower))):
+        return -math.inf
+    return tier.offset + float(prices @ lower)
+
+
+def _raised_to_floor(result: RaceResult, floor: float) -> RaceResult:
+    """The race's result with a finite bound below ``floor`` raised to it (none proven stays
+    none)."""
+    if -math.inf < result.bound < floor:
+        return replace(result, bound=floor)
+    return result
 
 
 def _stage_name(label: str, tier: Tier, count: int) -> str:

@@ -6,6 +6,7 @@ import importlib
 from dataclasses import replace
 from typing import cast
 
+import highspy
 import numpy as np
 import pytest
 
@@ -198,3 +199,50 @@ def test_the_run_sheet_states_each_priority_of_the_polished_plan() -> None:
     )
     assert polished(100.0 + 1e-9, proven) is proven
     assert polished(100.005, proven) is proven  # within the tier's absolute gap (0.01): noise
+
+
+@pytest.mark.parametrize(
+    ("cost", "lower", "offset", "floor"),
+    [
+        ([2.0, 0.0, 1.0], [0.0, -np.inf, 0.0], 0.0, 0.0),
+        ([2.0, 0.0, 1.0], [1.5, -np.inf, 0.0], 4.0, 7.0),
+        ([2.0, -1.0], [0.0, 0.0], 3.0, -np.inf),
+        ([2.0, 1.0], [0.0, -np.inf], 0.0, -np.inf),
+    ],
+)
+def test_a_priority_of_non_negative_prices_cannot_fall_below_its_floor(
+    cost: list[float], lower: list[float], offset: float, floor: float
+) -> None:
+    """The floor is offset + sum c_j l_j over priced columns (unpriced columns may be free); a
+    negative price or a priced column without a lower bound has none. A bound proven below the
+    floor is raised to it, so a plan of value 5 against a solver's bound of -1e-9 is 100 % from
+    its bound, not 100.00000002 %."""
+    solve_module = importlib.import_module("models.solve")
+    tier = Tier("shortfall", np.array(cost), offset)
+    assert solve_module.tier_floor(tier, np.array(lower)) == floor
+
+
+@pytest.mark.parametrize(
+    ("bound", "words"),
+    [
+        (-1e-9, "time limit reached with a plan 100.00 % from the best bound"),
+        (-np.inf, "time limit reached with a plan, before any bound was proven"),
+    ],
+)
+def test_a_bound_below_the_floor_is_the_floor(bound: float, words: str) -> None:
+    """A plan of value 5 against a solver's bound of -1e-9, for a priority whose floor is 0, is
+    100 % from its bound, not 100.00000002 %; a race that proved no bound still says so."""
+    solve_module = importlib.import_module("models.solve")
+    race = importlib.import_module("models.race")
+    result = race.RaceResult(
+        status=highspy.HighsModelStatus.kTimeLimit,
+        values=np.array([5.0]),
+        value=5.0,
+        bound=bound,
+        ticks=3,
+        stopped_by_time=True,
+        winner=0,
+    )
+    outcome = solve_module._outcome(solve_module._raised_to_floor(result, 0.0), 0.01, is_mip=True)
+    assert outcome.termination == words
+    assert outcome.mip_gap_pct == (100.0 if bound > -np.inf else None)
