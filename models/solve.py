@@ -80,7 +80,9 @@ WARM_UP_TIME_SHARE = 0.5
 """Share of the time limit the weighted warm-up may use. The warm-up must find the plan the tiers
 improve on; the tiers, started from a plan within 5 %, mostly end at their root node. With a
 seventh of the time, as first measured on Mali, missions of 20,000 columns gave the tiers the
-plan with no deliveries to start from. Each tier then gets an equal share of the time left (a
+plan with no deliveries to start from; with 0.3, even with the improver building plans during the
+warm-up, South Sudan's tiers started from worse plans and ended further from their bounds in every
+seed (``models/README.md``, Speed). Each tier then gets an equal share of the time left (a
 stage that finishes early leaves its time to the next, and the last has all that is left)."""
 
 CROSSOVER_TIME_SHARE = 0.5
