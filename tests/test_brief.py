@@ -94,6 +94,7 @@ def test_what_cannot_be_met_and_why(workbook: Any) -> None:
             10.0,
             "'\t=1 escort exhausted",
         ),
+        ("KID", "WATER (kL)", dt.date(2024, 1, 3), dt.date(2024, 1, 3), 5.0, "'\n=1"),
     ]
 
 
@@ -282,6 +283,36 @@ def test_values_are_rounded_to_their_unit(scenario: s.Scenario, plan: Plan, run:
     assert frames["Routes"].loc[0, "cost_usd"] == 22400  # whole USD
     kpis = {k.kpi: k.value for k in compute_kpis(scenario, noisy, frames, 7.0)}
     assert kpis["shortfall_total"] == 10.0
+
+
+def test_a_day_short_by_less_than_the_sheets_resolution_is_not_listed(
+    scenario: s.Scenario, plan: Plan, run: RunInfo
+) -> None:
+    """0.04 kL short reads 0.0 on the Stock sheet and in the KPIs: Shortfalls, the Brief and the
+    web page do not list it as a shortfall of 0.0; 0.05 reads 0.1 and is listed."""
+    tables = dict(plan.tables)
+    shortfalls = tables["shortfalls"].iloc[0:0]
+    tables["shortfalls"] = pd.concat(
+        [
+            shortfalls,
+            pd.DataFrame(
+                [("KID", "WATER", 2, 0.04, "fleet exhausted"), ("TES", "WATER", 2, 0.05, "x")],
+                columns=shortfalls.columns,
+            ),
+        ],
+        ignore_index=True,
+    )
+    tiny = Plan(**{**plan.__dict__, "tables": tables})
+    listed = plan_frames(scenario, tiny)["Shortfalls"]
+    assert listed[["base_id", "day", "quantity"]].values.tolist() == [["TES", 2, 0.1]]
+    wb = build_plan_workbook(scenario, tiny, run)
+    assert [row[:5] for row in _rows(wb["Shortfalls"])[1:]] == [
+        ("TES", "Tessalit", "WATER", "kL", 2)
+    ]
+    assert _block(wb["Brief"], "What cannot be met, and why")[1][:2] == ("TES", "WATER (kL)")
+    tables["shortfalls"] = tables["shortfalls"].iloc[:1]
+    wb = build_plan_workbook(scenario, Plan(**{**plan.__dict__, "tables": tables}), run)
+    assert wb["Shortfalls"]["A4"].value == "none: every demand is met on every day"
 
 
 def test_an_empty_result_sheet_says_none(scenario: s.Scenario, plan: Plan, run: RunInfo) -> None:

@@ -345,7 +345,7 @@ def plan() -> Plan:
             "shortfalls",
             [
                 ("TES", "WATER", 3, 10.0, "\t=1 escort exhausted"),
-                ("KID", "WATER", 3, 0.0, "\r=1"),
+                ("KID", "WATER", 3, 5.0, "\r=1"),
             ],
         ),
         "end_stock": _frame(

@@ -357,8 +357,7 @@ def _min_days(frame: pd.DataFrame) -> float | None:
 def shortfall_block(frames: Mapping[str, pd.DataFrame], start: dt.date | None) -> Block:
     """The largest unmet demands, grouped by base, class and reason, with their first and last
     day."""
-    shortfalls = frames["Shortfalls"]
-    short = shortfalls[_numbers(shortfalls, "quantity") > 0]
+    short = frames["Shortfalls"]
     grouped = (
         short.assign(_q=_numbers(short, "quantity"), _d=_numbers(short, "day"))
         .groupby(["base_id", "supply_id", "unit", "reason"], sort=False, dropna=False)

@@ -120,7 +120,20 @@ def plan_frames(scenario: Scenario, plan: Plan) -> dict[str, pd.DataFrame]:
     values rounded to the precision of their unit and, with a start date, a date beside each day.
     """
     start = scenario.settings.start_date
-    return {name: _as_read(frame, start) for name, frame in _joined_frames(scenario, plan).items()}
+    frames = {
+        name: _as_read(frame, start) for name, frame in _joined_frames(scenario, plan).items()
+    }
+    frames["Shortfalls"] = _shortfalls_as_read(frames["Shortfalls"])
+    return frames
+
+
+def _shortfalls_as_read(shortfalls: pd.DataFrame) -> pd.DataFrame:
+    """The days short by a quantity that reads above 0 once rounded to its unit (0.1). A day
+    short by less reads 0.0 on the Stock sheet and counts for nothing in the KPIs (the share of
+    demand met reads 100.0 % when nothing else is short); listed here as "0.0 short" it would
+    contradict them."""
+    quantity = pd.to_numeric(shortfalls["quantity"], errors="coerce")
+    return shortfalls[quantity > 0].reset_index(drop=True)
 
 
 def _joined_frames(scenario: Scenario, plan: Plan) -> dict[str, pd.DataFrame]:
